@@ -1,0 +1,1 @@
+"""HTTP API: app factory, dependencies, problem+json errors, middleware, health and metrics."""

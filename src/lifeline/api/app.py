@@ -1,0 +1,76 @@
+"""``create_app(settings)``: the FastAPI application; does no work at import time."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from lifeline import __version__
+from lifeline.api import problems
+from lifeline.api.health import router as health_router
+from lifeline.api.middleware import Metrics, RequestContextMiddleware
+from lifeline.bootstrap import Platform, build_platform
+from lifeline.config import Settings
+from lifeline.kernel.errors import DomainError
+from lifeline.registry.api import router as registry_router
+from lifeline.security.api import router as security_router
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, *, platform: Platform | None = None) -> FastAPI:
+    """Build the API around ``platform`` (or one built from ``settings``)."""
+    settings = settings or (platform.settings if platform else Settings())
+    platform = platform or build_platform(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        task = asyncio.create_task(_relay_loop(platform, stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            await task
+
+    app = FastAPI(
+        title="Lifeline",
+        version=__version__,
+        description="Smart emergency management platform: registry, security, audit.",
+        lifespan=lifespan,
+        responses={
+            401: {"description": "Unauthenticated (problem+json)"},
+            404: {"description": "Not found or outside your scope (problem+json)"},
+            422: {"description": "Invalid input naming each field (problem+json)"},
+        },
+    )
+    app.state.platform = platform
+    app.state.metrics = Metrics()
+    app.add_exception_handler(RequestValidationError, problems.on_validation_error)
+    app.add_exception_handler(DomainError, problems.on_domain_error)
+    app.add_exception_handler(StarletteHTTPException, problems.on_http_error)
+    app.add_exception_handler(Exception, problems.on_unexpected)
+    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes,
+                       metrics=app.state.metrics)
+    app.include_router(health_router)
+    app.include_router(security_router)
+    app.include_router(registry_router)
+    return app
+
+
+async def _relay_loop(platform: Platform, stop: asyncio.Event) -> None:
+    """Keep handing committed events to subscribers while the API serves."""
+    interval = platform.settings.relay_interval_s
+    while not stop.is_set():
+        try:
+            await asyncio.to_thread(platform.relay.drain)
+        except Exception:
+            log.exception("outbox relay round failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=interval)

@@ -1,0 +1,95 @@
+"""The composition root: the only place that picks concrete adapters and wires the platform.
+
+``build_platform(settings)`` makes the engine, the unit-of-work factory, the access policy, the
+message bus with every context's handlers, and the outbox relay with every subscriber. The API
+(``create_app``) and the CLI both call it; nothing connects at import time.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from sqlalchemy.engine import Engine
+
+from lifeline.config import Settings
+from lifeline.kernel.access import SYSTEM_ACTOR, Actor
+from lifeline.kernel.bus import MessageBus
+from lifeline.kernel.clock import Clock, SystemClock
+from lifeline.kernel.db import make_engine
+from lifeline.kernel.eventlog import AUDIT, SqlAuditRepository
+from lifeline.kernel.outbox import OutboxRelay, Subscription
+from lifeline.kernel.uow import RepoFactory, SqlUnitOfWork
+from lifeline.registry import service as registry_service
+from lifeline.registry.model import REGISTRY
+from lifeline.registry.store import SqlRegistryRepository
+from lifeline.security import audit as security_audit
+from lifeline.security import service as security_service
+from lifeline.security.model import ORG_PATHS, SECURITY
+from lifeline.security.policy import ScopePolicy
+from lifeline.security.store import SqlSecurityRepository
+from lifeline.security.tokens import TokenCodec
+
+
+@dataclass
+class Platform:
+    """Everything a running Lifeline needs, built once from settings."""
+
+    settings: Settings
+    engine: Engine
+    clock: Clock
+    bus: MessageBus
+    relay: OutboxRelay
+    tokens: TokenCodec
+    repo_factories: dict[str, RepoFactory] = field(default_factory=dict)
+
+    def uow(self, actor: Actor = SYSTEM_ACTOR, *, read_only: bool = False) -> SqlUnitOfWork:
+        """A fresh unit of work acting as ``actor``."""
+        return SqlUnitOfWork(self.engine, self.repo_factories, self.clock, actor,
+                             chained=self.settings.event_chain, read_only=read_only)
+
+    def authenticate(self, *, bearer: str | None, api_key: str | None) -> Actor:
+        """Resolve credentials to an :class:`Actor` (raises ``Unauthenticated``)."""
+        return security_service.authenticate(
+            self.uow, self.tokens, bearer=bearer, api_key=api_key
+        )
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build_platform(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    subscriptions: tuple[Subscription, ...] = (),
+    engine: Engine | None = None,
+) -> Platform:
+    """Wire the platform. Tests pass a virtual ``clock``, extra ``subscriptions`` or an engine."""
+    engine = engine or make_engine(settings.database_url)
+    clock = clock or SystemClock()
+    factories: dict[str, RepoFactory] = {
+        REGISTRY.name: SqlRegistryRepository,
+        SECURITY.name: SqlSecurityRepository,
+        ORG_PATHS.name: SqlRegistryRepository,  # the registry answers organisation paths
+        AUDIT.name: SqlAuditRepository,
+    }
+
+    def uow_for(actor: Actor, *, read_only: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(engine, factories, clock, actor, chained=settings.event_chain,
+                             read_only=read_only)
+
+    def system_uow(*, read_only: bool = False) -> SqlUnitOfWork:
+        return uow_for(SYSTEM_ACTOR, read_only=read_only)
+
+    relay = OutboxRelay(system_uow, subscriptions)
+    bus = MessageBus(uow_for, ScopePolicy(), relay)
+    registry_service.register_handlers(bus)
+    security_service.register_handlers(bus)
+    security_audit.register_handlers(bus)
+    secret = (
+        settings.jwt_secret.get_secret_value() if settings.jwt_secret else secrets.token_hex(32)
+    )
+    tokens = TokenCodec(secret=secret, ttl_s=settings.jwt_ttl_s, clock=clock)
+    return Platform(settings=settings, engine=engine, clock=clock, bus=bus, relay=relay,
+                    tokens=tokens, repo_factories=factories)

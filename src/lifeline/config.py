@@ -1,0 +1,31 @@
+"""Settings, read from ``LIFELINE_*`` environment variables (or passed in by tests)."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything that differs between a laptop demo and a production deployment."""
+
+    model_config = SettingsConfigDict(env_prefix="LIFELINE_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///./lifeline.sqlite",
+        description="SQLAlchemy URL: sqlite:///path (embedded default) or "
+        "postgresql+psycopg://user:pass@host/db",
+    )
+    jwt_secret: SecretStr | None = Field(
+        default=None,
+        description="HMAC key for access tokens; when unset a random key is made per process",
+    )
+    jwt_ttl_s: int = Field(default=900, gt=0, le=86_400, description="Access-token lifetime")
+    max_body_bytes: int = Field(default=10 * 1024 * 1024, gt=0,
+                                description="Largest request body accepted")
+    relay_interval_s: float = Field(default=1.0, gt=0,
+                                    description="How often the outbox relay polls while serving")
+    log_json: bool = Field(default=True, description="Structured JSON logs on stderr")
+    log_level: str = Field(default="INFO")
+    event_chain: bool = Field(default=True,
+                              description="Hash-chain the event log (off only for benchmarks)")

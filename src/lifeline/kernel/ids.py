@@ -1,0 +1,31 @@
+"""Identifiers: time-ordered UUIDv7 strings, so ids sort by creation time in every store."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+
+
+def new_id() -> str:
+    """Return a new UUIDv7 (RFC 9562) as a 36-character string.
+
+    48 bits of Unix milliseconds, then 74 random bits: ids created later sort later, which keeps
+    B-tree indexes compact on both SQLite and PostgreSQL.
+    """
+    unix_ms = time.time_ns() // 1_000_000
+    rand = int.from_bytes(os.urandom(10), "big")
+    value = (unix_ms & ((1 << 48) - 1)) << 80
+    value |= 0x7 << 76  # version 7
+    value |= ((rand >> 62) & 0xFFF) << 64  # rand_a, 12 bits
+    value |= 0b10 << 62  # RFC 4122 variant
+    value |= rand & ((1 << 62) - 1)  # rand_b, 62 bits
+    return str(uuid.UUID(int=value))
+
+
+def is_id(text: str) -> bool:
+    """True when ``text`` is a canonical UUID string."""
+    try:
+        return str(uuid.UUID(text)) == text
+    except ValueError:
+        return False

@@ -1,0 +1,1 @@
+"""Alembic migrations for every context; run with ``lifeline db upgrade``."""

@@ -1,0 +1,1 @@
+"""Identities, authentication, roles, scoped permissions and the personal-data rules."""

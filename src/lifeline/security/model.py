@@ -1,0 +1,152 @@
+"""Roles, permissions and the identities that hold them.
+
+Roles map to permissions in :data:`ROLE_PERMISSIONS`; the table is the specification that the
+scope-matrix tests check and that docs/security.md prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from lifeline.kernel.ports import RepoKey
+
+
+class Permission(StrEnum):
+    """What a role may do. Scope (which organisations) is separate: see ``policy``."""
+
+    ORG_READ = "org.read"  # organisations, areas, facilities
+    ORG_WRITE = "org.write"  # create/update/delete organisations below one's own
+    AREA_WRITE = "area.write"
+    FACILITY_WRITE = "facility.write"
+    REGISTRY_IMPORT = "registry.import"  # bulk GeoJSON/CSV import
+    PERSONAL_READ = "personal.read"  # unmasked personal fields (contact names, phones)
+    USER_MANAGE = "user.manage"  # users, service accounts, API keys, scope grants
+    AUDIT_READ = "audit.read"  # timelines, the event log, the access log
+    AUDIT_VERIFY = "audit.verify"  # walk the hash chain
+
+
+class Role(StrEnum):
+    DUTY_OFFICER = "duty_officer"
+    COMMANDER = "commander"
+    DEPARTMENT_LIAISON = "department_liaison"
+    PARK_MANAGER = "park_manager"
+    RESERVE_OFFICER = "reserve_officer"
+    DATA_STEWARD = "data_steward"
+    ANALYST = "analyst"
+    ADMIN = "admin"
+
+
+P = Permission
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.DUTY_OFFICER: frozenset({P.ORG_READ, P.PERSONAL_READ, P.AUDIT_READ}),
+    Role.COMMANDER: frozenset({P.ORG_READ, P.PERSONAL_READ, P.AUDIT_READ}),
+    Role.DEPARTMENT_LIAISON: frozenset({P.ORG_READ}),
+    Role.PARK_MANAGER: frozenset(
+        {P.ORG_READ, P.ORG_WRITE, P.AREA_WRITE, P.FACILITY_WRITE, P.PERSONAL_READ}
+    ),
+    Role.RESERVE_OFFICER: frozenset({P.ORG_READ, P.FACILITY_WRITE}),
+    Role.DATA_STEWARD: frozenset(
+        {P.ORG_READ, P.ORG_WRITE, P.AREA_WRITE, P.FACILITY_WRITE, P.REGISTRY_IMPORT}
+    ),
+    Role.ANALYST: frozenset({P.ORG_READ, P.AUDIT_READ}),
+    Role.ADMIN: frozenset(Permission),
+}
+
+
+def permissions_for(roles: frozenset[Role] | set[Role]) -> frozenset[str]:
+    """The union of the permissions of ``roles`` as plain strings."""
+    out: set[str] = set()
+    for role in roles:
+        out.update(p.value for p in ROLE_PERMISSIONS[role])
+    return frozenset(out)
+
+
+class PrincipalKind(StrEnum):
+    USER = "user"
+    SERVICE = "service"
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A person who signs in with a password. ``phone`` is a personal field."""
+
+    id: str
+    username: str
+    display_name: str
+    organisation_id: str
+    roles: frozenset[Role]
+    password_hash: str
+    active: bool
+    created_at: datetime
+    phone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceAccount:
+    """A device or source system that authenticates with an API key (only its hash is kept)."""
+
+    id: str
+    name: str
+    organisation_id: str
+    roles: frozenset[Role]
+    key_prefix: str
+    key_hash: str
+    active: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ScopeGrant:
+    """Lets ``grantee_organisation_id`` see the subtree of ``target_organisation_id``."""
+
+    id: str
+    grantee_organisation_id: str
+    target_organisation_id: str
+    reason: str
+    granted_by: str
+    created_at: datetime
+    expires_at: datetime | None = None
+
+
+class OrganisationPaths(Protocol):
+    """Port answered by the registry: an organisation's materialised path, or None."""
+
+    def path_of(self, organisation_id: str) -> str | None: ...
+
+
+class SecurityRepository(Protocol):
+    """Port for users, service accounts and scope grants (implemented in ``store``)."""
+
+    def add_user(self, user: User) -> None: ...
+
+    def get_user(self, user_id: str) -> User | None: ...
+
+    def get_user_by_username(self, username: str) -> User | None: ...
+
+    def update_user(self, user: User) -> None: ...
+
+    def list_users(self, organisation_ids: list[str] | None, limit: int,
+                   offset: int) -> tuple[list[User], int]: ...
+
+    def add_service_account(self, account: ServiceAccount) -> None: ...
+
+    def get_service_account(self, account_id: str) -> ServiceAccount | None: ...
+
+    def get_service_account_by_prefix(self, key_prefix: str) -> ServiceAccount | None: ...
+
+    def update_service_account(self, account: ServiceAccount) -> None: ...
+
+    def add_grant(self, grant: ScopeGrant) -> None: ...
+
+    def delete_grant(self, grant_id: str) -> None: ...
+
+    def get_grant(self, grant_id: str) -> ScopeGrant | None: ...
+
+    def grants_for(self, grantee_organisation_id: str) -> list[ScopeGrant]: ...
+
+
+SECURITY: RepoKey[SecurityRepository] = RepoKey("security")
+ORG_PATHS: RepoKey[OrganisationPaths] = RepoKey("org_paths")

@@ -1,0 +1,42 @@
+"""Clocks and ids."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from lifeline.kernel.clock import SystemClock, VirtualClock
+from lifeline.kernel.ids import is_id, new_id
+
+T0 = datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
+
+
+def test_virtual_clock_moves_only_forward() -> None:
+    clock = VirtualClock(T0)
+    assert clock.now() == T0
+    assert clock.advance(timedelta(minutes=5)) == T0 + timedelta(minutes=5)
+    with pytest.raises(ValueError, match="backwards"):
+        clock.advance(timedelta(seconds=-1))
+    with pytest.raises(ValueError, match="backwards"):
+        clock.set(T0)
+    clock.set(T0 + timedelta(hours=1))
+    assert clock.now() == T0 + timedelta(hours=1)
+
+
+def test_virtual_clock_refuses_naive_datetimes() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        VirtualClock(datetime(2026, 1, 1))  # noqa: DTZ001
+
+
+def test_system_clock_is_aware_utc() -> None:
+    assert SystemClock().now().tzinfo is UTC
+
+
+def test_ids_are_uuid7_unique_and_time_ordered() -> None:
+    ids = [new_id() for _ in range(2_000)]
+    assert len(set(ids)) == len(ids)
+    assert all(is_id(i) and i[14] == "7" for i in ids)
+    # ids made in later milliseconds sort later
+    assert ids[0][:13] <= ids[-1][:13]
+    assert not is_id("not-an-id")

@@ -45,14 +45,18 @@ class Platform:
 
     def uow(self, actor: Actor = SYSTEM_ACTOR, *, read_only: bool = False) -> SqlUnitOfWork:
         """A fresh unit of work acting as ``actor``."""
-        return SqlUnitOfWork(self.engine, self.repo_factories, self.clock, actor,
-                             chained=self.settings.event_chain, read_only=read_only)
+        return SqlUnitOfWork(
+            self.engine,
+            self.repo_factories,
+            self.clock,
+            actor,
+            chained=self.settings.event_chain,
+            read_only=read_only,
+        )
 
     def authenticate(self, *, bearer: str | None, api_key: str | None) -> Actor:
         """Resolve credentials to an :class:`Actor` (raises ``Unauthenticated``)."""
-        return security_service.authenticate(
-            self.uow, self.tokens, bearer=bearer, api_key=api_key
-        )
+        return security_service.authenticate(self.uow, self.tokens, bearer=bearer, api_key=api_key)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -76,8 +80,9 @@ def build_platform(
     }
 
     def uow_for(actor: Actor, *, read_only: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(engine, factories, clock, actor, chained=settings.event_chain,
-                             read_only=read_only)
+        return SqlUnitOfWork(
+            engine, factories, clock, actor, chained=settings.event_chain, read_only=read_only
+        )
 
     def system_uow(*, read_only: bool = False) -> SqlUnitOfWork:
         return uow_for(SYSTEM_ACTOR, read_only=read_only)
@@ -91,5 +96,12 @@ def build_platform(
         settings.jwt_secret.get_secret_value() if settings.jwt_secret else secrets.token_hex(32)
     )
     tokens = TokenCodec(secret=secret, ttl_s=settings.jwt_ttl_s, clock=clock)
-    return Platform(settings=settings, engine=engine, clock=clock, bus=bus, relay=relay,
-                    tokens=tokens, repo_factories=factories)
+    return Platform(
+        settings=settings,
+        engine=engine,
+        clock=clock,
+        bus=bus,
+        relay=relay,
+        tokens=tokens,
+        repo_factories=factories,
+    )

@@ -21,11 +21,14 @@ class Settings(BaseSettings):
         description="HMAC key for access tokens; when unset a random key is made per process",
     )
     jwt_ttl_s: int = Field(default=900, gt=0, le=86_400, description="Access-token lifetime")
-    max_body_bytes: int = Field(default=10 * 1024 * 1024, gt=0,
-                                description="Largest request body accepted")
-    relay_interval_s: float = Field(default=1.0, gt=0,
-                                    description="How often the outbox relay polls while serving")
+    max_body_bytes: int = Field(
+        default=10 * 1024 * 1024, gt=0, description="Largest request body accepted"
+    )
+    relay_interval_s: float = Field(
+        default=1.0, gt=0, description="How often the outbox relay polls while serving"
+    )
     log_json: bool = Field(default=True, description="Structured JSON logs on stderr")
     log_level: str = Field(default="INFO")
-    event_chain: bool = Field(default=True,
-                              description="Hash-chain the event log (off only for benchmarks)")
+    event_chain: bool = Field(
+        default=True, description="Hash-chain the event log (off only for benchmarks)"
+    )

@@ -69,17 +69,21 @@ def postgres_url() -> str:
 def _truncate_postgres(engine: Engine) -> None:
     with engine.begin() as conn:
         tables = [
-            r[0] for r in conn.execute(sa.text(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                "AND tablename NOT IN ('alembic_version', 'spatial_ref_sys')"
-            ))
+            r[0]
+            for r in conn.execute(
+                sa.text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    "AND tablename NOT IN ('alembic_version', 'spatial_ref_sys')"
+                )
+            )
         ]
         if tables:
             joined = ", ".join(f'"{t}"' for t in tables)
             conn.execute(sa.text(f"TRUNCATE {joined} RESTART IDENTITY CASCADE"))
-        conn.execute(sa.text(
-            "INSERT INTO event_log_head (id, last_seq, last_hash) VALUES (1, 0, :h)"
-        ), {"h": GENESIS_HASH})
+        conn.execute(
+            sa.text("INSERT INTO event_log_head (id, last_seq, last_hash) VALUES (1, 0, :h)"),
+            {"h": GENESIS_HASH},
+        )
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -113,16 +117,19 @@ def clock() -> VirtualClock:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, jwt_secret="test-secret-" + "x" * 32,
-                    log_json=False, relay_interval_s=0.05)
+    return Settings(
+        database_url=database_url,
+        jwt_secret="test-secret-" + "x" * 32,
+        log_json=False,
+        relay_interval_s=0.05,
+    )
 
 
 @pytest.fixture
-def platform(settings: Settings, engine: Engine, clock: VirtualClock) -> Iterator[Platform]:
+def platform(settings: Settings, engine: Engine, clock: VirtualClock) -> Platform:
     from lifeline.bootstrap import build_platform
 
-    plat = build_platform(settings, clock=clock, engine=engine)
-    yield plat
+    return build_platform(settings, clock=clock, engine=engine)
 
 
 @pytest.fixture

@@ -17,8 +17,9 @@ T = TypeVar("T")
 class FakeUnitOfWork:
     """Records what would be committed; ``committed`` keeps every commit's events."""
 
-    def __init__(self, actor: Actor, repos: dict[str, Any] | None = None,
-                 clock: Clock | None = None) -> None:
+    def __init__(
+        self, actor: Actor, repos: dict[str, Any] | None = None, clock: Clock | None = None
+    ) -> None:
         self.actor = actor
         self.clock: Clock = clock or VirtualClock(datetime(2026, 7, 1, tzinfo=UTC))
         self.repos = repos or {}
@@ -32,8 +33,12 @@ class FakeUnitOfWork:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if self.pending or self.access:
             self.rollback()
 

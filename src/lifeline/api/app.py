@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lifeline import __version__
 from lifeline.api import problems
+from lifeline.api.docs import mount_docs
 from lifeline.api.health import router as health_router
 from lifeline.api.middleware import Metrics, RequestContextMiddleware
 from lifeline.bootstrap import Platform, build_platform
@@ -44,6 +45,9 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
         version=__version__,
         description="Smart emergency management platform: registry, security, audit.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
         responses={
             401: {"description": "Unauthenticated (problem+json)"},
             404: {"description": "Not found or outside your scope (problem+json)"},
@@ -56,8 +60,10 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
     app.add_exception_handler(DomainError, problems.on_domain_error)
     app.add_exception_handler(StarletteHTTPException, problems.on_http_error)
     app.add_exception_handler(Exception, problems.on_unexpected)
-    app.add_middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes,
-                       metrics=app.state.metrics)
+    app.add_middleware(
+        RequestContextMiddleware, max_body_bytes=settings.max_body_bytes, metrics=app.state.metrics
+    )
+    mount_docs(app)
     app.include_router(health_router)
     app.include_router(security_router)
     app.include_router(registry_router)

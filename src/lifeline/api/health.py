@@ -37,8 +37,9 @@ def ready(platform: PlatformDep) -> JSONResponse:
         ok = False
     pending = platform.relay.subscriptions
     checks["subscribers"] = len(pending)
-    return JSONResponse({"status": "ready" if ok else "not ready", "checks": checks},
-                        status_code=200 if ok else 503)
+    return JSONResponse(
+        {"status": "ready" if ok else "not ready", "checks": checks}, status_code=200 if ok else 503
+    )
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)

@@ -47,11 +47,15 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         self.requests = Counter(
-            "lifeline_http_requests_total", "HTTP requests", ["method", "route", "status"],
+            "lifeline_http_requests_total",
+            "HTTP requests",
+            ["method", "route", "status"],
             registry=self.registry,
         )
         self.latency = Histogram(
-            "lifeline_http_request_duration_seconds", "HTTP request latency", ["method", "route"],
+            "lifeline_http_request_duration_seconds",
+            "HTTP request latency",
+            ["method", "route"],
             registry=self.registry,
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
         )
@@ -73,8 +77,9 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1")
-                   for k, v in scope.get("headers", [])}
+        headers = {
+            k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])
+        }
         rid = headers.get("x-request-id", "")
         if not rid or len(rid) > 100 or not rid.isprintable():
             rid = uuid.uuid4().hex
@@ -120,32 +125,50 @@ class RequestContextMiddleware:
             self.metrics.latency.labels(method, route_path).observe(elapsed)
             access_log.info(
                 "request",
-                extra={"fields": {
-                    "method": method, "path": scope.get("path"), "route": route_path,
-                    "status": status_holder["status"], "duration_ms": round(elapsed * 1000, 2),
-                }},
+                extra={
+                    "fields": {
+                        "method": method,
+                        "path": scope.get("path"),
+                        "route": route_path,
+                        "status": status_holder["status"],
+                        "duration_ms": round(elapsed * 1000, 2),
+                    }
+                },
             )
             request_id_var.reset(token)
 
     async def _too_large(self, send: Send, rid: str, scope: Scope) -> None:
-        body = json.dumps({
-            "type": "https://lifeline.invalid/problems/payload-too-large",
-            "title": "Payload too large", "status": 413,
-            "detail": f"request body exceeds {self.max_body_bytes} bytes",
-            "instance": scope.get("path"), "request_id": rid,
-        }).encode()
-        await send({"type": "http.response.start", "status": 413, "headers": [
-            (b"content-type", b"application/problem+json"),
-            (b"content-length", str(len(body)).encode()),
-        ]})
+        body = json.dumps(
+            {
+                "type": "https://lifeline.invalid/problems/payload-too-large",
+                "title": "Payload too large",
+                "status": 413,
+                "detail": f"request body exceeds {self.max_body_bytes} bytes",
+                "instance": scope.get("path"),
+                "request_id": rid,
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/problem+json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 
 def configure_logging(*, json_logs: bool, level: str) -> None:
     """Route Lifeline's and uvicorn's logs through one handler (JSON or plain)."""
     handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter() if json_logs else logging.Formatter(
-        "%(asctime)s %(levelname)s %(name)s %(message)s"))
+    handler.setFormatter(
+        JsonFormatter()
+        if json_logs
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s")
+    )
     for name in ("lifeline", "uvicorn", "uvicorn.error"):
         logger = logging.getLogger(name)
         logger.handlers = [handler]

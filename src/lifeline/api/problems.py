@@ -100,8 +100,15 @@ async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
             errors = exc.problems if isinstance(exc, InvalidInput) else None
             detail = f"{exc.kind} not found" if isinstance(exc, NotFound) else str(exc)
-            return problem(status, cls.title, detail, kind=kind, request=request, errors=errors,
-                           headers=headers)
+            return problem(
+                status,
+                cls.title,
+                detail,
+                kind=kind,
+                request=request,
+                errors=errors,
+                headers=headers,
+            )
     return problem(400, exc.title, str(exc), kind="refused", request=request)
 
 
@@ -110,10 +117,21 @@ async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
     kind = {404: "not-found", 405: "method-not-allowed", 413: "payload-too-large"}.get(
         exc.status_code, "http-error"
     )
-    return problem(exc.status_code, str(exc.detail), str(exc.detail), kind=kind, request=request,
-                   headers=dict(exc.headers) if exc.headers else None)
+    return problem(
+        exc.status_code,
+        str(exc.detail),
+        str(exc.detail),
+        kind=kind,
+        request=request,
+        headers=dict(exc.headers) if exc.headers else None,
+    )
 
 
 async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-    return problem(500, "Internal error", "an unexpected error occurred; it has been logged",
-                   kind="internal", request=request)
+    return problem(
+        500,
+        "Internal error",
+        "an unexpected error occurred; it has been logged",
+        kind="internal",
+        request=request,
+    )

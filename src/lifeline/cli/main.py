@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from lifeline import __version__
 from lifeline.config import Settings
@@ -30,8 +29,11 @@ err = Console(stderr=True)
 
 DbUrl = Annotated[
     str | None,
-    typer.Option("--database-url", envvar="LIFELINE_DATABASE_URL",
-                 help="SQLAlchemy URL; default sqlite:///./lifeline.sqlite"),
+    typer.Option(
+        "--database-url",
+        envvar="LIFELINE_DATABASE_URL",
+        help="SQLAlchemy URL; default sqlite:///./lifeline.sqlite",
+    ),
 ]
 
 
@@ -47,8 +49,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_callback(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Lifeline command line."""
 
@@ -113,10 +119,16 @@ def users_create(
     role: Annotated[list[str], typer.Option(help="A role; repeat for several.")],
     display_name: Annotated[str | None, typer.Option(help="Name shown in the UI.")] = None,
     phone: Annotated[str | None, typer.Option(help="Mobile number (personal data).")] = None,
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True,
-                                          confirmation_prompt=True,
-                                          envvar="LIFELINE_NEW_PASSWORD",
-                                          help="Prompted when omitted.")] = "",
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            envvar="LIFELINE_NEW_PASSWORD",
+            help="Prompted when omitted.",
+        ),
+    ] = "",
     database_url: DbUrl = None,
 ) -> None:
     """Create a user (as the system, recorded in the audit trail)."""
@@ -133,17 +145,25 @@ def users_create(
         raise typer.Exit(2) from exc
     platform = build_platform(_settings(database_url))
     try:
-        view = platform.bus.handle(CreateUser(
-            username=username, display_name=display_name or username, password=password,
-            organisation_id=organisation_id, roles=roles, phone=phone,
-        ), SYSTEM_ACTOR)
+        view = platform.bus.handle(
+            CreateUser(
+                username=username,
+                display_name=display_name or username,
+                password=password,
+                organisation_id=organisation_id,
+                roles=roles,
+                phone=phone,
+            ),
+            SYSTEM_ACTOR,
+        )
     except DomainError as exc:
         err.print(f"[red]refused:[/red] {exc}")
         raise typer.Exit(1) from exc
     finally:
         platform.close()
-    console.print(f"[green]created user {view.username}[/green] id={view.id} "
-                  f"roles={','.join(view.roles)}")
+    console.print(
+        f"[green]created user {view.username}[/green] id={view.id} roles={','.join(view.roles)}"
+    )
 
 
 @audit_app.command("verify")
@@ -175,22 +195,14 @@ def demo(
     db_path: Annotated[str, typer.Option("--db", help="SQLite file, recreated each run.")] = (
         "lifeline-demo.sqlite"
     ),
-    serve_: Annotated[bool, typer.Option("--serve/--no-serve",
-                                         help="Serve after seeding (default) or just seed.")] = True,
+    serve_: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve after seeding (default) or just seed.")
+    ] = True,
 ) -> None:
     """Start Lifeline on a fresh SQLite file seeded with a Shenzhen city and demo users."""
     from lifeline.cli.demo import run_demo
 
     run_demo(console, host=host, port=port, db_path=db_path, serve=serve_)
-
-
-def _print_table(title: str, columns: list[str], rows: list[list[str]]) -> None:
-    table = Table(title=title)
-    for col in columns:
-        table.add_column(col)
-    for row in rows:
-        table.add_row(*row)
-    console.print(table)
 
 
 def main() -> None:

@@ -42,8 +42,13 @@ class Actor:
 
 
 SYSTEM_ACTOR = Actor(
-    id="system", kind=ActorKind.SYSTEM, organisation_id=None, roles=frozenset({"system"}),
-    permissions=frozenset({"*"}), scope_paths=("/",), name="Lifeline",
+    id="system",
+    kind=ActorKind.SYSTEM,
+    organisation_id=None,
+    roles=frozenset({"system"}),
+    permissions=frozenset({"*"}),
+    scope_paths=("/",),
+    name="Lifeline",
 )
 
 

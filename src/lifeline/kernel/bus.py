@@ -78,7 +78,8 @@ class HandlerContext:
         """Allow or refuse access to one target; refusal surfaces as 404 (existence not leaked).
 
         ``target_path`` is the owning organisation's materialised path (``"/"`` for a
-        platform-wide resource, which only actors scoped at the root may touch). Reads of ``personal_fields`` need the personal-data right and
+        platform-wide resource, which only actors scoped at the root may touch). Reads of
+        ``personal_fields`` need the personal-data right and
         are logged as such.
         """
         perm = permission or self._permission
@@ -86,10 +87,17 @@ class HandlerContext:
             self.actor, perm, target_path, personal=bool(personal_fields)
         )
         decision = AccessDecision(
-            at=self.uow.clock.now(), actor_id=self.actor.ref,
-            actor_organisation_id=self.actor.organisation_id, action=self._action,
-            permission=perm, outcome=outcome, reason=reason, target_kind=target_kind,
-            target_id=target_id, target_path=target_path or "", personal_fields=personal_fields,
+            at=self.uow.clock.now(),
+            actor_id=self.actor.ref,
+            actor_organisation_id=self.actor.organisation_id,
+            action=self._action,
+            permission=perm,
+            outcome=outcome,
+            reason=reason,
+            target_kind=target_kind,
+            target_id=target_id,
+            target_path=target_path or "",
+            personal_fields=personal_fields,
         )
         if outcome is Outcome.DENIED:
             raise Refused(decision, OutOfScope(target_kind, target_id))
@@ -152,18 +160,28 @@ class MessageBus:
         outcome, reason = self._policy.check(actor, permission, None)
         if outcome is Outcome.DENIED:
             decision = AccessDecision(
-                at=uow.clock.now(), actor_id=actor.ref,
-                actor_organisation_id=actor.organisation_id, action=type(message).__name__,
-                permission=permission, outcome=outcome, reason=reason,
+                at=uow.clock.now(),
+                actor_id=actor.ref,
+                actor_organisation_id=actor.organisation_id,
+                action=type(message).__name__,
+                permission=permission,
+                outcome=outcome,
+                reason=reason,
             )
             raise Refused(decision, Forbidden(f"{permission!r} is not granted to your roles"))
 
     def _record_refusal(self, decision: AccessDecision, actor: Actor) -> None:
         with self._uow_factory(actor) as uow:
             uow.log_access(decision)
-            uow.record(AccessDenied(
-                aggregate_id=actor.ref, organisation_id=actor.organisation_id,
-                action=decision.action, permission=decision.permission, reason=decision.reason,
-                target_kind=decision.target_kind, target_id=decision.target_id,
-            ))
+            uow.record(
+                AccessDenied(
+                    aggregate_id=actor.ref,
+                    organisation_id=actor.organisation_id,
+                    action=decision.action,
+                    permission=decision.permission,
+                    reason=decision.reason,
+                    target_kind=decision.target_kind,
+                    target_id=decision.target_id,
+                )
+            )
             uow.commit()

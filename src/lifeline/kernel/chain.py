@@ -20,8 +20,9 @@ GENESIS_HASH = "0" * 64
 
 def canonical_json(value: Any) -> str:
     """Deterministic JSON: sorted keys, no insignificant whitespace, UTF-8 text kept as is."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
 
 
 def timestamp_text(instant: datetime) -> str:
@@ -51,8 +52,8 @@ class ChainEntry:
 def entry_hash(
     *,
     seq: int,
-    id: str,  # noqa: A002 - the column's name
-    type: str,  # noqa: A002
+    id: str,
+    type: str,
     aggregate_type: str,
     aggregate_id: str,
     actor_id: str,
@@ -62,10 +63,20 @@ def entry_hash(
     prev_hash: str,
 ) -> str:
     """SHA-256 hex digest of one entry's canonical form (see the module docstring)."""
-    body = canonical_json([
-        seq, id, type, aggregate_type, aggregate_id, actor_id, organisation_id,
-        timestamp_text(occurred_at), payload_text, prev_hash,
-    ])
+    body = canonical_json(
+        [
+            seq,
+            id,
+            type,
+            aggregate_type,
+            aggregate_id,
+            actor_id,
+            organisation_id,
+            timestamp_text(occurred_at),
+            payload_text,
+            prev_hash,
+        ]
+    )
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
@@ -95,10 +106,16 @@ def first_break(
         if entry.prev_hash != prev_hash:
             return ChainBreak(entry.seq, entry.id, "prev_hash does not match the previous entry")
         recomputed = entry_hash(
-            seq=entry.seq, id=entry.id, type=entry.type, aggregate_type=entry.aggregate_type,
-            aggregate_id=entry.aggregate_id, actor_id=entry.actor_id,
-            organisation_id=entry.organisation_id, occurred_at=entry.occurred_at,
-            payload_text=entry.payload_text, prev_hash=entry.prev_hash,
+            seq=entry.seq,
+            id=entry.id,
+            type=entry.type,
+            aggregate_type=entry.aggregate_type,
+            aggregate_id=entry.aggregate_id,
+            actor_id=entry.actor_id,
+            organisation_id=entry.organisation_id,
+            occurred_at=entry.occurred_at,
+            payload_text=entry.payload_text,
+            prev_hash=entry.prev_hash,
         )
         if recomputed != entry.hash:
             return ChainBreak(entry.seq, entry.id, "content does not match its hash")

@@ -6,6 +6,7 @@ migrations in ``lifeline/migrations`` create them. Engines are only ever made by
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,17 +33,14 @@ class UtcDateTime(sa.types.TypeDecorator[Any]):
     def process_bind_param(self, value: Any, dialect: sa.Dialect) -> Any:
         if value is None:
             return None
-        from datetime import UTC
-
         if value.tzinfo is None:
             raise ValueError("naive datetimes are not stored; use an aware UTC datetime")
-        return value.astimezone(UTC) if dialect.name != "sqlite" else value.astimezone(UTC).replace(tzinfo=None)
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
 
     def process_result_value(self, value: Any, dialect: sa.Dialect) -> Any:
         if value is None:
             return None
-        from datetime import UTC
-
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 

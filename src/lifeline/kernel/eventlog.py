@@ -26,8 +26,12 @@ from lifeline.kernel.ports import RepoKey
 event_log = sa.Table(
     "event_log",
     metadata,
-    sa.Column("seq", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True,
-              autoincrement=False),
+    sa.Column(
+        "seq",
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=False,
+    ),
     sa.Column("id", sa.String(36), nullable=False, unique=True),
     sa.Column("type", sa.String(100), nullable=False),
     sa.Column("aggregate_type", sa.String(60), nullable=False),
@@ -61,8 +65,12 @@ outbox_cursor = sa.Table(
 access_log = sa.Table(
     "access_log",
     metadata,
-    sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True,
-              autoincrement=True),
+    sa.Column(
+        "id",
+        sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    ),
     sa.Column("at", UtcDateTime(), nullable=False),
     sa.Column("actor_id", sa.String(80), nullable=False),
     sa.Column("actor_organisation_id", sa.String(36), nullable=True),
@@ -87,8 +95,9 @@ def ensure_head(conn: sa.Connection) -> None:
         sa.select(event_log_head.c.id).where(event_log_head.c.id == HEAD_ROW_ID)
     ).first()
     if exists is None:
-        conn.execute(event_log_head.insert().values(id=HEAD_ROW_ID, last_seq=0,
-                                                    last_hash=GENESIS_HASH))
+        conn.execute(
+            event_log_head.insert().values(id=HEAD_ROW_ID, last_seq=0, last_hash=GENESIS_HASH)
+        )
 
 
 def append(
@@ -121,31 +130,55 @@ def append(
         event_id = new_id()
         digest = (
             entry_hash(
-                seq=seq, id=event_id, type=event.event_type(),
-                aggregate_type=event.aggregate_type, aggregate_id=event.aggregate_id,
-                actor_id=actor_id, organisation_id=event.organisation_id,
-                occurred_at=occurred_at, payload_text=payload_text, prev_hash=prev,
+                seq=seq,
+                id=event_id,
+                type=event.event_type(),
+                aggregate_type=event.aggregate_type,
+                aggregate_id=event.aggregate_id,
+                actor_id=actor_id,
+                organisation_id=event.organisation_id,
+                occurred_at=occurred_at,
+                payload_text=payload_text,
+                prev_hash=prev,
             )
             if chained
             else ""
         )
-        rows.append({
-            "seq": seq, "id": event_id, "type": event.event_type(),
-            "aggregate_type": event.aggregate_type, "aggregate_id": event.aggregate_id,
-            "actor_id": actor_id, "organisation_id": event.organisation_id,
-            "occurred_at": occurred_at, "payload": payload_text, "prev_hash": prev,
-            "hash": digest,
-        })
-        stored.append(StoredEvent(
-            seq=seq, id=event_id, type=event.event_type(), aggregate_type=event.aggregate_type,
-            aggregate_id=event.aggregate_id, actor_id=actor_id,
-            organisation_id=event.organisation_id, occurred_at=occurred_at, payload=payload,
-            prev_hash=prev, hash=digest,
-        ))
+        rows.append(
+            {
+                "seq": seq,
+                "id": event_id,
+                "type": event.event_type(),
+                "aggregate_type": event.aggregate_type,
+                "aggregate_id": event.aggregate_id,
+                "actor_id": actor_id,
+                "organisation_id": event.organisation_id,
+                "occurred_at": occurred_at,
+                "payload": payload_text,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
+        stored.append(
+            StoredEvent(
+                seq=seq,
+                id=event_id,
+                type=event.event_type(),
+                aggregate_type=event.aggregate_type,
+                aggregate_id=event.aggregate_id,
+                actor_id=actor_id,
+                organisation_id=event.organisation_id,
+                occurred_at=occurred_at,
+                payload=payload,
+                prev_hash=prev,
+                hash=digest,
+            )
+        )
         prev = digest
     conn.execute(event_log.insert(), rows)
     conn.execute(
-        event_log_head.update().where(event_log_head.c.id == HEAD_ROW_ID)
+        event_log_head.update()
+        .where(event_log_head.c.id == HEAD_ROW_ID)
         .values(last_seq=seq, last_hash=prev)
     )
     return stored
@@ -154,10 +187,17 @@ def append(
 def _to_stored(row: sa.Row[tuple[object, ...]]) -> StoredEvent:
     m = row._mapping
     return StoredEvent(
-        seq=int(m["seq"]), id=m["id"], type=m["type"], aggregate_type=m["aggregate_type"],
-        aggregate_id=m["aggregate_id"], actor_id=m["actor_id"],
-        organisation_id=m["organisation_id"], occurred_at=m["occurred_at"],
-        payload=json.loads(m["payload"]), prev_hash=m["prev_hash"], hash=m["hash"],
+        seq=int(m["seq"]),
+        id=m["id"],
+        type=m["type"],
+        aggregate_type=m["aggregate_type"],
+        aggregate_id=m["aggregate_id"],
+        actor_id=m["actor_id"],
+        organisation_id=m["organisation_id"],
+        occurred_at=m["occurred_at"],
+        payload=json.loads(m["payload"]),
+        prev_hash=m["prev_hash"],
+        hash=m["hash"],
     )
 
 
@@ -172,12 +212,15 @@ def read_after(
     return [_to_stored(r) for r in rows]
 
 
-def read_aggregate(conn: sa.Connection, aggregate_type: str, aggregate_id: str) -> list[StoredEvent]:
+def read_aggregate(
+    conn: sa.Connection, aggregate_type: str, aggregate_id: str
+) -> list[StoredEvent]:
     """Every event of one aggregate in order: its timeline."""
     rows = conn.execute(
         sa.select(event_log)
-        .where(event_log.c.aggregate_type == aggregate_type,
-               event_log.c.aggregate_id == aggregate_id)
+        .where(
+            event_log.c.aggregate_type == aggregate_type, event_log.c.aggregate_id == aggregate_id
+        )
         .order_by(event_log.c.seq)
     ).all()
     return [_to_stored(r) for r in rows]
@@ -192,7 +235,9 @@ def _entries(conn: sa.Connection, batch: int = 5_000) -> Iterator[ChainEntry]:
     after = 0
     while True:
         rows = conn.execute(
-            sa.select(event_log).where(event_log.c.seq > after).order_by(event_log.c.seq)
+            sa.select(event_log)
+            .where(event_log.c.seq > after)
+            .order_by(event_log.c.seq)
             .limit(batch)
         ).all()
         if not rows:
@@ -200,11 +245,17 @@ def _entries(conn: sa.Connection, batch: int = 5_000) -> Iterator[ChainEntry]:
         for r in rows:
             m = r._mapping
             yield ChainEntry(
-                seq=int(m["seq"]), id=m["id"], type=m["type"],
-                aggregate_type=m["aggregate_type"], aggregate_id=m["aggregate_id"],
-                actor_id=m["actor_id"], organisation_id=m["organisation_id"],
-                occurred_at=m["occurred_at"], payload_text=m["payload"],
-                prev_hash=m["prev_hash"], hash=m["hash"],
+                seq=int(m["seq"]),
+                id=m["id"],
+                type=m["type"],
+                aggregate_type=m["aggregate_type"],
+                aggregate_id=m["aggregate_id"],
+                actor_id=m["actor_id"],
+                organisation_id=m["organisation_id"],
+                occurred_at=m["occurred_at"],
+                payload_text=m["payload"],
+                prev_hash=m["prev_hash"],
+                hash=m["hash"],
             )
         after = int(rows[-1]._mapping["seq"])
 
@@ -212,8 +263,9 @@ def _entries(conn: sa.Connection, batch: int = 5_000) -> Iterator[ChainEntry]:
 def verify(conn: sa.Connection) -> tuple[int, ChainBreak | None]:
     """Walk the whole chain in constant memory; return (entries checked, first break or None)."""
     head_row = conn.execute(
-        sa.select(event_log_head.c.last_seq, event_log_head.c.last_hash)
-        .where(event_log_head.c.id == HEAD_ROW_ID)
+        sa.select(event_log_head.c.last_seq, event_log_head.c.last_hash).where(
+            event_log_head.c.id == HEAD_ROW_ID
+        )
     ).first()
     head = (int(head_row.last_seq), str(head_row.last_hash)) if head_row else None
     counted = 0
@@ -231,15 +283,25 @@ def verify(conn: sa.Connection) -> tuple[int, ChainBreak | None]:
 def write_access(conn: sa.Connection, decisions: Sequence[AccessDecision]) -> None:
     if not decisions:
         return
-    conn.execute(access_log.insert(), [
-        {
-            "at": d.at, "actor_id": d.actor_id, "actor_organisation_id": d.actor_organisation_id,
-            "action": d.action, "permission": d.permission, "outcome": d.outcome.value,
-            "reason": d.reason[:200], "target_kind": d.target_kind, "target_id": d.target_id,
-            "target_path": d.target_path, "personal_fields": ",".join(d.personal_fields),
-        }
-        for d in decisions
-    ])
+    conn.execute(
+        access_log.insert(),
+        [
+            {
+                "at": d.at,
+                "actor_id": d.actor_id,
+                "actor_organisation_id": d.actor_organisation_id,
+                "action": d.action,
+                "permission": d.permission,
+                "outcome": d.outcome.value,
+                "reason": d.reason[:200],
+                "target_kind": d.target_kind,
+                "target_id": d.target_id,
+                "target_path": d.target_path,
+                "personal_fields": ",".join(d.personal_fields),
+            }
+            for d in decisions
+        ],
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,7 +351,11 @@ class SqlAuditRepository:
         return [_to_stored(r) for r in rows]
 
     def access(
-        self, *, limit: int = 100, before_id: int | None = None, actor_id: str | None = None,
+        self,
+        *,
+        limit: int = 100,
+        before_id: int | None = None,
+        actor_id: str | None = None,
         outcome: str | None = None,
     ) -> list[AccessRecord]:
         query = sa.select(access_log)
@@ -302,10 +368,16 @@ class SqlAuditRepository:
         rows = self._conn.execute(query.order_by(access_log.c.id.desc()).limit(limit)).all()
         return [
             AccessRecord(
-                id=int(m["id"]), at=m["at"], actor_id=m["actor_id"],
-                actor_organisation_id=m["actor_organisation_id"], action=m["action"],
-                permission=m["permission"], outcome=m["outcome"], reason=m["reason"],
-                target_kind=m["target_kind"], target_id=m["target_id"],
+                id=int(m["id"]),
+                at=m["at"],
+                actor_id=m["actor_id"],
+                actor_organisation_id=m["actor_organisation_id"],
+                action=m["action"],
+                permission=m["permission"],
+                outcome=m["outcome"],
+                reason=m["reason"],
+                target_kind=m["target_kind"],
+                target_id=m["target_id"],
                 target_path=m["target_path"],
                 personal_fields=tuple(f for f in m["personal_fields"].split(",") if f),
             )

@@ -91,8 +91,28 @@ class Circle:
         return self.center.distance_m(point) <= self.radius_m
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": "Circle", "center": [self.center.lon, self.center.lat],
-                "radius_m": self.radius_m}
+        return {
+            "type": "Circle",
+            "center": [self.center.lon, self.center.lat],
+            "radius_m": self.radius_m,
+        }
+
+
+def _linear_ring(ring: object, field: str) -> list[list[float]]:
+    """Validate one closed ring of at least 4 ``[lon, lat]`` positions."""
+    if not isinstance(ring, list) or len(ring) < 4:
+        raise InvalidInput(field, "a linear ring needs at least 4 positions")
+    if len(ring) > MAX_VERTICES:
+        raise InvalidInput(field, f"more than {MAX_VERTICES} vertices")
+    clean = []
+    for vi, pos in enumerate(ring):
+        if not isinstance(pos, list | tuple) or len(pos) not in (2, 3):
+            raise InvalidInput(f"{field}[{vi}]", "must be [lon, lat]")
+        p = _point(pos[0], pos[1], f"{field}[{vi}]")
+        clean.append([p.lon, p.lat])
+    if clean[0] != clean[-1]:
+        raise InvalidInput(field, "linear ring is not closed (first != last)")
+    return clean
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,20 +144,10 @@ class Area:
                 raise InvalidInput(pfield, "a polygon needs at least one linear ring")
             clean_rings = []
             for ri, ring in enumerate(rings):
-                rfield = f"{pfield}[{ri}]"
-                if not isinstance(ring, list) or len(ring) < 4:
-                    raise InvalidInput(rfield, "a linear ring needs at least 4 positions")
-                clean = []
-                for vi, pos in enumerate(ring):
-                    if not isinstance(pos, list | tuple) or len(pos) not in (2, 3):
-                        raise InvalidInput(f"{rfield}[{vi}]", "must be [lon, lat]")
-                    p = _point(pos[0], pos[1], f"{rfield}[{vi}]")
-                    clean.append([p.lon, p.lat])
+                clean = _linear_ring(ring, f"{pfield}[{ri}]")
                 count += len(clean)
                 if count > MAX_VERTICES:
                     raise InvalidInput(field, f"more than {MAX_VERTICES} vertices")
-                if clean[0] != clean[-1]:
-                    raise InvalidInput(rfield, "linear ring is not closed (first != last)")
                 clean_rings.append(clean)
             clean_polys.append(clean_rings)
         normalised: dict[str, Any] = (
@@ -157,7 +167,9 @@ class Area:
         return dict(self.geojson)
 
     def contains(self, point: Point) -> bool:
-        return bool(shapely.geometry.shape(self.geojson).covers(shapely.Point(point.lon, point.lat)))
+        return bool(
+            shapely.geometry.shape(self.geojson).covers(shapely.Point(point.lon, point.lat))
+        )
 
     def bbox(self) -> tuple[float, float, float, float]:
         """``(min_lon, min_lat, max_lon, max_lat)``."""

@@ -117,8 +117,9 @@ class OutboxRelay:
 
 def _cursor(conn: sa.Connection, name: str) -> int:
     row = conn.execute(
-        sa.select(eventlog.outbox_cursor.c.last_seq)
-        .where(eventlog.outbox_cursor.c.subscriber == name)
+        sa.select(eventlog.outbox_cursor.c.last_seq).where(
+            eventlog.outbox_cursor.c.subscriber == name
+        )
     ).first()
     return int(row.last_seq) if row else 0
 

@@ -41,23 +41,6 @@ class UnitOfWork(Protocol):
 
     def commit(self) -> list[StoredEvent]: ...
 
-    def _commit_read_only(self) -> list[StoredEvent]:
-        """End the read snapshot, then write the access decisions in a short write transaction.
-
-        On SQLite a read transaction cannot safely be upgraded to a write once another writer
-        has committed, so the decisions go in their own transaction.
-        """
-        if self._events:
-            raise RuntimeError("a read-only unit of work cannot record events")
-        assert self._tx is not None
-        self._tx.rollback()
-        if self._access:
-            with self._engine.connect() as conn, conn.begin():
-                eventlog.write_access(conn, self._access)
-            self._access.clear()
-        self._tx = self.connection.begin()
-        return []
-
     def rollback(self) -> None: ...
 
     def __enter__(self) -> Self: ...
@@ -162,8 +145,11 @@ class SqlUnitOfWork:
         if self.read_only:
             return self._commit_read_only()
         stored = eventlog.append(
-            self.connection, self._events, actor_id=self.actor.ref,
-            occurred_at=self.clock.now(), chained=self._chained,
+            self.connection,
+            self._events,
+            actor_id=self.actor.ref,
+            occurred_at=self.clock.now(),
+            chained=self._chained,
         )
         eventlog.write_access(self.connection, self._access)
         self._tx.commit()

@@ -10,12 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from lifeline.api.deps import BusDep, CurrentActor, PlatformDep
 from lifeline.api.pagination import Page, PageParams, page_params
+from lifeline.kernel.errors import InvalidInput
 from lifeline.kernel.eventlog import AccessRecord
 from lifeline.kernel.events import StoredEvent
 from lifeline.security import audit
 from lifeline.security import service as svc
 from lifeline.security.model import Role, ScopeGrant, ServiceAccount
-
 
 router = APIRouter()
 PageDep = Annotated[PageParams, Depends(page_params)]
@@ -33,15 +33,16 @@ class LoginIn(Strict):
 
 class TokenOut(BaseModel):
     access_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
     expires_at: datetime
     user_id: str
 
 
 def _sign_in(platform: Any, username: str, password: str) -> TokenOut:
     issued = svc.sign_in(platform.uow, platform.tokens, username=username, password=password)
-    return TokenOut(access_token=issued.access_token, expires_at=issued.expires_at,
-                    user_id=issued.user_id)
+    return TokenOut(
+        access_token=issued.access_token, expires_at=issued.expires_at, user_id=issued.user_id
+    )
 
 
 @router.post("/auth/token", tags=["auth"], summary="Sign in (OAuth2 password form)")
@@ -70,9 +71,15 @@ class MeOut(BaseModel):
 
 @router.get("/auth/me", tags=["auth"], summary="Who am I: roles, permissions and scope")
 def me(actor: CurrentActor) -> MeOut:
-    return MeOut(id=actor.id, kind=actor.kind.value, name=actor.name,
-                 organisation_id=actor.organisation_id, roles=sorted(actor.roles),
-                 permissions=sorted(actor.permissions), scope_paths=list(actor.scope_paths))
+    return MeOut(
+        id=actor.id,
+        kind=actor.kind.value,
+        name=actor.name,
+        organisation_id=actor.organisation_id,
+        roles=sorted(actor.roles),
+        permissions=sorted(actor.permissions),
+        scope_paths=list(actor.scope_paths),
+    )
 
 
 # --- users ----------------------------------------------------------------------------------
@@ -106,26 +113,41 @@ class UserOut(BaseModel):
 
 
 def _user_out(view: svc.UserView) -> UserOut:
-    return UserOut(id=view.id, username=view.username, display_name=view.display_name,
-                   organisation_id=view.organisation_id, roles=list(view.roles),
-                   active=view.active, created_at=view.created_at, phone=view.phone,
-                   phone_masked=view.phone_masked)
+    return UserOut(
+        id=view.id,
+        username=view.username,
+        display_name=view.display_name,
+        organisation_id=view.organisation_id,
+        roles=list(view.roles),
+        active=view.active,
+        created_at=view.created_at,
+        phone=view.phone,
+        phone_masked=view.phone_masked,
+    )
 
 
 @router.post("/users", tags=["users"], status_code=status.HTTP_201_CREATED)
 def create_user(body: UserIn, bus: BusDep, actor: CurrentActor) -> UserOut:
-    view = bus.handle(svc.CreateUser(
-        username=body.username, display_name=body.display_name, password=body.password,
-        organisation_id=body.organisation_id, roles=frozenset(body.roles), phone=body.phone,
-    ), actor)
+    view = bus.handle(
+        svc.CreateUser(
+            username=body.username,
+            display_name=body.display_name,
+            password=body.password,
+            organisation_id=body.organisation_id,
+            roles=frozenset(body.roles),
+            phone=body.phone,
+        ),
+        actor,
+    )
     return _user_out(view)
 
 
 @router.get("/users", tags=["users"])
 def list_users(bus: BusDep, actor: CurrentActor, page: PageDep) -> Page[UserOut]:
     views, total = bus.handle(svc.ListUsers(limit=page.limit, offset=page.offset), actor)
-    return Page[UserOut](items=[_user_out(v) for v in views], total=total, limit=page.limit,
-                         offset=page.offset)
+    return Page[UserOut](
+        items=[_user_out(v) for v in views], total=total, limit=page.limit, offset=page.offset
+    )
 
 
 @router.get("/users/{user_id}", tags=["users"])
@@ -135,11 +157,17 @@ def get_user(user_id: str, bus: BusDep, actor: CurrentActor) -> UserOut:
 
 @router.patch("/users/{user_id}", tags=["users"])
 def update_user(user_id: str, body: UserPatch, bus: BusDep, actor: CurrentActor) -> UserOut:
-    view = bus.handle(svc.UpdateUser(
-        user_id=user_id, display_name=body.display_name,
-        roles=frozenset(body.roles) if body.roles is not None else None, active=body.active,
-        phone=body.phone, password=body.password,
-    ), actor)
+    view = bus.handle(
+        svc.UpdateUser(
+            user_id=user_id,
+            display_name=body.display_name,
+            roles=frozenset(body.roles) if body.roles is not None else None,
+            active=body.active,
+            phone=body.phone,
+            password=body.password,
+        ),
+        actor,
+    )
     return _user_out(view)
 
 
@@ -163,18 +191,29 @@ class ServiceAccountOut(BaseModel):
 
 def _account_out(account: ServiceAccount, key: str | None = None) -> ServiceAccountOut:
     return ServiceAccountOut(
-        id=account.id, name=account.name, organisation_id=account.organisation_id,
-        roles=sorted(r.value for r in account.roles), key_prefix=account.key_prefix,
-        active=account.active, created_at=account.created_at, api_key=key,
+        id=account.id,
+        name=account.name,
+        organisation_id=account.organisation_id,
+        roles=sorted(r.value for r in account.roles),
+        key_prefix=account.key_prefix,
+        active=account.active,
+        created_at=account.created_at,
+        api_key=key,
     )
 
 
 @router.post("/service-accounts", tags=["users"], status_code=status.HTTP_201_CREATED)
-def create_service_account(body: ServiceAccountIn, bus: BusDep,
-                           actor: CurrentActor) -> ServiceAccountOut:
-    created = bus.handle(svc.CreateServiceAccount(
-        name=body.name, organisation_id=body.organisation_id, roles=frozenset(body.roles),
-    ), actor)
+def create_service_account(
+    body: ServiceAccountIn, bus: BusDep, actor: CurrentActor
+) -> ServiceAccountOut:
+    created = bus.handle(
+        svc.CreateServiceAccount(
+            name=body.name,
+            organisation_id=body.organisation_id,
+            roles=frozenset(body.roles),
+        ),
+        actor,
+    )
     return _account_out(created.account, created.api_key)
 
 
@@ -202,30 +241,41 @@ class GrantOut(BaseModel):
 
 
 def _grant_out(grant: ScopeGrant) -> GrantOut:
-    return GrantOut(id=grant.id, grantee_organisation_id=grant.grantee_organisation_id,
-                    target_organisation_id=grant.target_organisation_id, reason=grant.reason,
-                    granted_by=grant.granted_by, created_at=grant.created_at,
-                    expires_at=grant.expires_at)
+    return GrantOut(
+        id=grant.id,
+        grantee_organisation_id=grant.grantee_organisation_id,
+        target_organisation_id=grant.target_organisation_id,
+        reason=grant.reason,
+        granted_by=grant.granted_by,
+        created_at=grant.created_at,
+        expires_at=grant.expires_at,
+    )
 
 
 @router.post("/scope-grants", tags=["users"], status_code=status.HTTP_201_CREATED)
 def grant_scope(body: GrantIn, bus: BusDep, actor: CurrentActor) -> GrantOut:
     if body.expires_at is not None and body.expires_at.tzinfo is None:
-        from lifeline.kernel.errors import InvalidInput
-
         raise InvalidInput("expires_at", "must carry a UTC offset")
-    return _grant_out(bus.handle(svc.GrantScope(
-        grantee_organisation_id=body.grantee_organisation_id,
-        target_organisation_id=body.target_organisation_id, reason=body.reason,
-        expires_at=body.expires_at,
-    ), actor))
+    return _grant_out(
+        bus.handle(
+            svc.GrantScope(
+                grantee_organisation_id=body.grantee_organisation_id,
+                target_organisation_id=body.target_organisation_id,
+                reason=body.reason,
+                expires_at=body.expires_at,
+            ),
+            actor,
+        )
+    )
 
 
 @router.get("/scope-grants", tags=["users"])
-def list_grants(organisation_id: Annotated[str, Query(min_length=1)], bus: BusDep,
-                actor: CurrentActor) -> list[GrantOut]:
-    return [_grant_out(g) for g in bus.handle(svc.ListGrants(organisation_id=organisation_id),
-                                              actor)]
+def list_grants(
+    organisation_id: Annotated[str, Query(min_length=1)], bus: BusDep, actor: CurrentActor
+) -> list[GrantOut]:
+    return [
+        _grant_out(g) for g in bus.handle(svc.ListGrants(organisation_id=organisation_id), actor)
+    ]
 
 
 @router.delete("/scope-grants/{grant_id}", tags=["users"], status_code=status.HTTP_204_NO_CONTENT)
@@ -249,11 +299,19 @@ class EventOut(BaseModel):
 
 
 def event_out(event: StoredEvent) -> EventOut:
-    return EventOut(seq=event.seq, id=event.id, type=event.type,
-                    aggregate_type=event.aggregate_type, aggregate_id=event.aggregate_id,
-                    actor_id=event.actor_id, organisation_id=event.organisation_id,
-                    occurred_at=event.occurred_at, payload=event.payload,
-                    prev_hash=event.prev_hash, hash=event.hash)
+    return EventOut(
+        seq=event.seq,
+        id=event.id,
+        type=event.type,
+        aggregate_type=event.aggregate_type,
+        aggregate_id=event.aggregate_id,
+        actor_id=event.actor_id,
+        organisation_id=event.organisation_id,
+        occurred_at=event.occurred_at,
+        payload=event.payload,
+        prev_hash=event.prev_hash,
+        hash=event.hash,
+    )
 
 
 @router.get("/audit/events", tags=["audit"], summary="Event log entries within your scope")
@@ -265,9 +323,15 @@ def list_events(
     aggregate_type: Annotated[str | None, Query(max_length=60)] = None,
     aggregate_id: Annotated[str | None, Query(max_length=64)] = None,
 ) -> list[EventOut]:
-    events = bus.handle(audit.ListEvents(after_seq=after_seq, limit=limit,
-                                         aggregate_type=aggregate_type,
-                                         aggregate_id=aggregate_id), actor)
+    events = bus.handle(
+        audit.ListEvents(
+            after_seq=after_seq,
+            limit=limit,
+            aggregate_type=aggregate_type,
+            aggregate_id=aggregate_id,
+        ),
+        actor,
+    )
     return [event_out(e) for e in events]
 
 
@@ -286,11 +350,19 @@ class AccessOut(BaseModel):
 
 
 def _access_out(r: AccessRecord) -> AccessOut:
-    return AccessOut(id=r.id, at=r.at, actor_id=r.actor_id,
-                     actor_organisation_id=r.actor_organisation_id, action=r.action,
-                     permission=r.permission, outcome=r.outcome, reason=r.reason,
-                     target_kind=r.target_kind, target_id=r.target_id,
-                     personal_fields=list(r.personal_fields))
+    return AccessOut(
+        id=r.id,
+        at=r.at,
+        actor_id=r.actor_id,
+        actor_organisation_id=r.actor_organisation_id,
+        action=r.action,
+        permission=r.permission,
+        outcome=r.outcome,
+        reason=r.reason,
+        target_kind=r.target_kind,
+        target_id=r.target_id,
+        personal_fields=list(r.personal_fields),
+    )
 
 
 @router.get("/audit/access", tags=["audit"], summary="Access decisions, newest first")
@@ -302,8 +374,10 @@ def list_access(
     actor_id: Annotated[str | None, Query(max_length=80)] = None,
     outcome: Annotated[str | None, Query(pattern="^(allowed|denied)$")] = None,
 ) -> list[AccessOut]:
-    records = bus.handle(audit.ListAccessLog(limit=limit, before_id=before_id,
-                                             actor_id=actor_id, outcome=outcome), actor)
+    records = bus.handle(
+        audit.ListAccessLog(limit=limit, before_id=before_id, actor_id=actor_id, outcome=outcome),
+        actor,
+    )
     return [_access_out(r) for r in records]
 
 
@@ -319,7 +393,10 @@ class VerifyOut(BaseModel):
 def verify(bus: BusDep, actor: CurrentActor) -> VerifyOut:
     report: audit.ChainReport = bus.handle(audit.VerifyChain(), actor)
     broken = report.broken
-    return VerifyOut(ok=report.ok, checked=report.checked,
-                     first_bad_seq=broken.seq if broken else None,
-                     first_bad_event_id=broken.event_id if broken else None,
-                     reason=broken.reason if broken else None)
+    return VerifyOut(
+        ok=report.ok,
+        checked=report.checked,
+        first_bad_seq=broken.seq if broken else None,
+        first_bad_event_id=broken.event_id if broken else None,
+        reason=broken.reason if broken else None,
+    )

@@ -48,8 +48,11 @@ class ChainReport:
 
 
 def list_events(query: ListEvents, ctx: HandlerContext) -> list[StoredEvent]:
-    ctx.authorize(target_kind="event-collection", target_id="",
-                  target_path=ctx.scope_paths[0] if ctx.scope_paths else "/")
+    ctx.authorize(
+        target_kind="event-collection",
+        target_id="",
+        target_path=ctx.scope_paths[0] if ctx.scope_paths else "/",
+    )
     repo = ctx.uow.repo(AUDIT)
     paths = ctx.uow.repo(ORG_PATHS)
     out: list[StoredEvent] = []
@@ -63,8 +66,12 @@ def list_events(query: ListEvents, ctx: HandlerContext) -> list[StoredEvent]:
 
     # Scan forward in batches until a page of visible events is filled (bounded scan).
     for _ in range(50):
-        batch = repo.events(after_seq=cursor, limit=500, aggregate_type=query.aggregate_type,
-                            aggregate_id=query.aggregate_id)
+        batch = repo.events(
+            after_seq=cursor,
+            limit=500,
+            aggregate_type=query.aggregate_type,
+            aggregate_id=query.aggregate_id,
+        )
         if not batch:
             break
         for event in batch:
@@ -85,15 +92,19 @@ def _org_visible(ctx: HandlerContext, path: str | None) -> bool:
 
 def list_access_log(query: ListAccessLog, ctx: HandlerContext) -> list[AccessRecord]:
     """Access decisions made by actors of organisations in the caller's scope, newest first."""
-    ctx.authorize(target_kind="access-log", target_id="",
-                  target_path=ctx.scope_paths[0] if ctx.scope_paths else "/")
+    ctx.authorize(
+        target_kind="access-log",
+        target_id="",
+        target_path=ctx.scope_paths[0] if ctx.scope_paths else "/",
+    )
     repo = ctx.uow.repo(AUDIT)
     paths = ctx.uow.repo(ORG_PATHS)
     out: list[AccessRecord] = []
     before = query.before_id
     for _ in range(50):
-        batch = repo.access(limit=500, before_id=before, actor_id=query.actor_id,
-                            outcome=query.outcome)
+        batch = repo.access(
+            limit=500, before_id=before, actor_id=query.actor_id, outcome=query.outcome
+        )
         if not batch:
             break
         for record in batch:

@@ -57,7 +57,7 @@ def split_api_key(key: str) -> str | None:
     """The lookup prefix of a well-formed key, or None."""
     if not key.startswith(API_KEY_PREFIX):
         return None
-    rest = key[len(API_KEY_PREFIX):]
+    rest = key[len(API_KEY_PREFIX) :]
     prefix, sep, secret = rest.partition("_")
     if not sep or len(prefix) != 8 or not secret:
         return None

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from lifeline.kernel.access import Actor, ActorKind, AccessDecision, Outcome
+from lifeline.kernel.access import SYSTEM_ACTOR, AccessDecision, Actor, ActorKind, Outcome
 from lifeline.kernel.bus import HandlerContext, MessageBus
 from lifeline.kernel.errors import Conflict, FieldProblem, InvalidInput, NotFound, Unauthenticated
 from lifeline.kernel.events import Command, Query
@@ -168,12 +168,20 @@ def _check_roles_grantable(ctx: HandlerContext, roles: frozenset[Role]) -> None:
 
 def _view(ctx: HandlerContext, user: User, path: str) -> UserView:
     personal = ctx.allowed(Permission.PERSONAL_READ, path, personal=True)
-    ctx.authorize(target_kind="user", target_id=user.id, target_path=path,
-                  personal_fields=PERSONAL_USER_FIELDS if (personal and user.phone) else ())
+    ctx.authorize(
+        target_kind="user",
+        target_id=user.id,
+        target_path=path,
+        personal_fields=PERSONAL_USER_FIELDS if (personal and user.phone) else (),
+    )
     return UserView(
-        id=user.id, username=user.username, display_name=user.display_name,
-        organisation_id=user.organisation_id, roles=tuple(sorted(r.value for r in user.roles)),
-        active=user.active, created_at=user.created_at,
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        organisation_id=user.organisation_id,
+        roles=tuple(sorted(r.value for r in user.roles)),
+        active=user.active,
+        created_at=user.created_at,
         phone=user.phone if personal else mask_phone(user.phone),
         phone_masked=bool(user.phone) and not personal,
     )
@@ -192,16 +200,26 @@ def create_user(cmd: CreateUser, ctx: HandlerContext) -> UserView:
     if repo.get_user_by_username(cmd.username) is not None:
         raise Conflict(f"username {cmd.username!r} is taken")
     user = User(
-        id=new_id(), username=cmd.username, display_name=cmd.display_name.strip(),
-        organisation_id=cmd.organisation_id, roles=cmd.roles,
-        password_hash=passwords.hash_password(cmd.password), active=True,
-        created_at=ctx.uow.clock.now(), phone=cmd.phone,
+        id=new_id(),
+        username=cmd.username,
+        display_name=cmd.display_name.strip(),
+        organisation_id=cmd.organisation_id,
+        roles=cmd.roles,
+        password_hash=passwords.hash_password(cmd.password),
+        active=True,
+        created_at=ctx.uow.clock.now(),
+        phone=cmd.phone,
     )
     repo.add_user(user)
-    ctx.uow.record(UserCreated(
-        aggregate_id=user.id, organisation_id=user.organisation_id, username=user.username,
-        display_name=user.display_name, roles=tuple(sorted(r.value for r in user.roles)),
-    ))
+    ctx.uow.record(
+        UserCreated(
+            aggregate_id=user.id,
+            organisation_id=user.organisation_id,
+            username=user.username,
+            display_name=user.display_name,
+            roles=tuple(sorted(r.value for r in user.roles)),
+        )
+    )
     return _view(ctx, user, path)
 
 
@@ -239,13 +257,19 @@ def update_user(cmd: UpdateUser, ctx: HandlerContext) -> UserView:
     ctx.uow.repo(SECURITY).update_user(updated)
     visible = tuple(sorted(k for k in changes if k != "password_hash"))
     if visible:
-        ctx.uow.record(UserUpdated(
-            aggregate_id=user.id, organisation_id=user.organisation_id, changes=visible,
-            roles=tuple(sorted(r.value for r in updated.roles)), active=updated.active,
-        ))
+        ctx.uow.record(
+            UserUpdated(
+                aggregate_id=user.id,
+                organisation_id=user.organisation_id,
+                changes=visible,
+                roles=tuple(sorted(r.value for r in updated.roles)),
+                active=updated.active,
+            )
+        )
     if "password_hash" in changes:
-        ctx.uow.record(UserPasswordChanged(aggregate_id=user.id,
-                                           organisation_id=user.organisation_id))
+        ctx.uow.record(
+            UserPasswordChanged(aggregate_id=user.id, organisation_id=user.organisation_id)
+        )
     return _view(ctx, updated, path)
 
 
@@ -264,9 +288,12 @@ def list_users(query: ListUsers, ctx: HandlerContext) -> tuple[list[UserView], i
         path = paths.path_of(user.organisation_id) or "/"
         if any(path.startswith(scope) for scope in ctx.scope_paths):
             visible.append((user, path))
-    ctx.authorize(target_kind="user-collection", target_id="",
-                  target_path=ctx.scope_paths[0] if ctx.scope_paths else "/")
-    page = visible[query.offset: query.offset + query.limit]
+    ctx.authorize(
+        target_kind="user-collection",
+        target_id="",
+        target_path=ctx.scope_paths[0] if ctx.scope_paths else "/",
+    )
+    page = visible[query.offset : query.offset + query.limit]
     return [_view(ctx, u, p) for u, p in page], len(visible)
 
 
@@ -278,15 +305,25 @@ def create_service_account(cmd: CreateServiceAccount, ctx: HandlerContext) -> Ne
     _check_roles_grantable(ctx, cmd.roles)
     key, prefix, key_hash = passwords.new_api_key()
     account = ServiceAccount(
-        id=new_id(), name=cmd.name.strip(), organisation_id=cmd.organisation_id,
-        roles=cmd.roles, key_prefix=prefix, key_hash=key_hash, active=True,
+        id=new_id(),
+        name=cmd.name.strip(),
+        organisation_id=cmd.organisation_id,
+        roles=cmd.roles,
+        key_prefix=prefix,
+        key_hash=key_hash,
+        active=True,
         created_at=ctx.uow.clock.now(),
     )
     ctx.uow.repo(SECURITY).add_service_account(account)
-    ctx.uow.record(ServiceAccountCreated(
-        aggregate_id=account.id, organisation_id=account.organisation_id, name=account.name,
-        roles=tuple(sorted(r.value for r in account.roles)), key_prefix=prefix,
-    ))
+    ctx.uow.record(
+        ServiceAccountCreated(
+            aggregate_id=account.id,
+            organisation_id=account.organisation_id,
+            name=account.name,
+            roles=tuple(sorted(r.value for r in account.roles)),
+            key_prefix=prefix,
+        )
+    )
     return NewServiceAccount(account=account, api_key=key)
 
 
@@ -299,8 +336,9 @@ def revoke_service_account(cmd: RevokeServiceAccount, ctx: HandlerContext) -> Se
     ctx.authorize(target_kind="service_account", target_id=account.id, target_path=path)
     revoked = dataclasses.replace(account, active=False)
     repo.update_service_account(revoked)
-    ctx.uow.record(ServiceAccountRevoked(aggregate_id=account.id,
-                                         organisation_id=account.organisation_id))
+    ctx.uow.record(
+        ServiceAccountRevoked(aggregate_id=account.id, organisation_id=account.organisation_id)
+    )
     return revoked
 
 
@@ -312,25 +350,35 @@ def grant_scope(cmd: GrantScope, ctx: HandlerContext) -> ScopeGrant:
     if target_path.startswith(grantee_path):
         raise InvalidInput("target_organisation_id", "the grantee already sees that subtree")
     # The granter must see both ends: you can only share what you can see.
-    ctx.authorize(target_kind="organisation", target_id=cmd.grantee_organisation_id,
-                  target_path=grantee_path)
-    ctx.authorize(target_kind="organisation", target_id=cmd.target_organisation_id,
-                  target_path=target_path)
+    ctx.authorize(
+        target_kind="organisation", target_id=cmd.grantee_organisation_id, target_path=grantee_path
+    )
+    ctx.authorize(
+        target_kind="organisation", target_id=cmd.target_organisation_id, target_path=target_path
+    )
     now = ctx.uow.clock.now()
     if cmd.expires_at is not None and cmd.expires_at <= now:
         raise InvalidInput("expires_at", "must be in the future")
     grant = ScopeGrant(
-        id=new_id(), grantee_organisation_id=cmd.grantee_organisation_id,
-        target_organisation_id=cmd.target_organisation_id, reason=cmd.reason.strip(),
-        granted_by=ctx.actor.ref, created_at=now, expires_at=cmd.expires_at,
+        id=new_id(),
+        grantee_organisation_id=cmd.grantee_organisation_id,
+        target_organisation_id=cmd.target_organisation_id,
+        reason=cmd.reason.strip(),
+        granted_by=ctx.actor.ref,
+        created_at=now,
+        expires_at=cmd.expires_at,
     )
     ctx.uow.repo(SECURITY).add_grant(grant)
-    ctx.uow.record(ScopeGranted(
-        aggregate_id=grant.id, organisation_id=grant.grantee_organisation_id,
-        grantee_organisation_id=grant.grantee_organisation_id,
-        target_organisation_id=grant.target_organisation_id, reason=grant.reason,
-        expires_at=grant.expires_at.isoformat() if grant.expires_at else None,
-    ))
+    ctx.uow.record(
+        ScopeGranted(
+            aggregate_id=grant.id,
+            organisation_id=grant.grantee_organisation_id,
+            grantee_organisation_id=grant.grantee_organisation_id,
+            target_organisation_id=grant.target_organisation_id,
+            reason=grant.reason,
+            expires_at=grant.expires_at.isoformat() if grant.expires_at else None,
+        )
+    )
     return grant
 
 
@@ -342,11 +390,14 @@ def revoke_scope(cmd: RevokeScope, ctx: HandlerContext) -> None:
     path = ctx.uow.repo(ORG_PATHS).path_of(grant.grantee_organisation_id) or "/"
     ctx.authorize(target_kind="scope_grant", target_id=grant.id, target_path=path)
     repo.delete_grant(grant.id)
-    ctx.uow.record(ScopeRevoked(
-        aggregate_id=grant.id, organisation_id=grant.grantee_organisation_id,
-        grantee_organisation_id=grant.grantee_organisation_id,
-        target_organisation_id=grant.target_organisation_id,
-    ))
+    ctx.uow.record(
+        ScopeRevoked(
+            aggregate_id=grant.id,
+            organisation_id=grant.grantee_organisation_id,
+            grantee_organisation_id=grant.grantee_organisation_id,
+            target_organisation_id=grant.target_organisation_id,
+        )
+    )
 
 
 def list_grants(query: ListGrants, ctx: HandlerContext) -> list[ScopeGrant]:
@@ -389,17 +440,28 @@ def _scope_paths(uow: UnitOfWork, organisation_id: str) -> tuple[str, ...]:
 
 def actor_for_user(uow: UnitOfWork, user: User) -> Actor:
     return Actor(
-        id=user.id, kind=ActorKind.USER, organisation_id=user.organisation_id,
-        roles=frozenset(r.value for r in user.roles), permissions=permissions_for(user.roles),
-        scope_paths=_scope_paths(uow, user.organisation_id), name=user.display_name,
+        id=user.id,
+        kind=ActorKind.USER,
+        organisation_id=user.organisation_id,
+        roles=frozenset(r.value for r in user.roles),
+        permissions=permissions_for(user.roles),
+        scope_paths=_scope_paths(uow, user.organisation_id),
+        name=user.display_name,
     )
 
 
 def _anonymous_refusal(uow: UnitOfWork, action: str, who: str, reason: str) -> None:
-    uow.log_access(AccessDecision(
-        at=uow.clock.now(), actor_id=who, actor_organisation_id=None, action=action,
-        permission="authenticate", outcome=Outcome.DENIED, reason=reason,
-    ))
+    uow.log_access(
+        AccessDecision(
+            at=uow.clock.now(),
+            actor_id=who,
+            actor_organisation_id=None,
+            action=action,
+            permission="authenticate",
+            outcome=Outcome.DENIED,
+            reason=reason,
+        )
+    )
     uow.commit()
 
 
@@ -411,32 +473,40 @@ def authenticate(
     Roles and scope are read from the database on every request, so deactivating a user,
     revoking a key or a grant takes effect at once rather than when a token expires.
     """
-    from lifeline.kernel.access import SYSTEM_ACTOR
-
     with uow_factory(SYSTEM_ACTOR) as uow:
         repo = uow.repo(SECURITY)
         if bearer is not None:
             claims = tokens.decode(bearer)
             user = repo.get_user(claims.subject)
             if user is None or not user.active:
-                _anonymous_refusal(uow, "authenticate", f"user:{claims.subject}",
-                                   "unknown or inactive user")
+                _anonymous_refusal(
+                    uow, "authenticate", f"user:{claims.subject}", "unknown or inactive user"
+                )
                 raise Unauthenticated("unknown or inactive user")
             return actor_for_user(uow, user)
         if api_key:
             prefix = passwords.split_api_key(api_key)
             account = repo.get_service_account_by_prefix(prefix) if prefix else None
-            if account is None or not account.active or not passwords.api_key_matches(
-                api_key, account.key_hash
+            if (
+                account is None
+                or not account.active
+                or not passwords.api_key_matches(api_key, account.key_hash)
             ):
-                _anonymous_refusal(uow, "authenticate", f"api-key:{prefix or '?'}",
-                                   "unknown, revoked or wrong API key")
+                _anonymous_refusal(
+                    uow,
+                    "authenticate",
+                    f"api-key:{prefix or '?'}",
+                    "unknown, revoked or wrong API key",
+                )
                 raise Unauthenticated("unknown, revoked or wrong API key")
             return Actor(
-                id=account.id, kind=ActorKind.SERVICE, organisation_id=account.organisation_id,
+                id=account.id,
+                kind=ActorKind.SERVICE,
+                organisation_id=account.organisation_id,
                 roles=frozenset(r.value for r in account.roles),
                 permissions=permissions_for(account.roles),
-                scope_paths=_scope_paths(uow, account.organisation_id), name=account.name,
+                scope_paths=_scope_paths(uow, account.organisation_id),
+                name=account.name,
             )
     raise Unauthenticated("no credentials")
 
@@ -448,24 +518,33 @@ class IssuedToken:
     user_id: str
 
 
-def sign_in(uow_factory: UowFactory, tokens: TokenCodec, *, username: str,
-            password: str) -> IssuedToken:
+def sign_in(
+    uow_factory: UowFactory, tokens: TokenCodec, *, username: str, password: str
+) -> IssuedToken:
     """Check a password and issue a short-lived token; every attempt is recorded."""
-    from lifeline.kernel.access import SYSTEM_ACTOR
-
     if not username or not password:
-        raise InvalidInput([FieldProblem("username", "required"),
-                            FieldProblem("password", "required")])
+        raise InvalidInput(
+            [FieldProblem("username", "required"), FieldProblem("password", "required")]
+        )
     with uow_factory(SYSTEM_ACTOR) as uow:
         user = uow.repo(SECURITY).get_user_by_username(username)
         ok = passwords.verify_password(user.password_hash if user else None, password)
         if user is None or not ok or not user.active:
-            _anonymous_refusal(uow, "sign-in", f"username:{username[:64]}",
-                               "wrong username or password, or inactive")
+            _anonymous_refusal(
+                uow,
+                "sign-in",
+                f"username:{username[:64]}",
+                "wrong username or password, or inactive",
+            )
             raise Unauthenticated("wrong username or password")
         token, claims = tokens.issue(user.id)
-        uow.record(UserSignedIn(aggregate_id=user.id, organisation_id=user.organisation_id,
-                                token_id=claims.token_id,
-                                expires_at=claims.expires_at.isoformat()))
+        uow.record(
+            UserSignedIn(
+                aggregate_id=user.id,
+                organisation_id=user.organisation_id,
+                token_id=claims.token_id,
+                expires_at=claims.expires_at.isoformat(),
+            )
+        )
         uow.commit()
         return IssuedToken(access_token=token, expires_at=claims.expires_at, user_id=user.id)

@@ -59,26 +59,40 @@ def _roles(text: str) -> frozenset[Role]:
 
 def _user(m: Any) -> User:
     return User(
-        id=m["id"], username=m["username"], display_name=m["display_name"],
-        organisation_id=m["organisation_id"], roles=_roles(m["roles"]),
-        password_hash=m["password_hash"], active=bool(m["active"]), created_at=m["created_at"],
+        id=m["id"],
+        username=m["username"],
+        display_name=m["display_name"],
+        organisation_id=m["organisation_id"],
+        roles=_roles(m["roles"]),
+        password_hash=m["password_hash"],
+        active=bool(m["active"]),
+        created_at=m["created_at"],
         phone=m["phone"],
     )
 
 
 def _account(m: Any) -> ServiceAccount:
     return ServiceAccount(
-        id=m["id"], name=m["name"], organisation_id=m["organisation_id"], roles=_roles(m["roles"]),
-        key_prefix=m["key_prefix"], key_hash=m["key_hash"], active=bool(m["active"]),
+        id=m["id"],
+        name=m["name"],
+        organisation_id=m["organisation_id"],
+        roles=_roles(m["roles"]),
+        key_prefix=m["key_prefix"],
+        key_hash=m["key_hash"],
+        active=bool(m["active"]),
         created_at=m["created_at"],
     )
 
 
 def _grant(m: Any) -> ScopeGrant:
     return ScopeGrant(
-        id=m["id"], grantee_organisation_id=m["grantee_organisation_id"],
-        target_organisation_id=m["target_organisation_id"], reason=m["reason"],
-        granted_by=m["granted_by"], created_at=m["created_at"], expires_at=m["expires_at"],
+        id=m["id"],
+        grantee_organisation_id=m["grantee_organisation_id"],
+        target_organisation_id=m["target_organisation_id"],
+        reason=m["reason"],
+        granted_by=m["granted_by"],
+        created_at=m["created_at"],
+        expires_at=m["expires_at"],
     )
 
 
@@ -90,12 +104,19 @@ class SqlSecurityRepository:
 
     # users -------------------------------------------------------------------------------
     def add_user(self, user: User) -> None:
-        self._conn.execute(users.insert().values(
-            id=user.id, username=user.username, display_name=user.display_name,
-            organisation_id=user.organisation_id, roles=_roles_text(user.roles),
-            password_hash=user.password_hash, active=user.active, phone=user.phone,
-            created_at=user.created_at,
-        ))
+        self._conn.execute(
+            users.insert().values(
+                id=user.id,
+                username=user.username,
+                display_name=user.display_name,
+                organisation_id=user.organisation_id,
+                roles=_roles_text(user.roles),
+                password_hash=user.password_hash,
+                active=user.active,
+                phone=user.phone,
+                created_at=user.created_at,
+            )
+        )
 
     def get_user(self, user_id: str) -> User | None:
         row = self._conn.execute(sa.select(users).where(users.c.id == user_id)).first()
@@ -106,11 +127,18 @@ class SqlSecurityRepository:
         return _user(row._mapping) if row else None
 
     def update_user(self, user: User) -> None:
-        self._conn.execute(users.update().where(users.c.id == user.id).values(
-            display_name=user.display_name, organisation_id=user.organisation_id,
-            roles=_roles_text(user.roles), password_hash=user.password_hash,
-            active=user.active, phone=user.phone,
-        ))
+        self._conn.execute(
+            users.update()
+            .where(users.c.id == user.id)
+            .values(
+                display_name=user.display_name,
+                organisation_id=user.organisation_id,
+                roles=_roles_text(user.roles),
+                password_hash=user.password_hash,
+                active=user.active,
+                phone=user.phone,
+            )
+        )
 
     def list_users(
         self, organisation_ids: list[str] | None, limit: int, offset: int
@@ -128,11 +156,18 @@ class SqlSecurityRepository:
 
     # service accounts --------------------------------------------------------------------
     def add_service_account(self, account: ServiceAccount) -> None:
-        self._conn.execute(service_accounts.insert().values(
-            id=account.id, name=account.name, organisation_id=account.organisation_id,
-            roles=_roles_text(account.roles), key_prefix=account.key_prefix,
-            key_hash=account.key_hash, active=account.active, created_at=account.created_at,
-        ))
+        self._conn.execute(
+            service_accounts.insert().values(
+                id=account.id,
+                name=account.name,
+                organisation_id=account.organisation_id,
+                roles=_roles_text(account.roles),
+                key_prefix=account.key_prefix,
+                key_hash=account.key_hash,
+                active=account.active,
+                created_at=account.created_at,
+            )
+        )
 
     def get_service_account(self, account_id: str) -> ServiceAccount | None:
         row = self._conn.execute(
@@ -148,20 +183,30 @@ class SqlSecurityRepository:
 
     def update_service_account(self, account: ServiceAccount) -> None:
         self._conn.execute(
-            service_accounts.update().where(service_accounts.c.id == account.id).values(
-                name=account.name, roles=_roles_text(account.roles), active=account.active,
-                key_prefix=account.key_prefix, key_hash=account.key_hash,
+            service_accounts.update()
+            .where(service_accounts.c.id == account.id)
+            .values(
+                name=account.name,
+                roles=_roles_text(account.roles),
+                active=account.active,
+                key_prefix=account.key_prefix,
+                key_hash=account.key_hash,
             )
         )
 
     # scope grants ------------------------------------------------------------------------
     def add_grant(self, grant: ScopeGrant) -> None:
-        self._conn.execute(scope_grants.insert().values(
-            id=grant.id, grantee_organisation_id=grant.grantee_organisation_id,
-            target_organisation_id=grant.target_organisation_id, reason=grant.reason,
-            granted_by=grant.granted_by, created_at=grant.created_at,
-            expires_at=grant.expires_at,
-        ))
+        self._conn.execute(
+            scope_grants.insert().values(
+                id=grant.id,
+                grantee_organisation_id=grant.grantee_organisation_id,
+                target_organisation_id=grant.target_organisation_id,
+                reason=grant.reason,
+                granted_by=grant.granted_by,
+                created_at=grant.created_at,
+                expires_at=grant.expires_at,
+            )
+        )
 
     def delete_grant(self, grant_id: str) -> None:
         self._conn.execute(scope_grants.delete().where(scope_grants.c.id == grant_id))

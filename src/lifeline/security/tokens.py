@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import jwt
 
@@ -35,12 +35,23 @@ class TokenCodec:
 
     def issue(self, subject: str) -> tuple[str, TokenClaims]:
         now = self._clock.now()
-        claims = TokenClaims(subject=subject, token_id=new_id(), issued_at=now,
-                             expires_at=now + timedelta(seconds=self.ttl_s))
+        claims = TokenClaims(
+            subject=subject,
+            token_id=new_id(),
+            issued_at=now,
+            expires_at=now + timedelta(seconds=self.ttl_s),
+        )
         token = jwt.encode(
-            {"sub": subject, "jti": claims.token_id, "iss": ISSUER, "typ": "access",
-             "iat": int(now.timestamp()), "exp": int(claims.expires_at.timestamp())},
-            self._secret, algorithm=ALGORITHM,
+            {
+                "sub": subject,
+                "jti": claims.token_id,
+                "iss": ISSUER,
+                "typ": "access",
+                "iat": int(now.timestamp()),
+                "exp": int(claims.expires_at.timestamp()),
+            },
+            self._secret,
+            algorithm=ALGORITHM,
         )
         return token, claims
 
@@ -48,19 +59,27 @@ class TokenCodec:
         """Check signature, issuer, type and expiry; raise ``Unauthenticated`` on any failure."""
         try:
             data = jwt.decode(
-                token, self._secret, algorithms=[ALGORITHM], issuer=ISSUER,
-                options={"verify_exp": False, "verify_iat": False,
-                         "require": ["sub", "exp", "iat", "jti", "iss"]},
+                token,
+                self._secret,
+                algorithms=[ALGORITHM],
+                issuer=ISSUER,
+                options={
+                    "verify_exp": False,
+                    "verify_iat": False,
+                    "require": ["sub", "exp", "iat", "jti", "iss"],
+                },
             )
         except jwt.PyJWTError as exc:
             raise Unauthenticated(f"invalid token: {exc}") from exc
         if data.get("typ") != "access":
             raise Unauthenticated("invalid token: not an access token")
-        from datetime import UTC
-
         issued = datetime.fromtimestamp(int(data["iat"]), UTC)
         expires = datetime.fromtimestamp(int(data["exp"]), UTC)
         if self._clock.now() >= expires:
             raise Unauthenticated("token expired")
-        return TokenClaims(subject=str(data["sub"]), token_id=str(data["jti"]),
-                           issued_at=issued, expires_at=expires)
+        return TokenClaims(
+            subject=str(data["sub"]),
+            token_id=str(data["jti"]),
+            issued_at=issued,
+            expires_at=expires,
+        )

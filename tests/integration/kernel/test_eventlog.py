@@ -27,14 +27,21 @@ class BridgeInspected(DomainEvent):
 def append_some(engine: Engine, clock: VirtualClock, n: int) -> None:
     for i in range(n):
         with SqlUnitOfWork(engine, {}, clock, SYSTEM_ACTOR) as uow:
-            uow.record(BridgeInspected(aggregate_id=f"b{i % 3}", organisation_id="org-1",
-                                       inspector="李四", tilt_mrad=0.5 * i))
+            uow.record(
+                BridgeInspected(
+                    aggregate_id=f"b{i % 3}",
+                    organisation_id="org-1",
+                    inspector="李四",
+                    tilt_mrad=0.5 * i,
+                )
+            )
             uow.commit()
         clock.advance(timedelta(seconds=1))
 
 
-def test_events_append_in_order_with_a_verifiable_chain(engine: Engine,
-                                                        clock: VirtualClock) -> None:
+def test_events_append_in_order_with_a_verifiable_chain(
+    engine: Engine, clock: VirtualClock
+) -> None:
     append_some(engine, clock, 12)
     with engine.connect() as conn:
         events = eventlog.read_after(conn, 0, 100)
@@ -77,8 +84,9 @@ def test_the_database_refuses_updates_and_deletes(engine: Engine, clock: Virtual
 
 
 @pytest.mark.parametrize("column", ["payload", "type", "actor_id", "aggregate_id", "hash"])
-def test_changing_one_byte_of_a_stored_event_names_it(engine: Engine, clock: VirtualClock,
-                                                      column: str) -> None:
+def test_changing_one_byte_of_a_stored_event_names_it(
+    engine: Engine, clock: VirtualClock, column: str
+) -> None:
     append_some(engine, clock, 6)
     with engine.begin() as conn:
         _disable_append_only(conn)
@@ -95,8 +103,9 @@ def test_changing_one_byte_of_a_stored_event_names_it(engine: Engine, clock: Vir
     assert checked >= 4
 
 
-def test_deleting_the_newest_event_is_detected_by_the_head(engine: Engine,
-                                                           clock: VirtualClock) -> None:
+def test_deleting_the_newest_event_is_detected_by_the_head(
+    engine: Engine, clock: VirtualClock
+) -> None:
     append_some(engine, clock, 3)
     with engine.begin() as conn:
         _disable_append_only(conn)

@@ -27,8 +27,13 @@ class Touched(DomainEvent):
 
 
 def actor(perms: set[str], scope: str) -> Actor:
-    return Actor(id="u1", kind=ActorKind.USER, organisation_id="org",
-                 permissions=frozenset(perms), scope_paths=(scope,))
+    return Actor(
+        id="u1",
+        kind=ActorKind.USER,
+        organisation_id="org",
+        permissions=frozenset(perms),
+        scope_paths=(scope,),
+    )
 
 
 class Harness:
@@ -37,8 +42,8 @@ class Harness:
         self.bus = MessageBus(self.make_uow, ScopePolicy())
         self.bus.register(Touch, self.touch)
 
-    def make_uow(self, who: Actor, *, read_only: bool = False) -> FakeUnitOfWork:
-        uow = FakeUnitOfWork(who)
+    def make_uow(self, actor: Actor, *, read_only: bool = False) -> FakeUnitOfWork:
+        uow = FakeUnitOfWork(actor)
         self.uows.append(uow)
         return uow
 

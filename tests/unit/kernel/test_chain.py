@@ -24,10 +24,16 @@ def build(n: int) -> list[ChainEntry]:
     prev = GENESIS_HASH
     for seq in range(1, n + 1):
         fields = {
-            "seq": seq, "id": f"id-{seq}", "type": "Thing", "aggregate_type": "thing",
-            "aggregate_id": f"a{seq % 3}", "actor_id": "user:1", "organisation_id": "org",
+            "seq": seq,
+            "id": f"id-{seq}",
+            "type": "Thing",
+            "aggregate_type": "thing",
+            "aggregate_id": f"a{seq % 3}",
+            "actor_id": "user:1",
+            "organisation_id": "org",
             "occurred_at": T0 + timedelta(seconds=seq),
-            "payload_text": canonical_json({"n": seq, "名": "深圳"}), "prev_hash": prev,
+            "payload_text": canonical_json({"n": seq, "名": "深圳"}),
+            "prev_hash": prev,
         }
         digest = entry_hash(**fields)  # type: ignore[arg-type]
         entries.append(ChainEntry(**fields, hash=digest))  # type: ignore[arg-type]
@@ -46,8 +52,12 @@ def test_canonical_json_is_key_order_independent_and_keeps_unicode() -> None:
     assert canonical_json({"a": "深"}) == '{"a":"深"}'
 
 
-@given(index=st.integers(0, 19), field=st.sampled_from(
-    ["type", "aggregate_type", "aggregate_id", "actor_id", "organisation_id", "payload_text"]))
+@given(
+    index=st.integers(0, 19),
+    field=st.sampled_from(
+        ["type", "aggregate_type", "aggregate_id", "actor_id", "organisation_id", "payload_text"]
+    ),
+)
 def test_changing_any_field_of_any_entry_names_that_entry(index: int, field: str) -> None:
     entries = build(20)
     original = getattr(entries[index], field)
@@ -60,8 +70,9 @@ def test_changing_any_field_of_any_entry_names_that_entry(index: int, field: str
 
 def test_changing_a_timestamp_by_a_microsecond_is_detected() -> None:
     entries = build(5)
-    entries[2] = dataclasses.replace(entries[2],
-                                     occurred_at=entries[2].occurred_at + timedelta(microseconds=1))
+    entries[2] = dataclasses.replace(
+        entries[2], occurred_at=entries[2].occurred_at + timedelta(microseconds=1)
+    )
     broken = first_break(entries)
     assert broken is not None
     assert broken.seq == 3
@@ -70,11 +81,21 @@ def test_changing_a_timestamp_by_a_microsecond_is_detected() -> None:
 def test_recomputing_one_hash_is_caught_by_the_next_link() -> None:
     entries = build(5)
     forged = dataclasses.replace(entries[1], payload_text='{"n":999}')
-    forged = dataclasses.replace(forged, hash=entry_hash(
-        seq=forged.seq, id=forged.id, type=forged.type, aggregate_type=forged.aggregate_type,
-        aggregate_id=forged.aggregate_id, actor_id=forged.actor_id,
-        organisation_id=forged.organisation_id, occurred_at=forged.occurred_at,
-        payload_text=forged.payload_text, prev_hash=forged.prev_hash))
+    forged = dataclasses.replace(
+        forged,
+        hash=entry_hash(
+            seq=forged.seq,
+            id=forged.id,
+            type=forged.type,
+            aggregate_type=forged.aggregate_type,
+            aggregate_id=forged.aggregate_id,
+            actor_id=forged.actor_id,
+            organisation_id=forged.organisation_id,
+            occurred_at=forged.occurred_at,
+            payload_text=forged.payload_text,
+            prev_hash=forged.prev_hash,
+        ),
+    )
     entries[1] = forged
     broken = first_break(entries)
     assert broken is not None

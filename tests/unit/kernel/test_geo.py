@@ -20,11 +20,18 @@ SQUARE: dict[str, Any] = {
 
 @pytest.mark.parametrize(
     ("lon", "lat", "field"),
-    [(181.0, 0.0, "lon"), (-180.5, 0.0, "lon"), (0.0, 90.1, "lat"), (0.0, -91.0, "lat"),
-     (math.nan, 0.0, "lon"), (0.0, math.inf, "lat")],
+    [
+        (181.0, 0.0, "lon"),
+        (-180.5, 0.0, "lon"),
+        (0.0, 90.1, "lat"),
+        (0.0, -91.0, "lat"),
+        (math.nan, 0.0, "lon"),
+        (0.0, math.inf, "lat"),
+    ],
 )
-def test_out_of_range_points_are_refused_naming_the_field(lon: float, lat: float,
-                                                          field: str) -> None:
+def test_out_of_range_points_are_refused_naming_the_field(
+    lon: float, lat: float, field: str
+) -> None:
     with pytest.raises(InvalidInput) as exc:
         Point(lon, lat)
     assert exc.value.problems[0].field == field
@@ -38,7 +45,7 @@ def test_point_from_geojson_names_the_nested_field() -> None:
 
 def test_point_rejects_booleans_and_strings() -> None:
     with pytest.raises(InvalidInput):
-        Point(True, 22.0)  # type: ignore[arg-type]
+        Point(True, 22.0)
     with pytest.raises(InvalidInput):
         Point.from_geojson({"type": "Point", "coordinates": ["114", "22"]})
 
@@ -68,8 +75,10 @@ def test_self_intersecting_polygon_is_refused_with_the_reason() -> None:
     ("geometry", "field_part"),
     [
         ({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [0, 1]]]}, "[0]"),
-        ({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0.5]]]},
-         "not closed"),
+        (
+            {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0.5]]]},
+            "not closed",
+        ),
         ({"type": "LineString", "coordinates": [[0, 0], [1, 1]]}, "type"),
         ({"type": "Polygon", "coordinates": []}, "coordinates"),
         ({"type": "Polygon", "coordinates": [[[0, 0], [0, 0], [0, 0], [0, 0]]]}, ""),

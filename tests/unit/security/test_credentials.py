@@ -26,8 +26,10 @@ def test_password_hash_verifies_only_the_right_password() -> None:
     assert not passwords.verify_password("garbage", "x")
 
 
-@pytest.mark.parametrize(("pw", "ok"), [("short1", False), ("onlyletters", False),
-                                        ("1234567890", False), ("duty-2026-ok", True)])
+@pytest.mark.parametrize(
+    ("pw", "ok"),
+    [("short1", False), ("onlyletters", False), ("1234567890", False), ("duty-2026-ok", True)],
+)
 def test_weak_passwords_are_named(pw: str, ok: bool) -> None:
     assert (passwords.password_problem(pw) is None) is ok
 

@@ -14,9 +14,14 @@ POLICY = ScopePolicy()
 
 
 def actor(roles: set[Role], *scopes: str) -> Actor:
-    return Actor(id="u", kind=ActorKind.USER, organisation_id="o",
-                 roles=frozenset(r.value for r in roles), permissions=permissions_for(roles),
-                 scope_paths=scopes)
+    return Actor(
+        id="u",
+        kind=ActorKind.USER,
+        organisation_id="o",
+        roles=frozenset(r.value for r in roles),
+        permissions=permissions_for(roles),
+        scope_paths=scopes,
+    )
 
 
 def test_parent_sees_children_but_siblings_see_nothing() -> None:

@@ -1,0 +1,5 @@
+"""``python -m lifeline.cli``."""
+
+from lifeline.cli.main import main
+
+main()

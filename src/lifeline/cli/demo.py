@@ -1,0 +1,125 @@
+"""``lifeline demo``: a fresh SQLite platform seeded with Shenzhen, one login per role, served.
+
+Every later capability adds itself to this demo through :func:`seed_demo`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from lifeline.bootstrap import Platform, build_platform
+from lifeline.config import Settings
+from lifeline.kernel.access import SYSTEM_ACTOR
+from lifeline.migrations import runner
+from lifeline.registry.model import DepartmentType
+from lifeline.registry.seed import DemoCity, seed_city
+from lifeline.security.model import Role
+from lifeline.security.service import CreateServiceAccount, CreateUser
+
+DEMO_PASSWORD = "lifeline-demo-2026"  # noqa: S105 - printed for the demo; never a real account
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLogin:
+    username: str
+    role: Role
+    organisation: str
+    organisation_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Demo:
+    city: DemoCity
+    logins: list[DemoLogin]
+    device_api_key: str
+
+
+def _logins(city: DemoCity) -> list[tuple[str, Role, str, str]]:
+    fire = city.departments[DepartmentType.FIRE]
+    emergency = city.departments[DepartmentType.EMERGENCY_MANAGEMENT]
+    return [
+        ("admin", Role.ADMIN, "Shenzhen (city)", city.city_id),
+        ("commander", Role.COMMANDER, "Shenzhen (city)", city.city_id),
+        ("duty.city", Role.DUTY_OFFICER, "Shenzhen (city)", city.city_id),
+        ("duty.futian", Role.DUTY_OFFICER, "Futian district", city.districts["Futian"]),
+        ("liaison.fire", Role.DEPARTMENT_LIAISON, "Fire and Rescue Detachment", fire),
+        ("park.manager", Role.PARK_MANAGER, "Pinghu e-commerce park", city.park_id),
+        ("reserve.officer", Role.RESERVE_OFFICER, "Emergency Management Bureau", emergency),
+        ("data.steward", Role.DATA_STEWARD, "Shenzhen (city)", city.city_id),
+        ("analyst", Role.ANALYST, "Shenzhen (city)", city.city_id),
+    ]
+
+
+def seed_demo(platform: Platform) -> Demo:
+    """Seed the registry, the demo users and a device account on a migrated database."""
+    city = seed_city(platform.bus, SYSTEM_ACTOR)
+    logins = []
+    for username, role, org_name, org_id in _logins(city):
+        platform.bus.handle(
+            CreateUser(
+                username=username,
+                display_name=f"Demo {role.value.replace('_', ' ')}",
+                password=DEMO_PASSWORD,
+                organisation_id=org_id,
+                roles=frozenset({role}),
+            ),
+            SYSTEM_ACTOR,
+        )
+        logins.append(DemoLogin(username, role, org_name, org_id))
+    device = platform.bus.handle(
+        CreateServiceAccount(
+            name="Pinghu park smoke-detector gateway",
+            organisation_id=city.park_id,
+            roles=frozenset({Role.PARK_MANAGER}),
+        ),
+        SYSTEM_ACTOR,
+    )
+    return Demo(city=city, logins=logins, device_api_key=device.api_key)
+
+
+def fresh_database(db_path: str) -> str:
+    """Delete a previous demo database (and its WAL files); return its SQLite URL."""
+    path = Path(db_path).resolve()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def run_demo(console: Console, *, host: str, port: int, db_path: str, serve: bool) -> None:
+    import uvicorn
+
+    from lifeline.api.app import create_app
+    from lifeline.api.middleware import configure_logging
+
+    settings = Settings(database_url=fresh_database(db_path), log_json=False, log_level="WARNING")
+    configure_logging(json_logs=settings.log_json, level=settings.log_level)
+    platform = build_platform(settings)
+    runner.upgrade(platform.engine)
+    with console.status("Seeding Shenzhen: districts, departments, park, facilities, users…"):
+        demo = seed_demo(platform)
+    url = f"http://{host}:{port}"
+    console.print(f"\n[bold red]Lifeline demo[/bold red] on a fresh SQLite file: {db_path}")
+    console.print(
+        f"  {len(demo.city.districts)} districts, {len(demo.city.departments)} city "
+        f"departments, {len(demo.city.facilities)} facilities, 1 e-commerce park\n"
+    )
+    table = Table(title=f"Demo logins (password for all: {DEMO_PASSWORD})")
+    table.add_column("username")
+    table.add_column("role")
+    table.add_column("organisation")
+    for login in demo.logins:
+        table.add_row(login.username, login.role.value, login.organisation)
+    console.print(table)
+    console.print(f"Device API key (park smoke gateway, header X-API-Key): {demo.device_api_key}")
+    console.print(f"\nOpen [bold]{url}/[/bold]  ·  API docs {url}/docs  ·  health {url}/health")
+    if not serve:
+        platform.close()
+        return
+    console.print("Serving until Ctrl-C …", style="dim")
+    uvicorn.run(
+        create_app(platform=platform), host=host, port=port, log_config=None, log_level="warning"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import Request
@@ -18,6 +19,8 @@ from lifeline.kernel.errors import (
     NotFound,
     Unauthenticated,
 )
+
+log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://lifeline.invalid/problems/"  # stable identifiers, not fetched
@@ -128,6 +131,8 @@ async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.error("unhandled error on %s %s", request.method, request.url.path,
+              exc_info=(type(exc), exc, exc.__traceback__))
     return problem(
         500,
         "Internal error",

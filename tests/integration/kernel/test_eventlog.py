@@ -114,3 +114,34 @@ def test_deleting_the_newest_event_is_detected_by_the_head(
         _, broken = eventlog.verify(conn)
     assert broken is not None
     assert "head says 3" in broken.reason
+
+
+def test_concurrent_writers_extend_one_unbroken_chain(engine: Engine,
+                                                      clock: VirtualClock) -> None:
+    import threading
+
+    errors: list[BaseException] = []
+
+    def writer(worker: int) -> None:
+        try:
+            for i in range(20):
+                with SqlUnitOfWork(engine, {}, clock, SYSTEM_ACTOR) as uow:
+                    uow.record(BridgeInspected(aggregate_id=f"w{worker}", inspector=str(i),
+                                               tilt_mrad=float(i)))
+                    uow.commit()
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with engine.connect() as conn:
+        checked, broken = eventlog.verify(conn)
+        events = eventlog.read_after(conn, 0, 1000)
+    assert (checked, broken) == (80, None)
+    for worker in range(4):
+        mine = [int(e.payload["inspector"]) for e in events if e.aggregate_id == f"w{worker}"]
+        assert mine == list(range(20))  # each writer's events in its own commit order

@@ -80,6 +80,8 @@ def _truncate_postgres(engine: Engine) -> None:
         if tables:
             joined = ", ".join(f'"{t}"' for t in tables)
             conn.execute(sa.text(f"TRUNCATE {joined} RESTART IDENTITY CASCADE"))
+        # a tamper test may have switched the append-only trigger off; switch it back on
+        conn.execute(sa.text("ALTER TABLE event_log ENABLE TRIGGER event_log_append_only"))
         conn.execute(
             sa.text("INSERT INTO event_log_head (id, last_seq, last_hash) VALUES (1, 0, :h)"),
             {"h": GENESIS_HASH},

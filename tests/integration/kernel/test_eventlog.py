@@ -116,8 +116,7 @@ def test_deleting_the_newest_event_is_detected_by_the_head(
     assert "head says 3" in broken.reason
 
 
-def test_concurrent_writers_extend_one_unbroken_chain(engine: Engine,
-                                                      clock: VirtualClock) -> None:
+def test_concurrent_writers_extend_one_unbroken_chain(engine: Engine, clock: VirtualClock) -> None:
     import threading
 
     errors: list[BaseException] = []
@@ -126,8 +125,11 @@ def test_concurrent_writers_extend_one_unbroken_chain(engine: Engine,
         try:
             for i in range(20):
                 with SqlUnitOfWork(engine, {}, clock, SYSTEM_ACTOR) as uow:
-                    uow.record(BridgeInspected(aggregate_id=f"w{worker}", inspector=str(i),
-                                               tilt_mrad=float(i)))
+                    uow.record(
+                        BridgeInspected(
+                            aggregate_id=f"w{worker}", inspector=str(i), tilt_mrad=float(i)
+                        )
+                    )
                     uow.commit()
         except BaseException as exc:  # surfaced below
             errors.append(exc)

@@ -46,7 +46,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("seq", name="pk_event_log"),
         sa.UniqueConstraint("id", name="uq_event_log_id"),
     )
-    op.create_index("ix_event_log_aggregate", "event_log", ["aggregate_type", "aggregate_id", "seq"])
+    op.create_index(
+        "ix_event_log_aggregate", "event_log", ["aggregate_type", "aggregate_id", "seq"]
+    )
     op.create_index("ix_event_log_organisation", "event_log", ["organisation_id", "seq"])
 
     head = op.create_table(

@@ -45,8 +45,11 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_security_service_account"),
         sa.UniqueConstraint("key_prefix", name="uq_security_service_account_key_prefix"),
     )
-    op.create_index("ix_security_service_account_organisation_id", "security_service_account",
-                    ["organisation_id"])
+    op.create_index(
+        "ix_security_service_account_organisation_id",
+        "security_service_account",
+        ["organisation_id"],
+    )
     op.create_table(
         "security_scope_grant",
         sa.Column("id", sa.String(36), nullable=False),
@@ -58,8 +61,11 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name="pk_security_scope_grant"),
     )
-    op.create_index("ix_security_scope_grant_grantee_organisation_id", "security_scope_grant",
-                    ["grantee_organisation_id"])
+    op.create_index(
+        "ix_security_scope_grant_grantee_organisation_id",
+        "security_scope_grant",
+        ["grantee_organisation_id"],
+    )
 
 
 def downgrade() -> None:

@@ -1,0 +1,1 @@
+"""Registry: organisations in a hierarchy, administrative areas and facilities."""

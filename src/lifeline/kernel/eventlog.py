@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -127,53 +128,19 @@ def append(
         seq += 1
         payload = event.payload()
         payload_text = canonical_json(payload)
-        event_id = new_id()
-        digest = (
-            entry_hash(
-                seq=seq,
-                id=event_id,
-                type=event.event_type(),
-                aggregate_type=event.aggregate_type,
-                aggregate_id=event.aggregate_id,
-                actor_id=actor_id,
-                organisation_id=event.organisation_id,
-                occurred_at=occurred_at,
-                payload_text=payload_text,
-                prev_hash=prev,
-            )
-            if chained
-            else ""
-        )
-        rows.append(
-            {
-                "seq": seq,
-                "id": event_id,
-                "type": event.event_type(),
-                "aggregate_type": event.aggregate_type,
-                "aggregate_id": event.aggregate_id,
-                "actor_id": actor_id,
-                "organisation_id": event.organisation_id,
-                "occurred_at": occurred_at,
-                "payload": payload_text,
-                "prev_hash": prev,
-                "hash": digest,
-            }
-        )
-        stored.append(
-            StoredEvent(
-                seq=seq,
-                id=event_id,
-                type=event.event_type(),
-                aggregate_type=event.aggregate_type,
-                aggregate_id=event.aggregate_id,
-                actor_id=actor_id,
-                organisation_id=event.organisation_id,
-                occurred_at=occurred_at,
-                payload=payload,
-                prev_hash=prev,
-                hash=digest,
-            )
-        )
+        fields: dict[str, Any] = {
+            "seq": seq,
+            "id": new_id(),
+            "type": event.event_type(),
+            "aggregate_type": event.aggregate_type,
+            "aggregate_id": event.aggregate_id,
+            "actor_id": actor_id,
+            "organisation_id": event.organisation_id,
+            "occurred_at": occurred_at,
+        }
+        digest = entry_hash(**fields, payload_text=payload_text, prev_hash=prev) if chained else ""
+        rows.append({**fields, "payload": payload_text, "prev_hash": prev, "hash": digest})
+        stored.append(StoredEvent(**fields, payload=payload, prev_hash=prev, hash=digest))
         prev = digest
     conn.execute(event_log.insert(), rows)
     conn.execute(
@@ -184,21 +151,27 @@ def append(
     return stored
 
 
-def _to_stored(row: sa.Row[tuple[object, ...]]) -> StoredEvent:
+_HASHED_COLUMNS = (
+    "seq",
+    "id",
+    "type",
+    "aggregate_type",
+    "aggregate_id",
+    "actor_id",
+    "organisation_id",
+    "occurred_at",
+    "prev_hash",
+    "hash",
+)
+
+
+def _columns(row: sa.Row[Any]) -> dict[str, Any]:
     m = row._mapping
-    return StoredEvent(
-        seq=int(m["seq"]),
-        id=m["id"],
-        type=m["type"],
-        aggregate_type=m["aggregate_type"],
-        aggregate_id=m["aggregate_id"],
-        actor_id=m["actor_id"],
-        organisation_id=m["organisation_id"],
-        occurred_at=m["occurred_at"],
-        payload=json.loads(m["payload"]),
-        prev_hash=m["prev_hash"],
-        hash=m["hash"],
-    )
+    return {name: m[name] for name in _HASHED_COLUMNS}
+
+
+def _to_stored(row: sa.Row[Any]) -> StoredEvent:
+    return StoredEvent(**_columns(row), payload=json.loads(row._mapping["payload"]))
 
 
 def read_after(
@@ -243,20 +216,7 @@ def _entries(conn: sa.Connection, batch: int = 5_000) -> Iterator[ChainEntry]:
         if not rows:
             return
         for r in rows:
-            m = r._mapping
-            yield ChainEntry(
-                seq=int(m["seq"]),
-                id=m["id"],
-                type=m["type"],
-                aggregate_type=m["aggregate_type"],
-                aggregate_id=m["aggregate_id"],
-                actor_id=m["actor_id"],
-                organisation_id=m["organisation_id"],
-                occurred_at=m["occurred_at"],
-                payload_text=m["payload"],
-                prev_hash=m["prev_hash"],
-                hash=m["hash"],
-            )
+            yield ChainEntry(**_columns(r), payload_text=r._mapping["payload"])
         after = int(rows[-1]._mapping["seq"])
 
 

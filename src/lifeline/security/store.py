@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
 from lifeline.kernel.db import UtcDateTime, metadata
 from lifeline.security.model import Role, ScopeGrant, ServiceAccount, User
+
+R = TypeVar("R", User, ServiceAccount, ScopeGrant)
 
 users = sa.Table(
     "security_user",
@@ -53,47 +56,21 @@ def _roles_text(roles: frozenset[Role]) -> str:
     return ",".join(sorted(r.value for r in roles))
 
 
-def _roles(text: str) -> frozenset[Role]:
-    return frozenset(Role(r) for r in text.split(",") if r)
+def _to_row(record: User | ServiceAccount | ScopeGrant) -> dict[str, Any]:
+    """A record's fields as column values (the tables mirror the dataclasses)."""
+    row = {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+    if "roles" in row:
+        row["roles"] = _roles_text(row["roles"])
+    return row
 
 
-def _user(m: Any) -> User:
-    return User(
-        id=m["id"],
-        username=m["username"],
-        display_name=m["display_name"],
-        organisation_id=m["organisation_id"],
-        roles=_roles(m["roles"]),
-        password_hash=m["password_hash"],
-        active=bool(m["active"]),
-        created_at=m["created_at"],
-        phone=m["phone"],
-    )
-
-
-def _account(m: Any) -> ServiceAccount:
-    return ServiceAccount(
-        id=m["id"],
-        name=m["name"],
-        organisation_id=m["organisation_id"],
-        roles=_roles(m["roles"]),
-        key_prefix=m["key_prefix"],
-        key_hash=m["key_hash"],
-        active=bool(m["active"]),
-        created_at=m["created_at"],
-    )
-
-
-def _grant(m: Any) -> ScopeGrant:
-    return ScopeGrant(
-        id=m["id"],
-        grantee_organisation_id=m["grantee_organisation_id"],
-        target_organisation_id=m["target_organisation_id"],
-        reason=m["reason"],
-        granted_by=m["granted_by"],
-        created_at=m["created_at"],
-        expires_at=m["expires_at"],
-    )
+def _from_row(cls: type[R], m: Any) -> R:
+    values = {f.name: m[f.name] for f in dataclasses.fields(cls)}
+    if "roles" in values:
+        values["roles"] = frozenset(Role(r) for r in values["roles"].split(",") if r)
+    if "active" in values:
+        values["active"] = bool(values["active"])
+    return cls(**values)
 
 
 class SqlSecurityRepository:
@@ -102,43 +79,22 @@ class SqlSecurityRepository:
     def __init__(self, conn: sa.Connection) -> None:
         self._conn = conn
 
+    def _one(self, cls: type[R], table: sa.Table, column: sa.Column[Any], value: str) -> R | None:
+        row = self._conn.execute(sa.select(table).where(column == value)).first()
+        return _from_row(cls, row._mapping) if row else None
+
     # users -------------------------------------------------------------------------------
     def add_user(self, user: User) -> None:
-        self._conn.execute(
-            users.insert().values(
-                id=user.id,
-                username=user.username,
-                display_name=user.display_name,
-                organisation_id=user.organisation_id,
-                roles=_roles_text(user.roles),
-                password_hash=user.password_hash,
-                active=user.active,
-                phone=user.phone,
-                created_at=user.created_at,
-            )
-        )
+        self._conn.execute(users.insert().values(**_to_row(user)))
 
     def get_user(self, user_id: str) -> User | None:
-        row = self._conn.execute(sa.select(users).where(users.c.id == user_id)).first()
-        return _user(row._mapping) if row else None
+        return self._one(User, users, users.c.id, user_id)
 
     def get_user_by_username(self, username: str) -> User | None:
-        row = self._conn.execute(sa.select(users).where(users.c.username == username)).first()
-        return _user(row._mapping) if row else None
+        return self._one(User, users, users.c.username, username)
 
     def update_user(self, user: User) -> None:
-        self._conn.execute(
-            users.update()
-            .where(users.c.id == user.id)
-            .values(
-                display_name=user.display_name,
-                organisation_id=user.organisation_id,
-                roles=_roles_text(user.roles),
-                password_hash=user.password_hash,
-                active=user.active,
-                phone=user.phone,
-            )
-        )
+        self._conn.execute(users.update().where(users.c.id == user.id).values(**_to_row(user)))
 
     def list_users(
         self, organisation_ids: list[str] | None, limit: int, offset: int
@@ -152,70 +108,35 @@ class SqlSecurityRepository:
             query.order_by(users.c.username).limit(limit).offset(offset)
         ).all()
         total = int(self._conn.execute(count).scalar_one())
-        return [_user(r._mapping) for r in rows], total
+        return [_from_row(User, r._mapping) for r in rows], total
 
     # service accounts --------------------------------------------------------------------
     def add_service_account(self, account: ServiceAccount) -> None:
-        self._conn.execute(
-            service_accounts.insert().values(
-                id=account.id,
-                name=account.name,
-                organisation_id=account.organisation_id,
-                roles=_roles_text(account.roles),
-                key_prefix=account.key_prefix,
-                key_hash=account.key_hash,
-                active=account.active,
-                created_at=account.created_at,
-            )
-        )
+        self._conn.execute(service_accounts.insert().values(**_to_row(account)))
 
     def get_service_account(self, account_id: str) -> ServiceAccount | None:
-        row = self._conn.execute(
-            sa.select(service_accounts).where(service_accounts.c.id == account_id)
-        ).first()
-        return _account(row._mapping) if row else None
+        return self._one(ServiceAccount, service_accounts, service_accounts.c.id, account_id)
 
     def get_service_account_by_prefix(self, key_prefix: str) -> ServiceAccount | None:
-        row = self._conn.execute(
-            sa.select(service_accounts).where(service_accounts.c.key_prefix == key_prefix)
-        ).first()
-        return _account(row._mapping) if row else None
+        table = service_accounts
+        return self._one(ServiceAccount, table, table.c.key_prefix, key_prefix)
 
     def update_service_account(self, account: ServiceAccount) -> None:
         self._conn.execute(
             service_accounts.update()
             .where(service_accounts.c.id == account.id)
-            .values(
-                name=account.name,
-                roles=_roles_text(account.roles),
-                active=account.active,
-                key_prefix=account.key_prefix,
-                key_hash=account.key_hash,
-            )
+            .values(**_to_row(account))
         )
 
     # scope grants ------------------------------------------------------------------------
     def add_grant(self, grant: ScopeGrant) -> None:
-        self._conn.execute(
-            scope_grants.insert().values(
-                id=grant.id,
-                grantee_organisation_id=grant.grantee_organisation_id,
-                target_organisation_id=grant.target_organisation_id,
-                reason=grant.reason,
-                granted_by=grant.granted_by,
-                created_at=grant.created_at,
-                expires_at=grant.expires_at,
-            )
-        )
+        self._conn.execute(scope_grants.insert().values(**_to_row(grant)))
 
     def delete_grant(self, grant_id: str) -> None:
         self._conn.execute(scope_grants.delete().where(scope_grants.c.id == grant_id))
 
     def get_grant(self, grant_id: str) -> ScopeGrant | None:
-        row = self._conn.execute(
-            sa.select(scope_grants).where(scope_grants.c.id == grant_id)
-        ).first()
-        return _grant(row._mapping) if row else None
+        return self._one(ScopeGrant, scope_grants, scope_grants.c.id, grant_id)
 
     def grants_for(self, grantee_organisation_id: str) -> list[ScopeGrant]:
         rows = self._conn.execute(
@@ -223,4 +144,4 @@ class SqlSecurityRepository:
             .where(scope_grants.c.grantee_organisation_id == grantee_organisation_id)
             .order_by(scope_grants.c.created_at)
         ).all()
-        return [_grant(r._mapping) for r in rows]
+        return [_from_row(ScopeGrant, r._mapping) for r in rows]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
@@ -81,62 +82,44 @@ def test_admin_creates_users_and_deactivation_takes_effect_at_once(
     assert client.get("/auth/me", headers=headers).status_code == 401
 
 
-def test_user_validation_names_fields(platform: Platform, client: TestClient) -> None:
+NEW_USER = {
+    "username": "x",
+    "display_name": "x",
+    "password": "long-enough-1",
+    "roles": ["duty_officer"],
+}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "status", "field", "reason"),
+    [
+        ({"shoe_size": 42}, 422, "shoe_size", "unknown field"),
+        ({"password": "short"}, 422, "password", "must be at least 10 characters"),
+        ({"roles": ["emperor"]}, 422, "roles.0", "Input should be"),
+        ({"username": "bad name!"}, 422, "username", "may contain"),
+        ({"organisation_id": "no-such-org"}, 422, "organisation_id", "does not exist"),
+        ({"username": "admin.city"}, 409, None, "taken"),
+    ],
+)
+def test_user_validation_names_fields(
+    platform: Platform,
+    client: TestClient,
+    overrides: dict[str, object],
+    status: int,
+    field: str | None,
+    reason: str,
+) -> None:
     world = build_world(platform, client, roles=(Role.ADMIN,), levels=("city",))
-    admin = world.headers(Role.ADMIN, "city")
-    resp = client.post(
-        "/users",
-        headers=admin,
-        json={
-            "username": "x",
-            "display_name": "x",
-            "password": "short",
-            "organisation_id": world.org["city"],
-            "roles": ["duty_officer"],
-            "shoe_size": 42,
-        },
-    )
-    assert resp.status_code == 422
-    fields = {e["field"]: e["reason"] for e in resp.json()["errors"]}
-    assert fields == {"shoe_size": "unknown field"}
-    weak = client.post(
-        "/users",
-        headers=admin,
-        json={
-            "username": "x",
-            "display_name": "x",
-            "password": "short",
-            "organisation_id": world.org["city"],
-            "roles": ["duty_officer"],
-        },
-    )
-    assert weak.status_code == 422
-    assert weak.json()["errors"][0]["field"] == "password"
-    bad_role = client.post(
-        "/users",
-        headers=admin,
-        json={
-            "username": "x",
-            "display_name": "x",
-            "password": "long-enough-1",
-            "organisation_id": world.org["city"],
-            "roles": ["emperor"],
-        },
-    )
-    assert bad_role.status_code == 422
-    assert bad_role.json()["errors"][0]["field"] == "roles.0"
-    taken = client.post(
-        "/users",
-        headers=admin,
-        json={
-            "username": "admin.city",
-            "display_name": "x",
-            "password": "long-enough-1",
-            "organisation_id": world.org["city"],
-            "roles": ["analyst"],
-        },
-    )
-    assert taken.status_code == 409
+    body = {**NEW_USER, "organisation_id": world.org["city"], **overrides}
+    resp = client.post("/users", headers=world.headers(Role.ADMIN, "city"), json=body)
+    assert resp.status_code == status, resp.text
+    problem = resp.json()
+    if field is None:
+        assert reason in problem["detail"]
+    else:
+        (error,) = problem["errors"]
+        assert error["field"] == field
+        assert reason in error["reason"]
 
 
 def test_phone_is_masked_without_the_personal_right_and_reads_are_logged(

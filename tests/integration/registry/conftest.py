@@ -1,5 +1,5 @@
-"""Registry integration fixtures: a small organisation tree, actors scoped to it, and an API
-client acting as a given actor (by overriding ``current_actor``; swap for real tokens later).
+"""Registry integration fixtures: a small organisation tree, actors scoped to it, and signed-in
+users for the HTTP API (created through the bus, signed in with ``POST /auth/login``).
 
 ::
 
@@ -13,18 +13,24 @@ client acting as a given actor (by overriding ``current_actor``; swap for real t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 import pytest
 from fastapi.testclient import TestClient
 
-from lifeline.api.deps import current_actor
 from lifeline.bootstrap import Platform
 from lifeline.kernel.access import SYSTEM_ACTOR, Actor, ActorKind
 from lifeline.kernel.bus import MessageBus
 from lifeline.registry.model import DepartmentType, Organisation, OrgKind, RegisterOrganisation
 from lifeline.security.model import Role, permissions_for
+from lifeline.security.service import CreateUser
+
+PASSWORD = "registry-test-2026"
+
+
+class ApiAs(Protocol):
+    def __call__(self, organisation_id: str, *roles: Role) -> dict[str, str]: ...
 
 
 @dataclass(frozen=True)
@@ -87,14 +93,31 @@ def actor_at(org: Organisation, *roles: Role) -> Actor:
 
 
 @pytest.fixture
-def api_as(client: TestClient) -> Iterator[Callable[[Actor], TestClient]]:
-    """``api_as(actor)`` returns the test client authenticated as ``actor``."""
-    app = client.app
-    assert hasattr(app, "dependency_overrides")
+def api_as(bus: MessageBus, client: TestClient) -> ApiAs:
+    """``api_as(org_id, *roles)``: headers signing in as a user of ``org_id`` with ``roles``.
 
-    def use(actor: Actor) -> TestClient:
-        app.dependency_overrides[current_actor] = lambda: actor
-        return client
+    The user is created through the bus and signs in over HTTP on first use; later calls in the
+    same test with the same organisation and roles reuse the token (hashing costs ~50 ms).
+    """
+    tokens: dict[tuple[str, frozenset[Role]], str] = {}
 
-    yield use
-    app.dependency_overrides.clear()
+    def headers(organisation_id: str, *roles: Role) -> dict[str, str]:
+        key = (organisation_id, frozenset(roles))
+        if key not in tokens:
+            username = f"registry.user{len(tokens)}"
+            bus.handle(
+                CreateUser(
+                    username=username,
+                    display_name=username,
+                    password=PASSWORD,
+                    organisation_id=organisation_id,
+                    roles=frozenset(roles),
+                ),
+                SYSTEM_ACTOR,
+            )
+            resp = client.post("/auth/login", json={"username": username, "password": PASSWORD})
+            assert resp.status_code == 200, resp.text
+            tokens[key] = resp.json()["access_token"]
+        return {"Authorization": f"Bearer {tokens[key]}"}
+
+    return headers

@@ -8,6 +8,7 @@ Denied by role → 403; denied by scope → 404 (existence is never leaked).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -37,12 +38,15 @@ class Endpoint:
     ok: int
 
 
+_STATION_NUMBERS = itertools.count(1)
+
+
 def _facility(client: TestClient, world: World, h: dict[str, str]) -> Any:
     return client.post(
         "/facilities",
         headers=h,
         json={
-            "name": f"微型消防站 {len(h['Authorization'])}-{id(h)}",
+            "name": f"微型消防站 {next(_STATION_NUMBERS)}",  # names are unique per owner
             "kind": "fire_station",
             "location": {"type": "Point", "coordinates": [114.03, 22.53]},
             "organisation_id": world.org["district"],

@@ -1,0 +1,76 @@
+"""The registry's storage port and the unit-of-work key it is registered under."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from lifeline.kernel.ports import RepoKey
+from lifeline.registry.model.areas import AdministrativeArea, AreaFilter
+from lifeline.registry.model.facilities import Facility, FacilityFilter
+from lifeline.registry.model.organisations import Organisation, OrgFilter
+
+
+class RegistryRepository(Protocol):
+    """Storage port for the registry. ``update_*`` bump ``version`` only if it still equals
+    ``expected_version`` and return False otherwise (a concurrent writer won)."""
+
+    def add_organisation(self, org: Organisation) -> None: ...
+
+    def get_organisation(self, organisation_id: str) -> Organisation | None: ...
+
+    def organisation_by_admin_code(self, admin_code: str) -> Organisation | None: ...
+
+    def sibling_named(self, parent_id: str | None, name: str) -> Organisation | None: ...
+
+    def update_organisation(self, org: Organisation, expected_version: int) -> bool: ...
+
+    def delete_organisation(self, organisation_id: str) -> None: ...
+
+    def child_count(self, organisation_id: str) -> int: ...
+
+    def owned_counts(self, organisation_id: str) -> tuple[int, int]:
+        """``(areas, facilities)`` owned by the organisation."""
+        ...
+
+    def rebase_paths(self, old_prefix: str, new_prefix: str) -> None:
+        """Rewrite every path starting with ``old_prefix`` (organisations, areas, facilities)."""
+        ...
+
+    def list_organisations(
+        self, where: OrgFilter, limit: int, offset: int
+    ) -> tuple[list[Organisation], int]: ...
+
+    def path_of(self, organisation_id: str) -> str | None: ...
+
+    def add_area(self, area: AdministrativeArea) -> None: ...
+
+    def get_area(self, area_id: str) -> AdministrativeArea | None: ...
+
+    def area_named(self, organisation_id: str, name: str) -> AdministrativeArea | None: ...
+
+    def update_area(self, area: AdministrativeArea, expected_version: int) -> bool: ...
+
+    def delete_area(self, area_id: str) -> None: ...
+
+    def list_areas(
+        self, where: AreaFilter, limit: int, offset: int
+    ) -> tuple[list[AdministrativeArea], int]: ...
+
+    def add_facility(self, facility: Facility) -> None: ...
+
+    def get_facility(self, facility_id: str) -> Facility | None: ...
+
+    def facility_named(self, organisation_id: str, name: str) -> Facility | None: ...
+
+    def update_facility(self, facility: Facility, expected_version: int) -> bool: ...
+
+    def delete_facility(self, facility_id: str) -> None: ...
+
+    def list_facilities(
+        self, where: FacilityFilter, limit: int, offset: int
+    ) -> tuple[list[Facility], int]:
+        """With ``near``: only facilities within ``radius_m``, nearest first."""
+        ...
+
+
+REGISTRY: RepoKey[RegistryRepository] = RepoKey("registry")

@@ -10,9 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from lifeline.api.deps import BusDep, CurrentActor, PlatformDep
 from lifeline.api.pagination import Page, PageParams, page_params
+from lifeline.api.schemas import EventOut
 from lifeline.kernel.errors import InvalidInput
 from lifeline.kernel.eventlog import AccessRecord
-from lifeline.kernel.events import StoredEvent
 from lifeline.security import audit
 from lifeline.security import service as svc
 from lifeline.security.model import Role, ScopeGrant, ServiceAccount
@@ -284,36 +284,6 @@ def revoke_grant(grant_id: str, bus: BusDep, actor: CurrentActor) -> None:
 
 
 # --- audit ----------------------------------------------------------------------------------
-class EventOut(BaseModel):
-    seq: int
-    id: str
-    type: str
-    aggregate_type: str
-    aggregate_id: str
-    actor_id: str
-    organisation_id: str | None
-    occurred_at: datetime
-    payload: dict[str, Any]
-    prev_hash: str
-    hash: str
-
-
-def event_out(event: StoredEvent) -> EventOut:
-    return EventOut(
-        seq=event.seq,
-        id=event.id,
-        type=event.type,
-        aggregate_type=event.aggregate_type,
-        aggregate_id=event.aggregate_id,
-        actor_id=event.actor_id,
-        organisation_id=event.organisation_id,
-        occurred_at=event.occurred_at,
-        payload=event.payload,
-        prev_hash=event.prev_hash,
-        hash=event.hash,
-    )
-
-
 @router.get("/audit/events", tags=["audit"], summary="Event log entries within your scope")
 def list_events(
     bus: BusDep,
@@ -332,7 +302,7 @@ def list_events(
         ),
         actor,
     )
-    return [event_out(e) for e in events]
+    return [EventOut.of(e) for e in events]
 
 
 class AccessOut(BaseModel):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from lifeline.api.deps import BusDep, CurrentActor
 from lifeline.api.pagination import Page
-from lifeline.kernel.events import StoredEvent
+from lifeline.api.schemas import EventOut
 from lifeline.registry.api._parsing import patch_values, require_not_null
 from lifeline.registry.api._schemas import InputModel, Name, Paging, Phone, ShortText, page_of
 from lifeline.registry.model import (
@@ -74,27 +73,6 @@ class OrganisationOut(BaseModel):
             admin_code=org.admin_code, contact_name=org.contact_name,
             contact_phone=org.contact_phone, created_at=org.created_at,
             updated_at=org.updated_at, version=org.version,
-        )  # fmt: skip
-
-
-class EventOut(BaseModel):
-    seq: int
-    id: str
-    type: str
-    aggregate_type: str
-    aggregate_id: str
-    actor_id: str
-    organisation_id: str | None
-    occurred_at: datetime
-    payload: dict[str, Any]
-    hash: str
-
-    @classmethod
-    def of(cls, e: StoredEvent) -> EventOut:
-        return cls(
-            seq=e.seq, id=e.id, type=e.type, aggregate_type=e.aggregate_type,
-            aggregate_id=e.aggregate_id, actor_id=e.actor_id, organisation_id=e.organisation_id,
-            occurred_at=e.occurred_at, payload=e.payload, hash=e.hash,
         )  # fmt: skip
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
@@ -24,7 +23,7 @@ from lifeline.registry.model import (
 from lifeline.security.model import Permission
 
 R = TypeVar("R", Organisation, Facility)
-ADMIN_CODE_RE = re.compile(r"^[0-9]{6}([0-9]{3}){0,2}$")
+ADMIN_CODE_RE = importers.ADMIN_CODE_RE
 PHONE_RE = importers.PHONE_RE
 MAX_ATTRIBUTES_BYTES = 16_384
 

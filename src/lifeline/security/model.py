@@ -26,6 +26,15 @@ class Permission(StrEnum):
     USER_MANAGE = "user.manage"  # users, service accounts, API keys, scope grants
     AUDIT_READ = "audit.read"  # timelines, the event log, the access log
     AUDIT_VERIFY = "audit.verify"  # walk the hash chain
+    RESERVE_READ = "reserve.read"  # materials, depots, stock, standards, gaps, personnel
+    RESERVE_WRITE = "reserve.write"  # depots, stock movements, requests, personnel records
+    RESERVE_APPROVE = "reserve.approve"  # approve material requests for incidents
+    ALERT_READ = "alert.read"  # public warnings in every state, delivery reports
+    ALERT_DRAFT = "alert.draft"  # author and submit public warnings
+    ALERT_APPROVE = "alert.approve"  # approve and publish, update and cancel public warnings
+    SHARING_READ = "sharing.read"  # sources, datasets, runs, quality reports, lineage
+    SHARING_WRITE = "sharing.write"  # register sources/datasets/mappings, ingest, quarantine
+    SHARING_GRANT = "sharing.grant"  # sharing agreements with other organisations
 
 
 class Role(StrEnum):
@@ -41,17 +50,53 @@ class Role(StrEnum):
 
 P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.DUTY_OFFICER: frozenset({P.ORG_READ, P.PERSONAL_READ, P.AUDIT_READ}),
-    Role.COMMANDER: frozenset({P.ORG_READ, P.PERSONAL_READ, P.AUDIT_READ}),
-    Role.DEPARTMENT_LIAISON: frozenset({P.ORG_READ}),
+    Role.DUTY_OFFICER: frozenset(
+        {P.ORG_READ, P.PERSONAL_READ, P.AUDIT_READ, P.RESERVE_READ, P.ALERT_READ, P.ALERT_DRAFT}
+    ),
+    Role.COMMANDER: frozenset(
+        {
+            P.ORG_READ,
+            P.PERSONAL_READ,
+            P.AUDIT_READ,
+            P.RESERVE_READ,
+            P.RESERVE_APPROVE,
+            P.ALERT_READ,
+            P.ALERT_DRAFT,
+            P.ALERT_APPROVE,
+        }
+    ),
+    Role.DEPARTMENT_LIAISON: frozenset({P.ORG_READ, P.RESERVE_READ, P.ALERT_READ}),
     Role.PARK_MANAGER: frozenset(
-        {P.ORG_READ, P.ORG_WRITE, P.AREA_WRITE, P.FACILITY_WRITE, P.PERSONAL_READ}
+        {
+            P.ORG_READ,
+            P.ORG_WRITE,
+            P.AREA_WRITE,
+            P.FACILITY_WRITE,
+            P.PERSONAL_READ,
+            P.RESERVE_READ,
+            P.RESERVE_WRITE,
+            P.ALERT_READ,
+            P.ALERT_DRAFT,
+        }
     ),
-    Role.RESERVE_OFFICER: frozenset({P.ORG_READ, P.FACILITY_WRITE}),
+    Role.RESERVE_OFFICER: frozenset(
+        {P.ORG_READ, P.FACILITY_WRITE, P.RESERVE_READ, P.RESERVE_WRITE}
+    ),
     Role.DATA_STEWARD: frozenset(
-        {P.ORG_READ, P.ORG_WRITE, P.AREA_WRITE, P.FACILITY_WRITE, P.REGISTRY_IMPORT}
+        {
+            P.ORG_READ,
+            P.ORG_WRITE,
+            P.AREA_WRITE,
+            P.FACILITY_WRITE,
+            P.REGISTRY_IMPORT,
+            P.SHARING_READ,
+            P.SHARING_WRITE,
+            P.SHARING_GRANT,
+        }
     ),
-    Role.ANALYST: frozenset({P.ORG_READ, P.AUDIT_READ}),
+    Role.ANALYST: frozenset(
+        {P.ORG_READ, P.AUDIT_READ, P.RESERVE_READ, P.ALERT_READ, P.SHARING_READ}
+    ),
     Role.ADMIN: frozenset(Permission),
 }
 

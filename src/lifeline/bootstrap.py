@@ -12,6 +12,14 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
 
+from lifeline.alerts import service as alerts_service
+from lifeline.alerts.model import ALERTS, EXTERNAL_ALERTS
+from lifeline.alerts.outbox import OUTBOX
+from lifeline.alerts.store import (
+    SqlAlertRepository,
+    SqlExternalAlertRepository,
+    SqlOutboxRepository,
+)
 from lifeline.config import Settings
 from lifeline.kernel.access import SYSTEM_ACTOR, Actor
 from lifeline.kernel.bus import MessageBus
@@ -23,12 +31,18 @@ from lifeline.kernel.uow import RepoFactory, SqlUnitOfWork
 from lifeline.registry import service as registry_service
 from lifeline.registry.model import REGISTRY
 from lifeline.registry.store import SqlRegistryRepository
+from lifeline.reserves import service as reserves_service
+from lifeline.reserves.model import RESERVES
+from lifeline.reserves.store import SqlReservesRepository
 from lifeline.security import audit as security_audit
 from lifeline.security import service as security_service
 from lifeline.security.model import ORG_PATHS, SECURITY
 from lifeline.security.policy import ScopePolicy
 from lifeline.security.store import SqlSecurityRepository
 from lifeline.security.tokens import TokenCodec
+from lifeline.sharing import service as sharing_service
+from lifeline.sharing.model import SHARING
+from lifeline.sharing.store import SqlSharingRepository
 
 
 @dataclass
@@ -77,6 +91,11 @@ def build_platform(
         SECURITY.name: SqlSecurityRepository,
         ORG_PATHS.name: SqlRegistryRepository,  # the registry answers organisation paths
         AUDIT.name: SqlAuditRepository,
+        ALERTS.name: SqlAlertRepository,
+        EXTERNAL_ALERTS.name: SqlExternalAlertRepository,
+        OUTBOX.name: SqlOutboxRepository,
+        SHARING.name: SqlSharingRepository,
+        RESERVES.name: SqlReservesRepository,
     }
 
     def uow_for(actor: Actor, *, read_only: bool = False) -> SqlUnitOfWork:
@@ -92,6 +111,9 @@ def build_platform(
     registry_service.register_handlers(bus)
     security_service.register_handlers(bus)
     security_audit.register_handlers(bus)
+    alerts_service.register_handlers(bus)
+    sharing_service.register_handlers(bus)
+    reserves_service.register_handlers(bus)
     secret = (
         settings.jwt_secret.get_secret_value() if settings.jwt_secret else secrets.token_hex(32)
     )

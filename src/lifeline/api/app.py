@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lifeline import __version__
+from lifeline.alerts.api import router as alerts_router
 from lifeline.api import problems
 from lifeline.api.docs import mount_docs
 from lifeline.api.health import router as health_router
@@ -20,7 +21,9 @@ from lifeline.bootstrap import Platform, build_platform
 from lifeline.config import Settings
 from lifeline.kernel.errors import DomainError
 from lifeline.registry.api import router as registry_router
+from lifeline.reserves.api import router as reserves_router
 from lifeline.security.api import router as security_router
+from lifeline.sharing.api import router as sharing_router
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +70,9 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
     app.include_router(health_router)
     app.include_router(security_router)
     app.include_router(registry_router)
+    app.include_router(alerts_router)
+    app.include_router(sharing_router)
+    app.include_router(reserves_router)
     return app
 
 

@@ -11,14 +11,17 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from lifeline.alerts.seed import seed_alerts
 from lifeline.bootstrap import Platform, build_platform
 from lifeline.config import Settings
 from lifeline.kernel.access import SYSTEM_ACTOR
 from lifeline.migrations import runner
 from lifeline.registry.model import DepartmentType
 from lifeline.registry.seed import DemoCity, seed_city
+from lifeline.reserves.demo import reserves_summary, seed_reserves
 from lifeline.security.model import Role
 from lifeline.security.service import CreateServiceAccount, CreateUser
+from lifeline.sharing.seed import demo_summary, seed_sharing
 
 DEMO_PASSWORD = "lifeline-demo-2026"  # noqa: S105 - printed for the demo; never a real account
 
@@ -78,6 +81,9 @@ def seed_demo(platform: Platform) -> Demo:
         ),
         SYSTEM_ACTOR,
     )
+    seed_sharing(platform, city)
+    seed_reserves(platform.bus, city)
+    seed_alerts(platform, city)
     return Demo(city=city, logins=logins, device_api_key=device.api_key)
 
 
@@ -115,6 +121,9 @@ def run_demo(console: Console, *, host: str, port: int, db_path: str, serve: boo
         table.add_row(login.username, login.role.value, login.organisation)
     console.print(table)
     console.print(f"Device API key (park smoke gateway, header X-API-Key): {demo.device_api_key}")
+    console.print(demo_summary(platform))
+    console.print(reserves_summary(platform.bus))
+    console.print(f"Public warnings (typhoon, park evacuation): {url}/public/warnings")
     console.print(f"\nOpen [bold]{url}/[/bold]  ·  API docs {url}/docs  ·  health {url}/health")
     if not serve:
         platform.close()

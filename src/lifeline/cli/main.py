@@ -9,6 +9,9 @@ import typer
 from rich.console import Console
 
 from lifeline import __version__
+from lifeline.cli.alerts import alerts_app
+from lifeline.cli.ingest import ingest_app
+from lifeline.cli.reserves import reserves_app
 from lifeline.config import Settings
 
 app = typer.Typer(
@@ -23,6 +26,9 @@ audit_app = typer.Typer(help="The hash-chained audit trail.", no_args_is_help=Tr
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
+app.add_typer(alerts_app, name="alerts")
+app.add_typer(ingest_app, name="ingest")
+app.add_typer(reserves_app, name="reserves")
 
 console = Console()
 err = Console(stderr=True)

@@ -1,0 +1,147 @@
+"""Channels, one renderer and one adapter each: e-mail (SMTP), signed webhooks (HMAC-SHA256),
+SMS through an HTTP gateway (segmented), and in-app.
+
+Every adapter sends one delivery and raises on failure; it carries the delivery's
+idempotency key (e-mail ``Message-ID`` and ``X-Lifeline-Idempotency-Key``, webhook and gateway
+header) so that a receiver can drop a repeat after a crash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import smtplib
+from email.message import EmailMessage
+from typing import Protocol
+
+import httpx
+
+from lifeline.alerts.model import AlertText, PublicAlert
+from lifeline.alerts.outbox import Channel, Delivery
+from lifeline.alerts.sms import segment
+
+SIGNATURE_HEADER = "X-Lifeline-Signature"
+IDEMPOTENCY_HEADER = "X-Lifeline-Idempotency-Key"
+
+
+def _text(alert: PublicAlert, language: str) -> AlertText:
+    return next((t for t in alert.texts if t.language == language), alert.texts[0])
+
+
+def _kind(alert: PublicAlert, language: str) -> str:
+    labels = {"Update": ("更新", "Update"), "Cancel": ("解除", "Cancelled")}
+    zh, en = labels.get(alert.msg_type.value, ("", ""))
+    label = zh if language == "zh-CN" else en
+    return f"[{label}] " if label else ""
+
+
+def render_email(alert: PublicAlert, language: str) -> tuple[str, str]:
+    """Subject and plain-text body."""
+    t = _text(alert, language)
+    body = f"{t.headline}\n\n{t.description}\n\n{t.instruction}\n\n{alert.identifier}\n"
+    return f"{_kind(alert, language)}{t.headline}", body
+
+
+def render_sms(alert: PublicAlert, language: str) -> tuple[str, ...]:
+    """The SMS text in gateway-ready segments (70/67 UCS-2 units, 160/153 GSM septets)."""
+    t = _text(alert, language)
+    tag = "【预警】" if language == "zh-CN" else "[Warning] "
+    return segment(f"{tag}{_kind(alert, language)}{t.headline}: {t.instruction}").parts
+
+
+def render_webhook(alert: PublicAlert, cap_xml: bytes) -> bytes:
+    """JSON with the essentials and the CAP 1.2 document itself."""
+    return json.dumps(
+        {
+            "identifier": alert.identifier,
+            "msg_type": alert.msg_type.value,
+            "status": alert.status.value,
+            "colour": alert.colour.value,
+            "hazard": alert.hazard.value,
+            "headlines": {t.language: t.headline for t in alert.texts},
+            "expires_at": alert.expires_at.isoformat(),
+            "cap": cap_xml.decode("utf-8"),
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    ).encode("utf-8")
+
+
+def sign(secret: bytes, body: bytes) -> str:
+    """``sha256=<hex HMAC-SHA256 of the body>``."""
+    return "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
+
+
+class ChannelAdapter(Protocol):
+    channel: Channel
+
+    def send(self, delivery: Delivery, alert: PublicAlert, cap_xml: bytes) -> None: ...
+
+
+class SmtpEmail:
+    channel = Channel.EMAIL
+
+    def __init__(self, host: str, port: int, sender: str, *, timeout_s: float = 10.0) -> None:
+        self.host, self.port, self.sender, self.timeout_s = host, port, sender, timeout_s
+
+    def send(self, delivery: Delivery, alert: PublicAlert, cap_xml: bytes) -> None:
+        subject, body = render_email(alert, delivery.language)
+        msg = EmailMessage()
+        msg["From"] = self.sender
+        msg["To"] = delivery.address
+        msg["Subject"] = subject
+        msg["Message-ID"] = f"<{delivery.idempotency_key.replace(':', '.')}@lifeline>"
+        msg[IDEMPOTENCY_HEADER] = delivery.idempotency_key
+        msg.set_content(body)
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout_s) as smtp:
+            smtp.send_message(msg)
+
+
+class SignedWebhook:
+    channel = Channel.WEBHOOK
+
+    def __init__(self, secret: bytes, *, timeout_s: float = 10.0) -> None:
+        self.secret, self.timeout_s = secret, timeout_s
+
+    def send(self, delivery: Delivery, alert: PublicAlert, cap_xml: bytes) -> None:
+        body = render_webhook(alert, cap_xml)
+        resp = httpx.post(
+            delivery.address,
+            content=body,
+            headers={
+                "Content-Type": "application/json",
+                SIGNATURE_HEADER: sign(self.secret, body),
+                IDEMPOTENCY_HEADER: delivery.idempotency_key,
+            },
+            timeout=self.timeout_s,
+        )
+        resp.raise_for_status()
+
+
+class HttpSmsGateway:
+    """A provider adapter for gateways that take ``{to, parts, idempotency_key}`` as JSON."""
+
+    channel = Channel.SMS
+
+    def __init__(self, url: str, *, timeout_s: float = 10.0) -> None:
+        self.url, self.timeout_s = url, timeout_s
+
+    def send(self, delivery: Delivery, alert: PublicAlert, cap_xml: bytes) -> None:
+        parts = render_sms(alert, delivery.language)
+        resp = httpx.post(
+            self.url,
+            json={"to": delivery.address, "parts": list(parts)},
+            headers={IDEMPOTENCY_HEADER: delivery.idempotency_key},
+            timeout=self.timeout_s,
+        )
+        resp.raise_for_status()
+
+
+class InApp:
+    """In-app: the app reads its users' sent deliveries; sending is marking the row sent."""
+
+    channel = Channel.IN_APP
+
+    def send(self, delivery: Delivery, alert: PublicAlert, cap_xml: bytes) -> None:
+        return None

@@ -1,0 +1,104 @@
+"""Subscriptions and the delivery outbox: one row per alert, recipient and channel.
+
+Each row is delivered at least once: a worker claims due rows, sends, and marks each sent in its
+own transaction; a crash between sending and marking sends that one message again, with the same
+``idempotency_key`` (``alert id:subscription id:channel``) so the receiving side can drop the
+repeat. Failures are retried with exponential backoff, ``base_s · 2^(attempt-1)`` capped at
+``max_s``, until ``max_attempts``; one channel failing never holds up another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from lifeline.kernel.ports import RepoKey
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    WEBHOOK = "webhook"
+    SMS = "sms"
+    IN_APP = "in_app"
+
+
+class DeliveryState(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"  # gave up after max_attempts
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """A recipient who consented to public warnings for an area and some hazards."""
+
+    id: str
+    channel: Channel
+    address: str  # e-mail address, webhook URL, phone number or in-app user id
+    language: str  # zh-CN or en
+    consented_at: datetime
+    lon: float | None = None
+    lat: float | None = None
+    admin_code: str | None = None
+    hazards: tuple[str, ...] = ()  # empty: every hazard
+    unsubscribed_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    id: str
+    alert_id: str
+    subscription_id: str
+    channel: Channel
+    address: str
+    language: str
+    idempotency_key: str
+    state: DeliveryState
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None = None
+    sent_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    base_s: float = 30.0
+    max_s: float = 3600.0
+    max_attempts: int = 8
+
+    def delay(self, attempts: int) -> timedelta:
+        """Wait before the next try after ``attempts`` failed ones: ``base·2^(attempts-1)``."""
+        return timedelta(seconds=min(self.max_s, self.base_s * 2 ** max(attempts - 1, 0)))
+
+
+def idempotency_key(alert_id: str, subscription_id: str, channel: Channel) -> str:
+    return f"{alert_id}:{subscription_id}:{channel.value}"
+
+
+class OutboxRepository(Protocol):
+    def add_subscription(self, subscription: Subscription) -> None: ...
+
+    def active_subscriptions(self, hazard: str) -> list[Subscription]: ...
+
+    def enqueue(self, deliveries: list[Delivery]) -> int: ...
+
+    def due(self, channel: Channel, now: datetime, limit: int) -> list[Delivery]: ...
+
+    def mark_sent(self, delivery_id: str, at: datetime) -> None: ...
+
+    def mark_failed(
+        self,
+        delivery_id: str,
+        *,
+        attempts: int,
+        next_attempt_at: datetime,
+        error: str,
+        gave_up: bool,
+    ) -> None: ...
+
+    def report(self, alert_id: str) -> dict[str, dict[str, int]]: ...
+
+
+OUTBOX: RepoKey[OutboxRepository] = RepoKey("alert_outbox")

@@ -1,0 +1,105 @@
+"""What the public sees: an Atom feed of active alerts and a bilingual HTML page (no external
+assets, so it works on an isolated network)."""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+
+from lxml import etree
+
+from lifeline.alerts.cap.model import CapMsgType
+from lifeline.alerts.levels import Colour
+from lifeline.alerts.model import PublicAlert
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+CAP_MEDIA_TYPE = "application/common-alerting-protocol+xml"
+_A = f"{{{ATOM_NS}}}"
+_KIND = {
+    CapMsgType.UPDATE: "更新 · Update · ",
+    CapMsgType.CANCEL: "已解除 · Cancelled · ",
+}
+_SWATCH = {
+    Colour.BLUE: "#1f5fbf",
+    Colour.YELLOW: "#c9a400",
+    Colour.ORANGE: "#e0701b",
+    Colour.RED: "#c4161c",
+}
+
+
+def _headline(alert: PublicAlert, language: str) -> str:
+    for text in alert.texts:
+        if text.language == language:
+            return text.headline
+    return alert.texts[0].headline
+
+
+def render_atom(alerts: list[PublicAlert], *, base_url: str, now: datetime) -> bytes:
+    """An Atom 1.0 feed (RFC 4287): one entry per active public alert, each linking to its
+    CAP 1.2 document; ``updated`` is the newest publication time (or ``now`` when empty)."""
+    feed = etree.Element(_A + "feed", nsmap={None: ATOM_NS})
+
+    def sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> None:
+        el = etree.SubElement(parent, _A + tag, attrs)
+        if text is not None:
+            el.text = text
+
+    sub(feed, "id", f"{base_url}/public/alerts.atom")
+    sub(feed, "title", "Lifeline 预警信息 · Public warnings")
+    newest = max((a.published_at for a in alerts if a.published_at), default=now)
+    sub(feed, "updated", newest.isoformat())
+    sub(feed, "link", rel="self", href=f"{base_url}/public/alerts.atom")
+    sub(feed, "author")
+    feed[-1].append(etree.Element(_A + "name"))
+    feed[-1][0].text = "Lifeline"
+    for alert in alerts:
+        entry = etree.SubElement(feed, _A + "entry")
+        sub(entry, "id", f"urn:cap:{alert.identifier}")
+        sub(entry, "title", _headline(alert, "zh-CN"))
+        sub(entry, "updated", (alert.published_at or now).isoformat())
+        sub(entry, "summary", _headline(alert, "en"))
+        sub(entry, "category", term=alert.colour.value, label=alert.colour.zh)
+        sub(
+            entry,
+            "link",
+            rel="alternate",
+            type=CAP_MEDIA_TYPE,
+            href=f"{base_url}/public/alerts/{alert.identifier}.xml",
+        )
+    return bytes(etree.tostring(feed, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+def render_page(alerts: list[PublicAlert], *, now: datetime) -> str:
+    """A self-contained bilingual page of active public warnings (inline CSS, no scripts)."""
+    items = []
+    for alert in alerts:
+        blocks = "".join(
+            f'<div lang="{html.escape(t.language)}"><h2>{html.escape(t.headline)}</h2>'
+            f"<p>{html.escape(t.description)}</p><p><strong>{html.escape(t.instruction)}</strong>"
+            "</p></div>"
+            for t in alert.texts
+        )
+        expires = alert.expires_at.isoformat(timespec="minutes")
+        kind = _KIND.get(alert.msg_type, "")
+        items.append(
+            f'<article class="alert" style="border-left-color:{_SWATCH[alert.colour]}">'
+            f'<p class="meta">{kind}{html.escape(alert.colour.zh)} · {alert.colour.value} · '
+            f"{html.escape(alert.identifier)} · 有效至 / until {html.escape(expires)}</p>"
+            f"{blocks}</article>"
+        )
+    body = "".join(items) or (
+        '<p class="none">当前没有生效的预警。<br>'
+        '<span lang="en">No warnings are in force.</span></p>'
+    )
+    return (
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>预警信息 · Public warnings</title><style>"
+        "body{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem}"
+        ".alert{border-left:.5rem solid;padding:.5rem 1rem;margin:1rem 0;background:#f7f7f7}"
+        ".meta{color:#555;font-size:.9rem}h2{margin:.4rem 0}"
+        '</style></head><body><h1>预警信息 <small lang="en">Public warnings</small></h1>'
+        f'<p class="meta">更新于 / as of {html.escape(now.isoformat(timespec="minutes"))}</p>'
+        f"{body}"
+        '<p class="meta"><a href="/public/alerts.atom">Atom/CAP feed</a></p></body></html>'
+    )

@@ -1,0 +1,21 @@
+"""The alerts tables and repositories (one module per concept)."""
+
+from lifeline.alerts.store.messages import (
+    SqlAlertRepository,
+    SqlExternalAlertRepository,
+    alerts,
+    external_alerts,
+    external_rejected,
+)
+from lifeline.alerts.store.outbox import SqlOutboxRepository, deliveries, subscriptions
+
+__all__ = [
+    "SqlAlertRepository",
+    "SqlExternalAlertRepository",
+    "SqlOutboxRepository",
+    "alerts",
+    "deliveries",
+    "external_alerts",
+    "external_rejected",
+    "subscriptions",
+]

@@ -1,0 +1,183 @@
+"""Tables and repository of subscriptions and the delivery outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from lifeline.alerts.outbox import Channel, Delivery, DeliveryState, Subscription
+from lifeline.kernel.db import UtcDateTime, metadata
+
+subscriptions = sa.Table(
+    "alert_subscription",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("channel", sa.String(16), nullable=False),
+    sa.Column("address", sa.String(500), nullable=False),
+    sa.Column("language", sa.String(16), nullable=False),
+    sa.Column("lon", sa.Float(), nullable=True),
+    sa.Column("lat", sa.Float(), nullable=True),
+    sa.Column("admin_code", sa.String(6), nullable=True),
+    sa.Column("hazards", sa.JSON(), nullable=False),
+    sa.Column("consented_at", UtcDateTime(), nullable=False),
+    sa.Column("unsubscribed_at", UtcDateTime(), nullable=True),
+)
+
+deliveries = sa.Table(
+    "alert_delivery",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("alert_id", sa.String(36), nullable=False, index=True),
+    sa.Column("subscription_id", sa.String(36), nullable=False),
+    sa.Column("channel", sa.String(16), nullable=False),
+    sa.Column("address", sa.String(500), nullable=False),
+    sa.Column("language", sa.String(16), nullable=False),
+    sa.Column("idempotency_key", sa.String(120), nullable=False, unique=True),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer(), nullable=False),
+    sa.Column("next_attempt_at", UtcDateTime(), nullable=False, index=True),
+    sa.Column("last_error", sa.Text(), nullable=True),
+    sa.Column("sent_at", UtcDateTime(), nullable=True),
+)
+
+
+def _subscription(r: sa.Row[Any]) -> Subscription:
+    return Subscription(
+        id=r.id,
+        channel=Channel(r.channel),
+        address=r.address,
+        language=r.language,
+        consented_at=r.consented_at,
+        lon=r.lon,
+        lat=r.lat,
+        admin_code=r.admin_code,
+        hazards=tuple(r.hazards),
+        unsubscribed_at=r.unsubscribed_at,
+    )
+
+
+def _delivery(r: sa.Row[Any]) -> Delivery:
+    return Delivery(
+        id=r.id,
+        alert_id=r.alert_id,
+        subscription_id=r.subscription_id,
+        channel=Channel(r.channel),
+        address=r.address,
+        language=r.language,
+        idempotency_key=r.idempotency_key,
+        state=DeliveryState(r.state),
+        attempts=r.attempts,
+        next_attempt_at=r.next_attempt_at,
+        last_error=r.last_error,
+        sent_at=r.sent_at,
+    )
+
+
+class SqlOutboxRepository:
+    """Subscriptions and deliveries on one connection."""
+
+    def __init__(self, conn: sa.Connection) -> None:
+        self._conn = conn
+
+    def add_subscription(self, subscription: Subscription) -> None:
+        s = subscription
+        self._conn.execute(
+            subscriptions.insert().values(
+                id=s.id,
+                channel=s.channel.value,
+                address=s.address,
+                language=s.language,
+                lon=s.lon,
+                lat=s.lat,
+                admin_code=s.admin_code,
+                hazards=list(s.hazards),
+                consented_at=s.consented_at,
+                unsubscribed_at=s.unsubscribed_at,
+            )
+        )
+
+    def active_subscriptions(self, hazard: str) -> list[Subscription]:
+        rows = self._conn.execute(
+            sa.select(subscriptions)
+            .where(subscriptions.c.unsubscribed_at.is_(None))
+            .order_by(subscriptions.c.id)
+        )
+        out = [_subscription(r) for r in rows]
+        return [s for s in out if not s.hazards or hazard in s.hazards]
+
+    def enqueue(self, items: list[Delivery]) -> int:
+        if not items:
+            return 0
+        self._conn.execute(
+            deliveries.insert(),
+            [
+                {
+                    "id": d.id,
+                    "alert_id": d.alert_id,
+                    "subscription_id": d.subscription_id,
+                    "channel": d.channel.value,
+                    "address": d.address,
+                    "language": d.language,
+                    "idempotency_key": d.idempotency_key,
+                    "state": d.state.value,
+                    "attempts": d.attempts,
+                    "next_attempt_at": d.next_attempt_at,
+                }
+                for d in items
+            ],
+        )
+        return len(items)
+
+    def due(self, channel: Channel, now: datetime, limit: int) -> list[Delivery]:
+        rows = self._conn.execute(
+            sa.select(deliveries)
+            .where(
+                deliveries.c.channel == channel.value,
+                deliveries.c.state == DeliveryState.QUEUED.value,
+                deliveries.c.next_attempt_at <= now,
+            )
+            .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
+            .limit(limit)
+        )
+        return [_delivery(r) for r in rows]
+
+    def mark_sent(self, delivery_id: str, at: datetime) -> None:
+        self._conn.execute(
+            deliveries.update()
+            .where(deliveries.c.id == delivery_id)
+            .values(state=DeliveryState.SENT.value, sent_at=at, attempts=deliveries.c.attempts + 1)
+        )
+
+    def mark_failed(
+        self,
+        delivery_id: str,
+        *,
+        attempts: int,
+        next_attempt_at: datetime,
+        error: str,
+        gave_up: bool,
+    ) -> None:
+        state = DeliveryState.FAILED if gave_up else DeliveryState.QUEUED
+        self._conn.execute(
+            deliveries.update()
+            .where(deliveries.c.id == delivery_id)
+            .values(
+                state=state.value,
+                attempts=attempts,
+                next_attempt_at=next_attempt_at,
+                last_error=error[:2000],
+            )
+        )
+
+    def report(self, alert_id: str) -> dict[str, dict[str, int]]:
+        rows = self._conn.execute(
+            sa.select(deliveries.c.channel, deliveries.c.state, sa.func.count())
+            .where(deliveries.c.alert_id == alert_id)
+            .group_by(deliveries.c.channel, deliveries.c.state)
+        )
+        out: dict[str, dict[str, int]] = {}
+        for channel, state, count in rows:
+            out.setdefault(str(channel), {})[str(state)] = int(count)
+        return out

@@ -1,0 +1,1 @@
+"""Reserves: material catalogue, depots, stock by lot, movements, standards, siting, allocation."""

@@ -1,0 +1,128 @@
+"""HTTP routes for reserve standards and gap reports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from pydantic import BaseModel, Field
+
+from lifeline.api.deps import BusDep, CurrentActor
+from lifeline.kernel.geo import Point
+from lifeline.reserves import messages as m
+from lifeline.reserves.api._common import GeoJson, Strict
+from lifeline.reserves.model import (
+    Hazard,
+    ReserveStandard,
+    StandardLine,
+)
+from lifeline.reserves.service import GapReportView
+
+router = APIRouter()
+
+
+# --- standards and gaps ---------------------------------------------------------------------
+class StandardLineIn(Strict):
+    material_code: str = Field(min_length=1, max_length=20)
+    per_1000_residents: float = Field(0.0, ge=0)
+    per_facility: float = Field(0.0, ge=0)
+    fixed_quantity: float = Field(0.0, ge=0)
+
+
+class StandardIn(Strict):
+    name: str = Field(min_length=1, max_length=200)
+    organisation_id: str = Field(min_length=1, max_length=36)
+    area_name: str = Field(min_length=1, max_length=200)
+    center: GeoJson = Field(description="GeoJSON Point [lon, lat] in WGS84")
+    population: int = Field(ge=0)
+    facilities: int = Field(0, ge=0)
+    hazard: Hazard = Hazard.NONE
+    lines: list[StandardLineIn] = Field(min_length=1, max_length=500)
+
+
+class StandardOut(BaseModel):
+    id: str
+    name: str
+    organisation_id: str
+    area_name: str
+    center: GeoJson
+    population: int
+    facilities: int
+    hazard: Hazard
+    lines: list[StandardLineIn]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, s: ReserveStandard) -> StandardOut:
+        return cls(
+            id=s.id, name=s.name, organisation_id=s.organisation_id, area_name=s.area_name,
+            center=s.center.to_geojson(), population=s.population, facilities=s.facilities,
+            hazard=s.hazard,
+            lines=[StandardLineIn.model_validate(ln, from_attributes=True) for ln in s.lines],
+            created_at=s.created_at,
+        )  # fmt: skip
+
+
+@router.post("/standards", status_code=status.HTTP_201_CREATED, summary="Create a standard")
+def create_standard(body: StandardIn, bus: BusDep, actor: CurrentActor) -> StandardOut:
+    standard = bus.handle(
+        m.CreateStandard(
+            name=body.name,
+            organisation_id=body.organisation_id,
+            area_name=body.area_name,
+            center=Point.from_geojson(body.center, "center"),
+            population=body.population,
+            facilities=body.facilities,
+            hazard=body.hazard,
+            lines=tuple(StandardLine(**ln.model_dump()) for ln in body.lines),
+        ),
+        actor,
+    )
+    return StandardOut.of(standard)
+
+
+@router.get("/standards", summary="Reserve standards in your scope")
+def list_standards(bus: BusDep, actor: CurrentActor) -> list[StandardOut]:
+    return [StandardOut.of(s) for s in bus.handle(m.ListStandards(), actor)]
+
+
+class GapLineOut(BaseModel):
+    material_code: str
+    material_name: str
+    unit: str
+    required: float
+    on_hand: float
+    reachable: float
+    shortage_on_hand: float
+    shortage_reachable: float
+
+
+class GapReportOut(BaseModel):
+    standard_id: str
+    standard_name: str
+    area_name: str
+    within_min: float
+    speed_kmh: float
+    lines: list[GapLineOut]
+
+
+@router.get("/standards/{standard_id}/gaps", summary="Gap report: required vs on hand vs reachable")
+def gap_report(
+    standard_id: str,
+    bus: BusDep,
+    actor: CurrentActor,
+    within_min: Annotated[float, Query(gt=0, le=1440)] = 30.0,
+    speed_kmh: Annotated[float, Query(gt=0, le=300)] = 40.0,
+) -> GapReportOut:
+    report: GapReportView = bus.handle(
+        m.GapReport(standard_id=standard_id, within_min=within_min, speed_kmh=speed_kmh), actor
+    )
+    return GapReportOut(
+        standard_id=report.standard_id,
+        standard_name=report.standard_name,
+        area_name=report.area_name,
+        within_min=report.within_min,
+        speed_kmh=report.speed_kmh,
+        lines=[GapLineOut.model_validate(ln, from_attributes=True) for ln in report.lines],
+    )

@@ -1,0 +1,131 @@
+"""Responders and teams: registration, availability, training records, the reach search."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+from lifeline.kernel.bus import HandlerContext
+from lifeline.kernel.errors import InvalidInput, NotFound
+from lifeline.kernel.ids import new_id
+from lifeline.reserves import messages as msg
+from lifeline.reserves.events import (
+    ResponderAvailabilityChanged,
+    ResponderRegistered,
+    TrainingRecorded,
+)
+from lifeline.reserves.personnel import Reach, Responder, who_can_reach
+from lifeline.reserves.service._common import authorize_collection, org_path, repo_of
+
+
+def _load(ctx: HandlerContext, responder_id: str) -> Responder:
+    responder = repo_of(ctx).get_responder(responder_id)
+    if responder is None:
+        raise NotFound("responder", responder_id)
+    ctx.authorize(target_kind="responder", target_id=responder.id, target_path=responder.path)
+    return responder
+
+
+def _names(values: tuple[str, ...], field: str) -> tuple[str, ...]:
+    clean = tuple(v.strip().lower() for v in values)
+    if any(not v for v in clean):
+        raise InvalidInput(field, "must not contain blank names")
+    return clean
+
+
+def register_responder(cmd: msg.RegisterResponder, ctx: HandlerContext) -> Responder:
+    if not cmd.name.strip():
+        raise InvalidInput("name", "must not be blank")
+    if not cmd.team.strip():
+        raise InvalidInput("team", "must not be blank")
+    certs = tuple(
+        dataclasses.replace(c, name=_names((c.name,), f"certifications[{i}].name")[0])
+        for i, c in enumerate(cmd.certifications)
+    )
+    path = org_path(ctx, cmd.organisation_id)
+    ctx.authorize(target_kind="organisation", target_id=cmd.organisation_id, target_path=path)
+    responder = Responder(
+        id=new_id(),
+        name=cmd.name.strip(),
+        organisation_id=cmd.organisation_id,
+        path=path,
+        kind=cmd.kind,
+        team=cmd.team.strip(),
+        skills=_names(cmd.skills, "skills"),
+        certifications=certs,
+        equipment=tuple(e.strip() for e in cmd.equipment if e.strip()),
+        home_base=cmd.home_base,
+        available=cmd.available,
+        created_at=ctx.uow.clock.now(),
+    )
+    repo_of(ctx).add_responder(responder)
+    ctx.uow.record(
+        ResponderRegistered(
+            aggregate_id=responder.id,
+            organisation_id=responder.organisation_id,
+            name=responder.name,
+            kind=responder.kind.value,
+            team=responder.team,
+            certifications=tuple(c.name for c in certs),
+        )
+    )
+    return responder
+
+
+def set_availability(cmd: msg.SetAvailability, ctx: HandlerContext) -> Responder:
+    responder = dataclasses.replace(_load(ctx, cmd.responder_id), available=cmd.available)
+    repo_of(ctx).update_responder(responder)
+    ctx.uow.record(
+        ResponderAvailabilityChanged(
+            aggregate_id=responder.id,
+            organisation_id=responder.organisation_id,
+            available=cmd.available,
+        )
+    )
+    return responder
+
+
+def record_training(cmd: msg.RecordTraining, ctx: HandlerContext) -> Responder:
+    record = cmd.record
+    if not record.title.strip():
+        raise InvalidInput("title", "must not be blank")
+    if not (math.isfinite(record.hours) and 0 < record.hours <= 24 * 30):
+        raise InvalidInput("hours", "must be a positive number of hours")
+    if record.on > ctx.uow.clock.now().date():
+        raise InvalidInput("on", "training cannot be recorded before it happens")
+    current = _load(ctx, cmd.responder_id)
+    responder = dataclasses.replace(current, training=(*current.training, record))
+    repo_of(ctx).update_responder(responder)
+    ctx.uow.record(
+        TrainingRecorded(
+            aggregate_id=responder.id,
+            organisation_id=responder.organisation_id,
+            on=record.on.isoformat(),
+            title=record.title,
+            hours=record.hours,
+            drill=record.drill,
+        )
+    )
+    return responder
+
+
+def list_responders(query: msg.ListResponders, ctx: HandlerContext) -> list[Responder]:
+    authorize_collection(ctx, "responder")
+    return repo_of(ctx).list_responders(ctx.scope_paths)
+
+
+def find_responders(query: msg.FindResponders, ctx: HandlerContext) -> list[Reach]:
+    if not (math.isfinite(query.within_min) and query.within_min > 0):
+        raise InvalidInput("within_min", "must be a positive number of minutes")
+    if not (math.isfinite(query.speed_kmh) and query.speed_kmh > 0):
+        raise InvalidInput("speed_kmh", "must be a positive speed")
+    authorize_collection(ctx, "responder")
+    return who_can_reach(
+        repo_of(ctx).list_responders(ctx.scope_paths),
+        query.target,
+        within_min=query.within_min,
+        speed_kmh=query.speed_kmh,
+        today=ctx.uow.clock.now().date(),
+        certification=query.certification.strip().lower() if query.certification else None,
+        skill=query.skill.strip().lower() if query.skill else None,
+    )

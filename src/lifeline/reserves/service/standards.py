@@ -1,0 +1,227 @@
+"""Reserve standards, gap reports, and expiry alarms with rotation suggestions."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+
+from lifeline.kernel.bus import HandlerContext
+from lifeline.kernel.errors import InvalidInput, NotFound
+from lifeline.kernel.ids import new_id
+from lifeline.reserves.catalogue import catalogue
+from lifeline.reserves.events import StandardCreated
+from lifeline.reserves.gaps import gap_analysis, haversine_m, travel_time_min
+from lifeline.reserves.messages import CreateStandard, ExpiryAlarms, GapReport, ListStandards
+from lifeline.reserves.model import MILLI, Lot, LotCondition, ReserveStandard
+from lifeline.reserves.service._common import authorize_collection, org_path, repo_of
+
+
+def create_standard(cmd: CreateStandard, ctx: HandlerContext) -> ReserveStandard:
+    if not cmd.name.strip():
+        raise InvalidInput("name", "must not be blank")
+    if cmd.population < 0:
+        raise InvalidInput("population", "must not be negative")
+    if cmd.facilities < 0:
+        raise InvalidInput("facilities", "must not be negative")
+    if not cmd.lines:
+        raise InvalidInput("lines", "a standard needs at least one line")
+    seen: set[str] = set()
+    for i, line in enumerate(cmd.lines):
+        catalogue().material(line.material_code, f"lines[{i}].material_code")
+        if line.material_code in seen:
+            raise InvalidInput(f"lines[{i}].material_code", "listed twice")
+        seen.add(line.material_code)
+        for name in ("per_1000_residents", "per_facility", "fixed_quantity"):
+            value = getattr(line, name)
+            if not math.isfinite(value) or value < 0:
+                raise InvalidInput(f"lines[{i}].{name}", "must be a non-negative number")
+    path = org_path(ctx, cmd.organisation_id)
+    ctx.authorize(target_kind="organisation", target_id=cmd.organisation_id, target_path=path)
+    standard = ReserveStandard(
+        id=new_id(),
+        name=cmd.name.strip(),
+        organisation_id=cmd.organisation_id,
+        path=path,
+        area_name=cmd.area_name.strip(),
+        center=cmd.center,
+        population=cmd.population,
+        facilities=cmd.facilities,
+        hazard=cmd.hazard,
+        lines=cmd.lines,
+        created_at=ctx.uow.clock.now(),
+    )
+    repo_of(ctx).add_standard(standard)
+    ctx.uow.record(
+        StandardCreated(
+            aggregate_id=standard.id,
+            organisation_id=standard.organisation_id,
+            name=standard.name,
+            area_name=standard.area_name,
+            lines=len(standard.lines),
+        )
+    )
+    return standard
+
+
+def list_standards(query: ListStandards, ctx: HandlerContext) -> list[ReserveStandard]:
+    authorize_collection(ctx, "reserve_standard")
+    return repo_of(ctx).list_standards(ctx.scope_paths)
+
+
+@dataclass(frozen=True, slots=True)
+class GapLine:
+    """One material of a gap report, quantities in the material's unit."""
+
+    material_code: str
+    material_name: str
+    unit: str
+    required: float
+    on_hand: float
+    reachable: float
+    shortage_on_hand: float
+    shortage_reachable: float
+
+
+@dataclass(frozen=True, slots=True)
+class GapReportView:
+    standard_id: str
+    standard_name: str
+    area_name: str
+    within_min: float
+    speed_kmh: float
+    lines: tuple[GapLine, ...]
+
+
+def _usable(lot: Lot, today: date) -> bool:
+    return lot.condition is LotCondition.GOOD and (lot.expires_on is None or lot.expires_on > today)
+
+
+def gap_report(query: GapReport, ctx: HandlerContext) -> GapReportView:
+    """On hand: usable available stock in depots of the standard's organisation subtree.
+    Reachable: usable available stock of any depot the caller sees within ``within_min``."""
+    if not (math.isfinite(query.within_min) and query.within_min > 0):
+        raise InvalidInput("within_min", "must be a positive number of minutes")
+    if not (math.isfinite(query.speed_kmh) and query.speed_kmh > 0):
+        raise InvalidInput("speed_kmh", "must be a positive speed")
+    repo = repo_of(ctx)
+    standard = repo.get_standard(query.standard_id)
+    if standard is None:
+        raise NotFound("reserve standard", query.standard_id)
+    ctx.authorize(target_kind="reserve_standard", target_id=standard.id, target_path=standard.path)
+    today = ctx.uow.clock.now().date()
+    codes = [line.material_code for line in standard.lines]
+    index = {code: i for i, code in enumerate(codes)}
+    depots, _ = repo.list_depots(ctx.scope_paths, 100_000, 0)
+    depot_index = {d.id: i for i, d in enumerate(depots)}
+    stock = np.zeros((len(depots), len(codes)))
+    on_hand = np.zeros(len(codes))
+    for lot in repo.list_lots(ctx.scope_paths):
+        m = index.get(lot.material_code)
+        d = depot_index.get(lot.depot_id)
+        if m is None or d is None or not _usable(lot, today):
+            continue
+        stock[d, m] += lot.available_milli / MILLI
+        if lot.path.startswith(standard.path):
+            on_hand[m] += lot.available_milli / MILLI
+    if depots:
+        lon = np.array([d.location.lon for d in depots])
+        lat = np.array([d.location.lat for d in depots])
+        dist = haversine_m(
+            lon, lat, np.array([standard.center.lon]), np.array([standard.center.lat])
+        )[:, 0]
+        times = travel_time_min(dist, query.speed_kmh)
+    else:
+        times = np.zeros(0)
+    required = np.array(
+        [ln.required(standard.population, standard.facilities) for ln in standard.lines]
+    )
+    reachable, short_hand, short_reach = gap_analysis(
+        required, on_hand, stock, times, query.within_min
+    )
+    cat = catalogue()
+    lines = tuple(
+        GapLine(
+            material_code=code,
+            material_name=cat.material(code).name,
+            unit=cat.material(code).unit,
+            required=float(required[i]),
+            on_hand=float(on_hand[i]),
+            reachable=float(reachable[i]),
+            shortage_on_hand=float(short_hand[i]),
+            shortage_reachable=float(short_reach[i]),
+        )
+        for i, code in enumerate(codes)
+    )
+    return GapReportView(
+        standard_id=standard.id,
+        standard_name=standard.name,
+        area_name=standard.area_name,
+        within_min=query.within_min,
+        speed_kmh=query.speed_kmh,
+        lines=lines,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ExpiryAlarm:
+    """A lot expired or expiring within the window, and what to do about it."""
+
+    lot_id: str
+    depot_id: str
+    material_code: str
+    quantity: float
+    expires_on: date
+    days_left: int
+    severity: str  # "expired" | "critical" (≤ 30 days) | "warning"
+    suggestion: str
+
+
+def suggest_rotation(days_left: int, quantity: float, unit: str) -> tuple[str, str]:
+    """Severity and a rotation suggestion for a lot ``days_left`` days from expiry."""
+    if days_left <= 0:
+        return "expired", f"write off {quantity:g} {unit} as expired and order a replacement lot"
+    if days_left <= 30:
+        return (
+            "critical",
+            f"use first: issue {quantity:g} {unit} to drills or daily consumption now "
+            "and receive a fresh lot to replace it",
+        )
+    return (
+        "warning",
+        f"schedule rotation of {quantity:g} {unit}: swap with the supplier or transfer "
+        "to a high-turnover depot before expiry",
+    )
+
+
+def expiry_alarms(query: ExpiryAlarms, ctx: HandlerContext) -> list[ExpiryAlarm]:
+    if query.within_days < 0:
+        raise InvalidInput("within_days", "must not be negative")
+    authorize_collection(ctx, "lot")
+    today = ctx.uow.clock.now().date()
+    horizon = today + timedelta(days=query.within_days)
+    cat = catalogue()
+    alarms = []
+    lots = repo_of(ctx).list_lots(ctx.scope_paths, expiring_before=horizon)
+    for lot in lots:
+        if lot.expires_on is None or lot.quantity_milli <= 0:
+            continue
+        days_left = (lot.expires_on - today).days
+        quantity = lot.quantity_milli / MILLI
+        unit = cat.material(lot.material_code).unit
+        severity, suggestion = suggest_rotation(days_left, quantity, unit)
+        alarms.append(
+            ExpiryAlarm(
+                lot_id=lot.id,
+                depot_id=lot.depot_id,
+                material_code=lot.material_code,
+                quantity=quantity,
+                expires_on=lot.expires_on,
+                days_left=days_left,
+                severity=severity,
+                suggestion=suggestion,
+            )
+        )
+    return sorted(alarms, key=lambda a: (a.days_left, a.lot_id))

@@ -1,0 +1,23 @@
+"""Tables and the SQL repository of the reserves context."""
+
+from __future__ import annotations
+
+from lifeline.reserves.store.repository import SqlReservesRepository
+from lifeline.reserves.store.tables import (
+    depots,
+    lots,
+    movements,
+    requests,
+    responders,
+    standards,
+)
+
+__all__ = [
+    "SqlReservesRepository",
+    "depots",
+    "lots",
+    "movements",
+    "requests",
+    "responders",
+    "standards",
+]

@@ -1,0 +1,1 @@
+"""The data sharing hub: a canonical standard, sources, mappings, ingest, quarantine, lineage."""

@@ -1,0 +1,508 @@
+"""HTTP routes of the data sharing hub: the standard, sources, datasets, mappings, ingest runs,
+quality, records with lineage, and the quarantine.
+
+Files (samples for preview, data for runs) are sent as the raw request body; the body is
+streamed to a temporary file so that the ingest reads it in constant memory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
+
+from lifeline.api.deps import BusDep, CurrentActor
+from lifeline.api.pagination import Page, PageParams, page_params
+from lifeline.kernel.errors import InvalidInput, NotFound
+from lifeline.sharing import service as svc
+from lifeline.sharing.export import ExportFormat, render
+from lifeline.sharing.messages import (
+    GetDataset,
+    GetLineage,
+    GetRun,
+    GrantAgreement,
+    ListAgreements,
+    ListDatasets,
+    ListQuarantine,
+    ListRecords,
+    ListRuns,
+    ListSources,
+    PreviewMapping,
+    PublishMapping,
+    RegisterDataset,
+    RegisterSource,
+    ReplayQuarantined,
+    RevokeAgreement,
+    RunIngest,
+)
+from lifeline.sharing.model import (
+    Agreement,
+    CanonicalRecord,
+    Dataset,
+    IngestRun,
+    MappingVersion,
+    QuarantineStatus,
+    Source,
+)
+from lifeline.sharing.standard import STANDARD, RecordType, json_schema
+
+router = APIRouter(prefix="/sharing", tags=["sharing"])
+PageDep = Annotated[PageParams, Depends(page_params)]
+FileName = Annotated[
+    str, Query(min_length=1, max_length=300, description="Original file name (.csv or .ndjson)")
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# --- the standard ---------------------------------------------------------------------------
+class RecordTypeOut(BaseModel):
+    type: str
+    title: str
+    schema_url: str
+    personal_fields: list[str]
+
+
+@router.get("/standard", summary="The canonical record types")
+def standard() -> list[RecordTypeOut]:
+    return [
+        RecordTypeOut(
+            type=t.value,
+            title=spec.title,
+            schema_url=f"/sharing/standard/{t.value}.schema.json",
+            personal_fields=list(spec.personal_fields),
+        )
+        for t, spec in STANDARD.items()
+    ]
+
+
+@router.get("/standard/{record_type}.schema.json", summary="JSON Schema of one record type")
+def standard_schema(record_type: str) -> dict[str, Any]:
+    try:
+        kind = RecordType(record_type)
+    except ValueError as exc:
+        raise NotFound("record type", record_type) from exc
+    return json_schema(kind)
+
+
+# --- sources and datasets ---------------------------------------------------------------------
+class SourceIn(Strict):
+    organisation_id: str = Field(min_length=1, max_length=36)
+    name: str = Field(min_length=1, max_length=200)
+    kind: str = Field(default="government", max_length=40)
+    description: str = Field(default="", max_length=2000)
+
+
+class SourceOut(Out):
+    id: str
+    organisation_id: str
+    name: str
+    kind: str
+    description: str
+    created_at: datetime
+
+
+@router.post("/sources", status_code=status.HTTP_201_CREATED, summary="Register a source")
+def register_source(body: SourceIn, actor: CurrentActor, bus: BusDep) -> SourceOut:
+    source: Source = bus.handle(RegisterSource(**body.model_dump()), actor)
+    return SourceOut.model_validate(source)
+
+
+@router.get("/sources", summary="Sources in the caller's scope")
+def list_sources(actor: CurrentActor, bus: BusDep) -> list[SourceOut]:
+    return [SourceOut.model_validate(s) for s in bus.handle(ListSources(), actor)]
+
+
+class DatasetIn(Strict):
+    source_id: str = Field(min_length=1, max_length=36)
+    name: str = Field(min_length=1, max_length=200)
+    record_type: RecordType
+    personal_fields: list[str] | None = None
+    refresh_interval_s: int | None = Field(default=None, gt=0)
+
+
+class DatasetOut(Out):
+    id: str
+    source_id: str
+    organisation_id: str
+    name: str
+    record_type: str
+    personal_fields: list[str]
+    refresh_interval_s: int | None
+    created_at: datetime
+
+
+@router.post("/datasets", status_code=status.HTTP_201_CREATED, summary="Register a dataset")
+def register_dataset(body: DatasetIn, actor: CurrentActor, bus: BusDep) -> DatasetOut:
+    dataset: Dataset = bus.handle(
+        RegisterDataset(
+            source_id=body.source_id,
+            name=body.name,
+            record_type=body.record_type.value,
+            personal_fields=None if body.personal_fields is None else tuple(body.personal_fields),
+            refresh_interval_s=body.refresh_interval_s,
+        ),
+        actor,
+    )
+    return DatasetOut.model_validate(dataset)
+
+
+@router.get("/datasets", summary="Datasets in the caller's scope")
+def list_datasets(actor: CurrentActor, bus: BusDep) -> list[DatasetOut]:
+    return [DatasetOut.model_validate(d) for d in bus.handle(ListDatasets(), actor)]
+
+
+@router.get("/datasets/{dataset_id}", summary="One dataset")
+def get_dataset(dataset_id: str, actor: CurrentActor, bus: BusDep) -> DatasetOut:
+    return DatasetOut.model_validate(bus.handle(GetDataset(dataset_id=dataset_id), actor))
+
+
+# --- mappings, preview and runs -----------------------------------------------------------------
+class MappingIn(Strict):
+    text: str = Field(min_length=1, max_length=200_000, description="The mapping as YAML")
+
+
+class MappingOut(Out):
+    dataset_id: str
+    version: int
+    text: str
+    created_at: datetime
+
+
+@router.post(
+    "/datasets/{dataset_id}/mappings",
+    status_code=status.HTTP_201_CREATED,
+    summary="Publish a new mapping version",
+)
+def publish_mapping(
+    dataset_id: str, body: MappingIn, actor: CurrentActor, bus: BusDep
+) -> MappingOut:
+    stored: MappingVersion = bus.handle(
+        PublishMapping(dataset_id=dataset_id, text=body.text), actor
+    )
+    return MappingOut.model_validate(stored)
+
+
+@contextlib.asynccontextmanager
+async def _spooled(request: Request, file_name: str) -> AsyncIterator[Path]:
+    """The request body written to a temporary file with ``file_name``'s suffix."""
+    suffix = Path(file_name).suffix.lower()
+    if suffix not in (".csv", ".ndjson", ".jsonl", ".txt"):
+        raise InvalidInput("file_name", "must end in .csv, .ndjson or .jsonl")
+    fd, name = tempfile.mkstemp(prefix="lifeline-ingest-", suffix=suffix)
+    path = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            async for chunk in request.stream():
+                out.write(chunk)
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
+
+
+class PreviewRowOut(BaseModel):
+    row_number: int
+    key: str | None
+    record: dict[str, Any]
+    problems: dict[str, str]
+    original: dict[str, Any]
+
+
+@router.post(
+    "/datasets/{dataset_id}/preview",
+    summary="Map the first rows of a sample (body: the file) without storing anything",
+)
+async def preview(
+    dataset_id: str,
+    request: Request,
+    actor: CurrentActor,
+    bus: BusDep,
+    file_name: FileName,
+    version: Annotated[int | None, Query(ge=1)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+) -> list[PreviewRowOut]:
+    async with _spooled(request, file_name) as path:
+        message = PreviewMapping(
+            dataset_id=dataset_id, path=str(path), version=version, limit=limit
+        )
+        rows = await run_in_threadpool(bus.handle, message, actor)
+    return [PreviewRowOut(**row) for row in rows]
+
+
+class RunOut(Out):
+    id: str
+    dataset_id: str
+    mapping_version: int
+    file_name: str
+    encoding: str
+    status: str
+    started_at: datetime
+    finished_at: datetime
+    read: int
+    accepted: int
+    merged: int
+    quarantined: int
+    quality: dict[str, Any]
+
+
+@router.post(
+    "/datasets/{dataset_id}/runs",
+    status_code=status.HTTP_201_CREATED,
+    summary="Ingest a file (body: the file) through the dataset's mapping",
+)
+async def run_ingest(
+    dataset_id: str,
+    request: Request,
+    actor: CurrentActor,
+    bus: BusDep,
+    file_name: FileName,
+    version: Annotated[int | None, Query(ge=1)] = None,
+) -> RunOut:
+    async with _spooled(request, file_name) as path:
+        message = RunIngest(
+            dataset_id=dataset_id, path=str(path), file_name=file_name, version=version
+        )
+        run: IngestRun = await run_in_threadpool(bus.handle, message, actor)
+    return RunOut.model_validate(run)
+
+
+@router.get("/datasets/{dataset_id}/runs", summary="Ingest runs of a dataset")
+def list_runs(dataset_id: str, actor: CurrentActor, bus: BusDep) -> list[RunOut]:
+    return [RunOut.model_validate(r) for r in bus.handle(ListRuns(dataset_id=dataset_id), actor)]
+
+
+@router.get("/runs/{run_id}", summary="One ingest run with its counts")
+def get_run(run_id: str, actor: CurrentActor, bus: BusDep) -> RunOut:
+    return RunOut.model_validate(bus.handle(GetRun(run_id=run_id), actor))
+
+
+@router.get("/runs/{run_id}/quality", summary="Quality report of one run (JSON)")
+def run_quality(run_id: str, actor: CurrentActor, bus: BusDep) -> dict[str, Any]:
+    run: IngestRun = bus.handle(GetRun(run_id=run_id), actor)
+    return {"run_id": run.id, "dataset_id": run.dataset_id, **run.quality}
+
+
+# --- records and lineage --------------------------------------------------------------------
+class RecordOut(Out):
+    id: str
+    dataset_id: str
+    record_type: str
+    record_key: str
+    data: dict[str, Any]
+    updated_at: datetime
+
+
+class RecordPageOut(Page[RecordOut]):
+    masked: bool
+
+
+@router.get("/datasets/{dataset_id}/records", summary="Canonical records (masked as needed)")
+def list_records(dataset_id: str, actor: CurrentActor, bus: BusDep, page: PageDep) -> RecordPageOut:
+    result: svc.RecordPage = bus.handle(
+        ListRecords(dataset_id=dataset_id, limit=page.limit, offset=page.offset), actor
+    )
+    return RecordPageOut(
+        items=[RecordOut.model_validate(r) for r in result.items],
+        total=result.total,
+        limit=page.limit,
+        offset=page.offset,
+        masked=result.masked,
+    )
+
+
+EXPORT_PAGE = 1000
+
+
+@router.get(
+    "/datasets/{dataset_id}/export",
+    summary="Export canonical records as CSV, NDJSON or GeoJSON (masked as needed)",
+    response_class=StreamingResponse,
+)
+def export(
+    dataset_id: str,
+    actor: CurrentActor,
+    bus: BusDep,
+    fmt: Annotated[ExportFormat, Query(alias="format")] = ExportFormat.CSV,
+) -> StreamingResponse:
+    """Streams page by page; each page is read through the bus, so masking and access logging
+    are those of the records endpoint."""
+    dataset: Dataset = bus.handle(GetDataset(dataset_id=dataset_id), actor)
+    spec = STANDARD[RecordType(dataset.record_type)]
+    first: svc.RecordPage = bus.handle(
+        ListRecords(dataset_id=dataset_id, limit=EXPORT_PAGE, offset=0), actor
+    )
+
+    def records() -> Iterator[tuple[str, dict[str, Any]]]:
+        page, offset = first, 0
+        while True:
+            yield from ((r.id, r.data) for r in page.items)
+            offset += EXPORT_PAGE
+            if offset >= page.total:
+                return
+            page = bus.handle(
+                ListRecords(dataset_id=dataset_id, limit=EXPORT_PAGE, offset=offset), actor
+            )
+
+    suffix = "json" if fmt is ExportFormat.GEOJSON else fmt.value
+    return StreamingResponse(
+        (chunk.encode("utf-8") for chunk in render(fmt, spec, records())),
+        media_type=fmt.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{dataset.id}.{suffix}"',
+            "X-Lifeline-Masked": str(first.masked).lower(),
+        },
+    )
+
+
+class LineageOut(BaseModel):
+    record: RecordOut
+    source_id: str
+    source_name: str
+    dataset_id: str
+    dataset_name: str
+    run_id: str
+    run_file_name: str | None
+    mapping_version: int
+    mapping_text: str | None
+    original: dict[str, Any]
+    masked: bool
+
+
+@router.get("/records/{record_id}/lineage", summary="Where a record came from")
+def lineage(record_id: str, actor: CurrentActor, bus: BusDep) -> LineageOut:
+    found: svc.Lineage = bus.handle(GetLineage(record_id=record_id), actor)
+    record: CanonicalRecord = found.record
+    return LineageOut(
+        record=RecordOut.model_validate(record),
+        source_id=found.dataset.source_id,
+        source_name=found.source_name,
+        dataset_id=found.dataset.id,
+        dataset_name=found.dataset.name,
+        run_id=record.run_id,
+        run_file_name=found.run.file_name if found.run else None,
+        mapping_version=record.mapping_version,
+        mapping_text=found.mapping.text if found.mapping else None,
+        original=record.original,
+        masked=found.masked,
+    )
+
+
+# --- quarantine ------------------------------------------------------------------------------
+class QuarantinedOut(Out):
+    id: str
+    run_id: str
+    dataset_id: str
+    row_number: int
+    original: dict[str, Any]
+    problems: dict[str, str]
+    status: str
+    created_at: datetime
+    resolved_at: datetime | None
+
+
+class QuarantinePageOut(Page[QuarantinedOut]):
+    masked: bool
+
+
+@router.get("/datasets/{dataset_id}/quarantine", summary="Quarantined records with reasons")
+def list_quarantine(
+    dataset_id: str,
+    actor: CurrentActor,
+    bus: BusDep,
+    page: PageDep,
+    state: Annotated[QuarantineStatus | None, Query(alias="status")] = QuarantineStatus.OPEN,
+) -> QuarantinePageOut:
+    result: svc.QuarantinePage = bus.handle(
+        ListQuarantine(dataset_id=dataset_id, status=state, limit=page.limit, offset=page.offset),
+        actor,
+    )
+    return QuarantinePageOut(
+        items=[QuarantinedOut.model_validate(q) for q in result.items],
+        total=result.total,
+        limit=page.limit,
+        offset=page.offset,
+        masked=result.masked,
+    )
+
+
+class ReplayIn(Strict):
+    corrections: dict[str, str | int | float | None] = Field(
+        default_factory=dict, description="Source column → corrected value"
+    )
+
+
+@router.post("/quarantine/{quarantine_id}/replay", summary="Correct and replay a record")
+def replay(quarantine_id: str, body: ReplayIn, actor: CurrentActor, bus: BusDep) -> RecordOut:
+    record: CanonicalRecord = bus.handle(
+        ReplayQuarantined(quarantine_id=quarantine_id, corrections=dict(body.corrections)), actor
+    )
+    return RecordOut.model_validate(record)
+
+
+# --- sharing agreements ---------------------------------------------------------------------
+class AgreementIn(Strict):
+    grantee_organisation_id: str = Field(min_length=1, max_length=36)
+    fields: list[str] = Field(min_length=1, max_length=100)
+    purpose: str = Field(min_length=1, max_length=2000)
+    expires_at: datetime | None = None
+
+
+class AgreementOut(Out):
+    id: str
+    dataset_id: str
+    organisation_id: str
+    grantee_organisation_id: str
+    fields: list[str]
+    purpose: str
+    granted_by: str
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+@router.post(
+    "/datasets/{dataset_id}/agreements",
+    status_code=status.HTTP_201_CREATED,
+    summary="Share agreed fields of a dataset with another organisation (masked, with expiry)",
+)
+def grant_agreement(
+    dataset_id: str, body: AgreementIn, actor: CurrentActor, bus: BusDep
+) -> AgreementOut:
+    agreement: Agreement = bus.handle(
+        GrantAgreement(
+            dataset_id=dataset_id,
+            grantee_organisation_id=body.grantee_organisation_id,
+            fields=tuple(body.fields),
+            purpose=body.purpose,
+            expires_at=body.expires_at,
+        ),
+        actor,
+    )
+    return AgreementOut.model_validate(agreement)
+
+
+@router.get("/datasets/{dataset_id}/agreements", summary="Agreements of a dataset")
+def list_agreements(dataset_id: str, actor: CurrentActor, bus: BusDep) -> list[AgreementOut]:
+    found = bus.handle(ListAgreements(dataset_id=dataset_id), actor)
+    return [AgreementOut.model_validate(a) for a in found]
+
+
+@router.post("/agreements/{agreement_id}/revoke", summary="Revoke an agreement")
+def revoke_agreement(agreement_id: str, actor: CurrentActor, bus: BusDep) -> AgreementOut:
+    agreement = bus.handle(RevokeAgreement(agreement_id=agreement_id), actor)
+    return AgreementOut.model_validate(agreement)

@@ -1,0 +1,66 @@
+"""Events of the data sharing hub (past tense)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from lifeline.kernel.events import DomainEvent
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourceRegistered(DomainEvent):
+    aggregate_type: ClassVar[str] = "sharing_source"
+    name: str
+    kind: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DatasetRegistered(DomainEvent):
+    aggregate_type: ClassVar[str] = "sharing_dataset"
+    source_id: str
+    name: str
+    record_type: str
+    personal_fields: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class MappingPublished(DomainEvent):
+    aggregate_type: ClassVar[str] = "sharing_dataset"
+    version: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class IngestRunCompleted(DomainEvent):
+    aggregate_type: ClassVar[str] = "sharing_run"
+    dataset_id: str
+    mapping_version: int
+    read: int
+    accepted: int
+    merged: int
+    quarantined: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuarantinedRecordReplayed(DomainEvent):
+    aggregate_type: ClassVar[str] = "sharing_quarantine"
+    dataset_id: str
+    record_id: str
+    merged: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgreementGranted(DomainEvent):
+    aggregate_type: ClassVar[str] = "sharing_agreement"
+    dataset_id: str
+    grantee_organisation_id: str
+    fields: tuple[str, ...]
+    purpose: str
+    expires_at: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgreementRevoked(DomainEvent):
+    aggregate_type: ClassVar[str] = "sharing_agreement"
+    dataset_id: str
+    grantee_organisation_id: str

@@ -1,0 +1,275 @@
+"""Mappings as data: how one source's columns become canonical fields.
+
+A mapping is a YAML document::
+
+    name: sf_fire_calls
+    record_type: incident
+    key: [RowID]                      # source columns that identify a record (exact dedup key)
+    timezone: America/Los_Angeles     # local time of the source's timestamps (default +08:00)
+    crs: WGS84                        # WGS84, GCJ-02, BD-09 or EPSG:nnnn
+    fields:
+      external_id: {column: RowID}
+      category: {column: Call Type Group, values: {Fire: accident_disaster}, default: ...}
+      reported_at: {column: Received DtTm, format: "%m/%d/%Y %I:%M:%S %p"}
+      location: {column: Location, point: lat_lon}    # "(lat, lon)" in one string
+      value: {column: depth_cm, scale: 0.01}          # unit conversion: value × scale + offset
+
+Field rules: ``column`` or ``const``; ``values`` (code map) with optional ``default``;
+``format`` (one strptime format or a list tried in turn; ``excel`` for Excel serial dates;
+``iso`` for ISO 8601); ``timezone`` per field; ``scale``/``offset``; ``point`` (``lat_lon`` or
+``lon_lat`` in one string) or ``lon``/``lat`` columns. :func:`apply` turns one source row into
+canonical values plus per-field problems; it never raises on bad data.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from lifeline.kernel.coords import to_wgs84
+from lifeline.kernel.errors import FieldProblem, InvalidInput
+from lifeline.sharing.standard import FieldType, RecordSpec, record_spec
+
+CHINA_TZ = timezone(timedelta(hours=8))
+_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_PAIR = re.compile(rf"^\s*[(\[]?\s*({_NUMBER})\s*[,; ]\s*({_NUMBER})\s*[)\]]?\s*$")
+_EXCEL_EPOCH = datetime(1899, 12, 30, tzinfo=UTC)
+_RULE_KEYS = frozenset(
+    {
+        "column",
+        "const",
+        "values",
+        "default",
+        "format",
+        "timezone",
+        "scale",
+        "offset",
+        "point",
+        "lon",
+        "lat",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRule:
+    target: str
+    column: str | None = None
+    const: Any = None
+    values: dict[str, Any] | None = None
+    default: Any = None
+    formats: tuple[str, ...] = ()
+    tz: Any = None
+    scale: float = 1.0
+    offset: float = 0.0
+    point: str | None = None
+    lon: str | None = None
+    lat: str | None = None
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(c for c in (self.column, self.lon, self.lat) if c)
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    name: str
+    spec: RecordSpec
+    key: tuple[str, ...]
+    tz: Any
+    crs: str
+    rules: tuple[FieldRule, ...]
+    text: str = field(default="", compare=False)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        out = list(self.key)
+        for rule in self.rules:
+            out.extend(c for c in rule.columns if c not in out)
+        return tuple(out)
+
+    def check_columns(self, header: list[str]) -> None:
+        """Raise InvalidInput naming every column the mapping needs that the file lacks."""
+        present = set(header)
+        missing = [c for c in self.columns if c not in present]
+        if missing:
+            raise InvalidInput("mapping", f"columns missing from the source: {', '.join(missing)}")
+
+
+def _zone(name: Any, where: str) -> Any:
+    if name is None:
+        return None
+    text = str(name)
+    if text in ("+08:00", "Asia/Shanghai"):
+        return CHINA_TZ if text == "+08:00" else ZoneInfo(text)
+    if text.upper() == "UTC":
+        return UTC
+    try:
+        return ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidInput(where, f"unknown time zone {text!r}") from exc
+
+
+def _rule(target: str, raw: Any, spec: RecordSpec) -> FieldRule:
+    where = f"fields.{target}"
+    if spec.field(target) is None:
+        raise InvalidInput(where, f"not a field of {spec.type.value}")
+    if isinstance(raw, str):
+        raw = {"column": raw}
+    if not isinstance(raw, dict):
+        raise InvalidInput(where, "must be a column name or a mapping of rules")
+    unknown = sorted(set(raw) - _RULE_KEYS)
+    if unknown:
+        raise InvalidInput(where, f"unknown rule keys: {', '.join(unknown)}")
+    if not any(k in raw for k in ("column", "const", "lon")):
+        raise InvalidInput(where, "needs 'column', 'const' or 'lon'/'lat'")
+    if ("lon" in raw) != ("lat" in raw):
+        raise InvalidInput(where, "'lon' and 'lat' go together")
+    point = raw.get("point")
+    if point is not None and point not in ("lat_lon", "lon_lat"):
+        raise InvalidInput(f"{where}.point", "must be 'lat_lon' or 'lon_lat'")
+    formats = raw.get("format", ())
+    formats = (formats,) if isinstance(formats, str) else tuple(str(f) for f in formats)
+    values = raw.get("values")
+    if values is not None and not isinstance(values, dict):
+        raise InvalidInput(f"{where}.values", "must map source values to canonical ones")
+    try:
+        scale = float(raw.get("scale", 1.0))
+        offset = float(raw.get("offset", 0.0))
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(where, "scale and offset must be numbers") from exc
+    return FieldRule(
+        target=target,
+        column=None if raw.get("column") is None else str(raw["column"]),
+        const=raw.get("const"),
+        values=None if values is None else {str(k): v for k, v in values.items()},
+        default=raw.get("default"),
+        formats=formats,
+        tz=_zone(raw.get("timezone"), f"{where}.timezone"),
+        scale=scale,
+        offset=offset,
+        point=point,
+        lon=None if raw.get("lon") is None else str(raw["lon"]),
+        lat=None if raw.get("lat") is None else str(raw["lat"]),
+    )
+
+
+def parse_mapping(text: str) -> Mapping:
+    """Parse and check a mapping document; raise InvalidInput naming what is wrong."""
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InvalidInput("mapping", f"malformed YAML: {exc}") from exc
+    if not isinstance(doc, dict):
+        raise InvalidInput("mapping", "must be a YAML mapping")
+    spec = record_spec(str(doc.get("record_type", "")))
+    if spec is None:
+        raise InvalidInput("record_type", f"unknown record type {doc.get('record_type')!r}")
+    fields = doc.get("fields")
+    if not isinstance(fields, dict) or not fields:
+        raise InvalidInput("fields", "at least one field rule is required")
+    key = doc.get("key", [])
+    key = [key] if isinstance(key, str) else key
+    if not isinstance(key, list) or not key:
+        raise InvalidInput("key", "name the source column(s) that identify a record")
+    crs = str(doc.get("crs", "WGS84"))
+    if crs not in ("WGS84", "GCJ-02", "BD-09") and not re.fullmatch(r"EPSG:\d+", crs):
+        raise InvalidInput("crs", "must be WGS84, GCJ-02, BD-09 or EPSG:nnnn")
+    return Mapping(
+        name=str(doc.get("name", "")),
+        spec=spec,
+        key=tuple(str(k) for k in key),
+        tz=_zone(doc.get("timezone", "+08:00"), "timezone"),
+        crs=crs,
+        rules=tuple(_rule(str(t), r, spec) for t, r in fields.items()),
+        text=text,
+    )
+
+
+def _parse_datetime(text: str, rule: FieldRule, tz: Any, kind: FieldType) -> datetime | date:
+    formats = rule.formats or ("iso",)
+    for fmt in formats:
+        try:
+            if fmt == "excel":
+                value = _EXCEL_EPOCH + timedelta(days=float(text))
+                parsed = value.replace(tzinfo=None)
+            elif fmt == "iso":
+                parsed = datetime.fromisoformat(text)
+            else:
+                parsed = datetime.strptime(text, fmt)  # noqa: DTZ007 - zone attached below
+        except (ValueError, OverflowError):
+            continue
+        if kind is FieldType.DATE:
+            return parsed.date()
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=tz)
+        return parsed.astimezone(UTC)
+    raise ValueError(f"{text!r} matches none of the formats {list(formats)}")
+
+
+def _parse_point(rule: FieldRule, row: dict[str, Any], crs: str) -> dict[str, float]:
+    if rule.lon and rule.lat:
+        lon, lat = float(row[rule.lon]), float(row[rule.lat])
+    else:
+        match = _PAIR.match(str(row[rule.column or ""]))
+        if match is None:
+            raise ValueError("not a coordinate pair")
+        a, b = float(match.group(1)), float(match.group(2))
+        lat, lon = (a, b) if rule.point != "lon_lat" else (b, a)
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        raise ValueError("coordinates must be finite")
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise ValueError(f"({lon}, {lat}) is outside WGS84 bounds")
+    point = to_wgs84(lon, lat, crs)
+    return {"lon": round(point.lon, 7), "lat": round(point.lat, 7)}
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _value(rule: FieldRule, row: dict[str, Any], mapping: Mapping) -> Any:
+    kind = mapping.spec.field(rule.target).type  # type: ignore[union-attr]
+    if kind is FieldType.POINT:
+        if any(_blank(row.get(c)) for c in rule.columns):
+            return None
+        return _parse_point(rule, row, mapping.crs)
+    raw = rule.const if rule.column is None else row.get(rule.column)
+    if _blank(raw):
+        return rule.default
+    if rule.values is not None:
+        key = str(raw).strip()
+        if key in rule.values:
+            return rule.values[key]
+        if rule.default is not None:
+            return rule.default
+        raise ValueError(f"{key!r} has no entry in the value map")
+    if kind in (FieldType.DATETIME, FieldType.DATE) and isinstance(raw, str):
+        return _parse_datetime(raw.strip(), rule, rule.tz or mapping.tz, kind)
+    if kind in (FieldType.NUMBER, FieldType.INTEGER) and (rule.scale != 1 or rule.offset != 0):
+        return float(str(raw).strip()) * rule.scale + rule.offset
+    return raw
+
+
+def apply(mapping: Mapping, row: dict[str, Any]) -> tuple[dict[str, Any], list[FieldProblem]]:
+    """Map one source row to canonical values; problems name the canonical field and why."""
+    values: dict[str, Any] = {}
+    problems: list[FieldProblem] = []
+    for rule in mapping.rules:
+        try:
+            values[rule.target] = _value(rule, row, mapping)
+        except (ValueError, TypeError, KeyError, InvalidInput) as exc:
+            problems.append(FieldProblem(rule.target, str(exc)))
+    return values, problems
+
+
+def record_key(mapping: Mapping, row: dict[str, Any]) -> str | None:
+    """The exact dedup key: the key columns' cleaned values joined by ``|``; None if blank."""
+    parts = [str(row.get(c) or "").strip() for c in mapping.key]
+    return None if any(not p for p in parts) else "|".join(parts)

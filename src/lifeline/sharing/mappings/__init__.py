@@ -1,0 +1,1 @@
+"""Mappings shipped with Lifeline for known public data sources (YAML)."""

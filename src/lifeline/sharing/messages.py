@@ -1,0 +1,146 @@
+"""Commands and queries of the data sharing hub."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+
+from lifeline.kernel.events import Command, Query
+from lifeline.security.model import Permission
+from lifeline.sharing.model import QuarantineStatus
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterSource(Command):
+    permission: ClassVar[str] = Permission.SHARING_WRITE
+    organisation_id: str
+    name: str
+    kind: str = "government"
+    description: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListSources(Query):
+    permission: ClassVar[str] = Permission.SHARING_READ
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterDataset(Command):
+    permission: ClassVar[str] = Permission.SHARING_WRITE
+    source_id: str
+    name: str
+    record_type: str
+    personal_fields: tuple[str, ...] | None = None  # None: the standard's personal fields
+    refresh_interval_s: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class GetDataset(Query):
+    permission: ClassVar[str] = Permission.SHARING_READ
+    dataset_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListDatasets(Query):
+    permission: ClassVar[str] = Permission.SHARING_READ
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublishMapping(Command):
+    permission: ClassVar[str] = Permission.SHARING_WRITE
+    dataset_id: str
+    text: str  # the YAML document
+
+
+@dataclass(frozen=True, kw_only=True)
+class PreviewMapping(Query):
+    """Map the first ``limit`` rows of a sample without storing anything."""
+
+    permission: ClassVar[str] = Permission.SHARING_READ
+    dataset_id: str
+    path: str
+    version: int | None = None  # None: the latest published version
+    text: str | None = None  # an unpublished draft instead of a version
+    limit: int = 20
+
+
+@dataclass(frozen=True, kw_only=True)
+class RunIngest(Command):
+    """Stream ``path`` through the dataset's mapping into canonical records."""
+
+    permission: ClassVar[str] = Permission.SHARING_WRITE
+    dataset_id: str
+    path: str
+    file_name: str | None = None
+    version: int | None = None
+    progress: Progress | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, kw_only=True)
+class GetRun(Query):
+    permission: ClassVar[str] = Permission.SHARING_READ
+    run_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListRuns(Query):
+    permission: ClassVar[str] = Permission.SHARING_READ
+    dataset_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListQuarantine(Query):
+    permission: ClassVar[str] = Permission.SHARING_READ
+    dataset_id: str
+    status: QuarantineStatus | None = QuarantineStatus.OPEN
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReplayQuarantined(Command):
+    """Apply corrections (source column → value) and run the record through its mapping again."""
+
+    permission: ClassVar[str] = Permission.SHARING_WRITE
+    quarantine_id: str
+    corrections: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListRecords(Query):
+    permission: ClassVar[str] = Permission.SHARING_READ
+    dataset_id: str
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class GetLineage(Query):
+    permission: ClassVar[str] = Permission.SHARING_READ
+    record_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class GrantAgreement(Command):
+    permission: ClassVar[str] = Permission.SHARING_GRANT
+    dataset_id: str
+    grantee_organisation_id: str
+    fields: tuple[str, ...]
+    purpose: str
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RevokeAgreement(Command):
+    permission: ClassVar[str] = Permission.SHARING_GRANT
+    agreement_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListAgreements(Query):
+    permission: ClassVar[str] = Permission.SHARING_READ
+    dataset_id: str

@@ -1,0 +1,190 @@
+"""Sources, datasets, mapping versions, ingest runs, canonical records and quarantine (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Protocol
+
+from lifeline.kernel.ports import RepoKey
+
+RAGGED = "__ragged__"  # a reader sets it on a row that does not fit the header, with why
+
+
+class RunStatus(StrEnum):
+    COMPLETED = "completed"
+
+
+class QuarantineStatus(StrEnum):
+    OPEN = "open"
+    REPLAYED = "replayed"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A department, enterprise or social organisation that supplies data."""
+
+    id: str
+    organisation_id: str  # the owner inside Lifeline's organisation tree
+    name: str
+    kind: str  # government | enterprise | social
+    description: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    """One feed of a source, mapped onto one canonical record type."""
+
+    id: str
+    source_id: str
+    organisation_id: str
+    name: str
+    record_type: str
+    personal_fields: tuple[str, ...]
+    refresh_interval_s: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MappingVersion:
+    id: str
+    dataset_id: str
+    version: int
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class IngestRun:
+    """Counts always reconcile: ``read == accepted + merged + quarantined``."""
+
+    id: str
+    dataset_id: str
+    organisation_id: str
+    mapping_version: int
+    file_name: str
+    encoding: str
+    status: RunStatus
+    started_at: datetime
+    finished_at: datetime
+    read: int
+    accepted: int
+    merged: int
+    quarantined: int
+    quality: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class CanonicalRecord:
+    """A record in the standard; ``original`` and the run/mapping ids are its lineage."""
+
+    id: str
+    dataset_id: str
+    organisation_id: str
+    record_type: str
+    record_key: str
+    data: dict[str, Any]
+    run_id: str
+    mapping_version: int
+    original: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class QuarantinedRecord:
+    id: str
+    run_id: str
+    dataset_id: str
+    organisation_id: str
+    row_number: int
+    original: dict[str, Any]
+    problems: dict[str, str]  # canonical field (or "row") → reason
+    status: QuarantineStatus
+    created_at: datetime
+    resolved_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """The owner lets ``grantee_organisation_id`` read ``fields`` of a dataset, for a purpose,
+    until ``expires_at``; personal fields are always masked for the grantee."""
+
+    id: str
+    dataset_id: str
+    organisation_id: str  # the owner
+    grantee_organisation_id: str
+    fields: tuple[str, ...]
+    purpose: str
+    granted_by: str
+    created_at: datetime
+    expires_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+    def active(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
+
+
+class SharingRepository(Protocol):
+    """Port for the data hub's tables (implemented in ``store``)."""
+
+    def add_source(self, source: Source) -> None: ...
+
+    def get_source(self, source_id: str) -> Source | None: ...
+
+    def list_sources(self) -> list[Source]: ...
+
+    def add_dataset(self, dataset: Dataset) -> None: ...
+
+    def get_dataset(self, dataset_id: str) -> Dataset | None: ...
+
+    def list_datasets(self) -> list[Dataset]: ...
+
+    def add_mapping(self, mapping: MappingVersion) -> None: ...
+
+    def get_mapping(self, dataset_id: str, version: int | None) -> MappingVersion | None: ...
+
+    def add_run(self, run: IngestRun) -> None: ...
+
+    def get_run(self, run_id: str) -> IngestRun | None: ...
+
+    def list_runs(self, dataset_id: str) -> list[IngestRun]: ...
+
+    def existing_keys(
+        self, dataset_id: str, keys: list[str]
+    ) -> dict[str, tuple[str, datetime, str]]:
+        """key → (record id, created_at, run id) for the keys already in the dataset."""
+        ...
+
+    def insert_records(self, records: list[CanonicalRecord]) -> None: ...
+
+    def update_records(self, records: list[CanonicalRecord]) -> None: ...
+
+    def get_record(self, record_id: str) -> CanonicalRecord | None: ...
+
+    def list_records(
+        self, dataset_id: str, limit: int, offset: int
+    ) -> tuple[list[CanonicalRecord], int]: ...
+
+    def add_quarantined(self, records: list[QuarantinedRecord]) -> None: ...
+
+    def get_quarantined(self, record_id: str) -> QuarantinedRecord | None: ...
+
+    def resolve_quarantined(self, record_id: str, at: datetime) -> None: ...
+
+    def list_quarantined(
+        self, dataset_id: str, status: QuarantineStatus | None, limit: int, offset: int
+    ) -> tuple[list[QuarantinedRecord], int]: ...
+
+    def add_agreement(self, agreement: Agreement) -> None: ...
+
+    def get_agreement(self, agreement_id: str) -> Agreement | None: ...
+
+    def revoke_agreement(self, agreement_id: str, at: datetime) -> None: ...
+
+    def agreements_for(self, dataset_id: str) -> list[Agreement]: ...
+
+
+SHARING: RepoKey[SharingRepository] = RepoKey("sharing")

@@ -1,0 +1,1 @@
+"""Small public samples shipped for the demo (see README.md for attribution)."""

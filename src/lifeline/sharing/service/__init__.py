@@ -1,0 +1,71 @@
+"""Use cases of the data sharing hub, registered on the message bus."""
+
+from __future__ import annotations
+
+from lifeline.kernel.bus import MessageBus
+from lifeline.sharing.messages import (
+    GetDataset,
+    GetLineage,
+    GetRun,
+    GrantAgreement,
+    ListAgreements,
+    ListDatasets,
+    ListQuarantine,
+    ListRecords,
+    ListRuns,
+    ListSources,
+    PreviewMapping,
+    PublishMapping,
+    RegisterDataset,
+    RegisterSource,
+    ReplayQuarantined,
+    RevokeAgreement,
+    RunIngest,
+)
+from lifeline.sharing.service.agreements import (
+    grant_agreement,
+    list_agreements,
+    revoke_agreement,
+)
+from lifeline.sharing.service.ingest import preview_mapping, run_ingest
+from lifeline.sharing.service.quarantine import replay_quarantined
+from lifeline.sharing.service.reads import (
+    Lineage,
+    QuarantinePage,
+    RecordPage,
+    get_lineage,
+    get_run,
+    list_quarantine,
+    list_records,
+    list_runs,
+)
+from lifeline.sharing.service.registry import (
+    get_dataset,
+    list_datasets,
+    list_sources,
+    publish_mapping,
+    register_dataset,
+    register_source,
+)
+
+__all__ = ["Lineage", "QuarantinePage", "RecordPage", "register_handlers"]
+
+
+def register_handlers(bus: MessageBus) -> None:
+    bus.register(RegisterSource, register_source)
+    bus.register(ListSources, list_sources)
+    bus.register(RegisterDataset, register_dataset)
+    bus.register(GetDataset, get_dataset)
+    bus.register(ListDatasets, list_datasets)
+    bus.register(PublishMapping, publish_mapping)
+    bus.register(PreviewMapping, preview_mapping)
+    bus.register(RunIngest, run_ingest)
+    bus.register(GetRun, get_run)
+    bus.register(ListRuns, list_runs)
+    bus.register(ListRecords, list_records)
+    bus.register(GetLineage, get_lineage)
+    bus.register(ListQuarantine, list_quarantine)
+    bus.register(ReplayQuarantined, replay_quarantined)
+    bus.register(GrantAgreement, grant_agreement)
+    bus.register(RevokeAgreement, revoke_agreement)
+    bus.register(ListAgreements, list_agreements)

@@ -1,0 +1,127 @@
+"""Reserve standards, gap reports and expiry alarms through the bus."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from lifeline.bootstrap import Platform
+from lifeline.kernel.access import SYSTEM_ACTOR
+from lifeline.kernel.clock import VirtualClock
+from lifeline.kernel.errors import InvalidInput
+from lifeline.kernel.geo import Point
+from lifeline.reserves import messages as m
+from lifeline.reserves.model import StandardLine
+from lifeline.reserves.service import ExpiryAlarm, GapReportView
+from tests.integration.reserves.helpers import depot, make_orgs, receive
+
+
+def test_gap_report_matches_the_hand_worked_example(platform: Platform) -> None:
+    """Futian's standard: 20,000 residents, tents 5 per 1,000 (100), water fixed 1,000 L.
+
+    Depot A (Futian, at the centre) holds 30 tents and 1,200 L; depot B (Luohu, 0.1° north =
+    11.12 km = 16.7 min at 40 km/h) holds 50 tents; depot C (Luohu, 0.2° north = 33.4 min)
+    holds 100 tents. A reservation of 5 tents at B makes only 45 available. On hand (Futian's
+    own): tents 30, water 1,200. Reachable within 30 min: tents 30 + 45 = 75, water 1,200.
+    Shortages: on hand 70 tents; reachable 25 tents; water none.
+    """
+    orgs = make_orgs(platform)
+    a = depot(platform, orgs.futian, "A", lon=114.05, lat=22.54)
+    b = depot(platform, orgs.luohu, "B", lon=114.05, lat=22.64)
+    c = depot(platform, orgs.luohu, "C", lon=114.05, lat=22.74)
+    receive(platform, a.id, "0101001", 30)
+    receive(platform, a.id, "0101002", 1200)
+    held = receive(platform, b.id, "0101001", 50)
+    platform.bus.handle(
+        m.ReserveStock(lot_id=held.id, quantity=5, incident_id="FIRE-9"), SYSTEM_ACTOR
+    )
+    receive(platform, c.id, "0101001", 100)
+    standard = platform.bus.handle(
+        m.CreateStandard(
+            name="Futian basic living standard",
+            organisation_id=orgs.futian,
+            area_name="Futian",
+            center=Point(114.05, 22.54),
+            population=20_000,
+            lines=(
+                StandardLine("0101001", per_1000_residents=5),
+                StandardLine("0101002", fixed_quantity=1000),
+            ),
+        ),
+        SYSTEM_ACTOR,
+    )
+    report: GapReportView = platform.bus.handle(
+        m.GapReport(standard_id=standard.id, within_min=30, speed_kmh=40), SYSTEM_ACTOR
+    )
+    tents, water = report.lines
+    assert (tents.required, tents.on_hand, tents.reachable) == (100, 30, 75)
+    assert (tents.shortage_on_hand, tents.shortage_reachable) == (70, 25)
+    assert (water.required, water.on_hand, water.reachable) == (1000, 1200, 1200)
+    assert (water.shortage_on_hand, water.shortage_reachable) == (0, 0)
+    wider: GapReportView = platform.bus.handle(
+        m.GapReport(standard_id=standard.id, within_min=35, speed_kmh=40), SYSTEM_ACTOR
+    )
+    assert wider.lines[0].reachable == 175
+    assert wider.lines[0].shortage_reachable == 0
+
+
+def test_standards_refuse_unknown_materials_and_duplicates(platform: Platform) -> None:
+    orgs = make_orgs(platform)
+    for lines, field in (
+        ((StandardLine("1234567", fixed_quantity=1),), "lines[0].material_code"),
+        (
+            (StandardLine("0101001", fixed_quantity=1), StandardLine("0101001")),
+            "lines[1].material_code",
+        ),
+        ((StandardLine("0101001", per_1000_residents=-1),), "lines[0].per_1000_residents"),
+    ):
+        with pytest.raises(InvalidInput) as err:
+            platform.bus.handle(
+                m.CreateStandard(
+                    name="x",
+                    organisation_id=orgs.futian,
+                    area_name="Futian",
+                    center=Point(114.05, 22.54),
+                    population=1,
+                    lines=lines,
+                ),
+                SYSTEM_ACTOR,
+            )
+        assert err.value.problems[0].field == field
+
+
+def test_expiry_alarms_with_rotation_suggestions(platform: Platform, clock: VirtualClock) -> None:
+    orgs = make_orgs(platform)
+    a = depot(platform, orgs.park, "Park depot")
+    today = clock.now().date()
+    soon = platform.bus.handle(
+        m.ReceiveStock(
+            depot_id=a.id,
+            material_code="0101003",
+            quantity=200,
+            expires_on=today + timedelta(days=20),
+        ),
+        SYSTEM_ACTOR,
+    )
+    later = platform.bus.handle(
+        m.ReceiveStock(
+            depot_id=a.id,
+            material_code="0301001",
+            quantity=40,
+            expires_on=today + timedelta(days=60),
+        ),
+        SYSTEM_ACTOR,
+    )
+    receive(platform, a.id, "0101001", 5)  # tents: ten years, no alarm
+    alarms: list[ExpiryAlarm] = platform.bus.handle(m.ExpiryAlarms(within_days=90), SYSTEM_ACTOR)
+    assert [(x.lot_id, x.days_left, x.severity) for x in alarms] == [
+        (soon.id, 20, "critical"),
+        (later.id, 60, "warning"),
+    ]
+    assert "use first" in alarms[0].suggestion
+    assert "200" in alarms[0].suggestion
+    clock.advance(timedelta(days=25))
+    expired: list[ExpiryAlarm] = platform.bus.handle(m.ExpiryAlarms(within_days=0), SYSTEM_ACTOR)
+    assert [(x.lot_id, x.severity) for x in expired] == [(soon.id, "expired")]
+    assert expired[0].suggestion.startswith("write off")

@@ -33,6 +33,7 @@ from lifeline.alerts.cap.model import (
     CapStatus,
     CapUrgency,
 )
+from lifeline.alerts.identifiers import BEIJING
 from lifeline.alerts.levels import Colour, colour_parameters, severity_of
 from lifeline.alerts.templates import Hazard
 from lifeline.kernel.errors import Conflict, Forbidden
@@ -210,6 +211,19 @@ class AlertRepository(Protocol):
 
 
 ALERTS: RepoKey[AlertRepository] = RepoKey("alerts")
+
+
+def cap_with_references(repo: AlertRepository, alert: PublicAlert, sent: datetime) -> CapAlert:
+    """The alert as a CAP message sent at ``sent``, referencing the alert it updates or cancels
+    (CAP ``references``: sender, identifier and sent time of the earlier published message)."""
+    references: tuple[CapReference, ...] = ()
+    if alert.references_alert_id is not None:
+        earlier = repo.get(alert.references_alert_id)
+        if earlier is not None and earlier.published_at is not None:
+            references = (
+                CapReference(SENDER, earlier.identifier, earlier.published_at.astimezone(BEIJING)),
+            )
+    return alert.to_cap(sent=sent.astimezone(BEIJING), references=references)
 
 
 @dataclass(frozen=True, slots=True)

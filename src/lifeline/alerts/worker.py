@@ -13,10 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from lifeline.alerts.cap import produce
-from lifeline.alerts.cap.model import CapReference
 from lifeline.alerts.channels import ChannelAdapter
-from lifeline.alerts.identifiers import BEIJING
-from lifeline.alerts.model import ALERTS, SENDER, PublicAlert
+from lifeline.alerts.model import ALERTS, PublicAlert, cap_with_references
 from lifeline.alerts.outbox import OUTBOX, Backoff, Channel, Delivery
 from lifeline.kernel.clock import Clock
 from lifeline.kernel.uow import UnitOfWork
@@ -99,15 +97,7 @@ class DeliveryWorker:
             alert = uow.repo(ALERTS).get(alert_id)
             if alert is None or alert.published_at is None:
                 raise LookupError(f"delivery for unknown or unpublished alert {alert_id}")
-            refs: tuple[CapReference, ...] = ()
-            if alert.references_alert_id:
-                earlier = uow.repo(ALERTS).get(alert.references_alert_id)
-                if earlier is not None and earlier.published_at is not None:
-                    refs = (
-                        CapReference(
-                            SENDER, earlier.identifier, earlier.published_at.astimezone(BEIJING)
-                        ),
-                    )
-        cap = produce(alert.to_cap(sent=alert.published_at.astimezone(BEIJING), references=refs))
+            message = cap_with_references(uow.repo(ALERTS), alert, alert.published_at)
+        cap = produce(message)
         self._cap_cache[alert_id] = (alert, cap)
         return alert, cap

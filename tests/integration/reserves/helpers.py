@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from lifeline.bootstrap import Platform
 from lifeline.kernel.access import SYSTEM_ACTOR
 from lifeline.kernel.geo import Point
-from lifeline.registry.model import OrgKind, RegisterOrganisation
 from lifeline.reserves.messages import CreateDepot, ReceiveStock
 from lifeline.reserves.model import Depot, DepotLevel, Lot
+from tests.integration.security.world import register_tree
 
 
 @dataclass
@@ -29,30 +29,13 @@ class Orgs:
 
 
 def make_orgs(platform: Platform) -> Orgs:
-    bus = platform.bus
-    city = bus.handle(
-        RegisterOrganisation(
-            name="深圳市", name_en="Shenzhen", kind=OrgKind.CITY, admin_code="440300"
-        ),
-        SYSTEM_ACTOR,
+    tree = register_tree(platform)
+    return Orgs(
+        city=tree["city"].id,
+        futian=tree["district"].id,
+        luohu=tree["sibling"].id,
+        park=tree["park"].id,
     )
-    futian = bus.handle(
-        RegisterOrganisation(
-            name="福田区", kind=OrgKind.DISTRICT, parent_id=city.id, admin_code="440304"
-        ),
-        SYSTEM_ACTOR,
-    )
-    luohu = bus.handle(
-        RegisterOrganisation(
-            name="罗湖区", kind=OrgKind.DISTRICT, parent_id=city.id, admin_code="440303"
-        ),
-        SYSTEM_ACTOR,
-    )
-    park = bus.handle(
-        RegisterOrganisation(name="车公庙园区", kind=OrgKind.PARK, parent_id=futian.id),
-        SYSTEM_ACTOR,
-    )
-    return Orgs(city=city.id, futian=futian.id, luohu=luohu.id, park=park.id)
 
 
 def depot(

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 
 from lifeline.bootstrap import Platform
 from lifeline.kernel.access import SYSTEM_ACTOR
-from lifeline.registry.model import OrgKind, RegisterOrganisation
+from lifeline.registry.model import Organisation, OrgKind, RegisterOrganisation
 from lifeline.security.model import Role
 from lifeline.security.service import CreateUser
 
@@ -34,13 +34,8 @@ class World:
         return {"Authorization": f"Bearer {self.tokens[(role, level)]}"}
 
 
-def build_world(
-    platform: Platform,
-    client: TestClient,
-    roles: tuple[Role, ...] = tuple(Role),
-    levels: tuple[str, ...] = LEVELS,
-) -> World:
-    world = World()
+def register_tree(platform: Platform) -> dict[str, Organisation]:
+    """Register the four-organisation tree drawn above; keyed by level."""
     bus = platform.bus
     city = bus.handle(
         RegisterOrganisation(
@@ -64,7 +59,18 @@ def build_world(
         RegisterOrganisation(name="车公庙园区", kind=OrgKind.PARK, parent_id=futian.id),
         SYSTEM_ACTOR,
     )
-    for level, org in (("city", city), ("district", futian), ("sibling", luohu), ("park", park)):
+    return {"city": city, "district": futian, "sibling": luohu, "park": park}
+
+
+def build_world(
+    platform: Platform,
+    client: TestClient,
+    roles: tuple[Role, ...] = tuple(Role),
+    levels: tuple[str, ...] = LEVELS,
+) -> World:
+    world = World()
+    bus = platform.bus
+    for level, org in register_tree(platform).items():
         world.org[level] = org.id
         world.path[level] = org.path
     for role in roles:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from lifeline.alerts.cap.model import CapAlert, CapReference
-from lifeline.alerts.identifiers import BEIJING
-from lifeline.alerts.model import ALERTS, SENDER, PublicAlert
+from lifeline.alerts.cap.model import CapAlert
+from lifeline.alerts.model import ALERTS, PublicAlert, cap_with_references
 from lifeline.kernel.bus import HandlerContext
 from lifeline.kernel.errors import Conflict, NotFound
 from lifeline.security.model import ORG_PATHS
@@ -27,12 +26,5 @@ def save(ctx: HandlerContext, before: PublicAlert, after: PublicAlert) -> None:
 
 def cap_of(ctx: HandlerContext, alert: PublicAlert) -> CapAlert:
     """The CAP message; ``sent`` is the publication time (now, for an unpublished preview)."""
-    sent = (alert.published_at or ctx.uow.clock.now()).astimezone(BEIJING)
-    references: tuple[CapReference, ...] = ()
-    if alert.references_alert_id is not None:
-        earlier = ctx.uow.repo(ALERTS).get(alert.references_alert_id)
-        if earlier is not None and earlier.published_at is not None:
-            references = (
-                CapReference(SENDER, earlier.identifier, earlier.published_at.astimezone(BEIJING)),
-            )
-    return alert.to_cap(sent=sent, references=references)
+    sent = alert.published_at or ctx.uow.clock.now()
+    return cap_with_references(ctx.uow.repo(ALERTS), alert, sent)

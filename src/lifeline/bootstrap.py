@@ -7,8 +7,10 @@ message bus with every context's handlers, and the outbox relay with every subsc
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass, field
+from functools import cache, partial
 
 from sqlalchemy.engine import Engine
 
@@ -41,8 +43,28 @@ from lifeline.security.policy import ScopePolicy
 from lifeline.security.store import SqlSecurityRepository
 from lifeline.security.tokens import TokenCodec
 from lifeline.sharing import service as sharing_service
+from lifeline.sharing.crypto import parse_master_key
 from lifeline.sharing.model import SHARING
 from lifeline.sharing.store import SqlSharingRepository
+
+log = logging.getLogger(__name__)
+
+
+@cache
+def _process_master_key() -> bytes:
+    log.warning(
+        "LIFELINE_MASTER_KEY is not set: using a random master key for this process only; "
+        "personal data encrypted now cannot be read after a restart (production must set it)"
+    )
+    return secrets.token_bytes(32)
+
+
+def master_key(settings: Settings) -> bytes:
+    """The master key of encryption at rest; one random key per process (with a warning)
+    when ``LIFELINE_MASTER_KEY`` is unset."""
+    if settings.master_key is not None:
+        return parse_master_key(settings.master_key.get_secret_value())
+    return _process_master_key()
 
 
 @dataclass
@@ -94,7 +116,7 @@ def build_platform(
         ALERTS.name: SqlAlertRepository,
         EXTERNAL_ALERTS.name: SqlExternalAlertRepository,
         OUTBOX.name: SqlOutboxRepository,
-        SHARING.name: SqlSharingRepository,
+        SHARING.name: partial(SqlSharingRepository, master_key=master_key(settings)),
         RESERVES.name: SqlReservesRepository,
     }
 

@@ -20,6 +20,12 @@ class Settings(BaseSettings):
         default=None,
         description="HMAC key for access tokens; when unset a random key is made per process",
     )
+    master_key: SecretStr | None = Field(
+        default=None,
+        description="Base64 of 32 bytes: the key wrapping the data hub's per-dataset data keys "
+        "(encryption at rest of personal fields). Production must set it; when unset a random "
+        "key is made per process and data encrypted under it is unreadable after a restart",
+    )
     jwt_ttl_s: int = Field(default=900, gt=0, le=86_400, description="Access-token lifetime")
     max_body_bytes: int = Field(
         default=10 * 1024 * 1024, gt=0, description="Largest request body accepted"

@@ -11,6 +11,7 @@ from rich.console import Console
 from lifeline import __version__
 from lifeline.cli.alerts import alerts_app
 from lifeline.cli.ingest import ingest_app
+from lifeline.cli.keys import keys_app
 from lifeline.cli.reserves import reserves_app
 from lifeline.config import Settings
 
@@ -28,6 +29,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(ingest_app, name="ingest")
+app.add_typer(keys_app, name="keys")
 app.add_typer(reserves_app, name="reserves")
 
 console = Console()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
 from lifeline.kernel.db import UtcDateTime, metadata
+from lifeline.sharing.crypto import DataKey, is_token, new_data_key, unwrap_key, wrap_key
 from lifeline.sharing.model import (
     Agreement,
     CanonicalRecord,
@@ -108,6 +110,15 @@ quarantine = sa.Table(
     sa.Column("resolved_at", UtcDateTime(), nullable=True),
 )
 
+data_keys = sa.Table(
+    "sharing_data_key",
+    metadata,
+    sa.Column("dataset_id", ID, sa.ForeignKey("sharing_dataset.id"), primary_key=True),
+    sa.Column("version", sa.Integer(), primary_key=True),
+    sa.Column("wrapped", sa.Text(), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+)
+
 agreements = sa.Table(
     "sharing_agreement",
     metadata,
@@ -168,11 +179,127 @@ def _row(obj: Any, table: sa.Table) -> dict[str, Any]:
     return row
 
 
-class SqlSharingRepository:
-    """The data hub's repository on one connection (inside a unit of work)."""
+ORIGINAL = "original"
+DATA = "data."
 
-    def __init__(self, conn: sa.Connection) -> None:
+
+def rewrap_data_keys(conn: sa.Connection, old_master: bytes, new_master: bytes) -> int:
+    """Re-wrap every dataset's data key under ``new_master`` (on ``conn``'s transaction);
+    raises CryptoError, changing nothing, when ``old_master`` does not unwrap one of them."""
+    rows = conn.execute(sa.select(data_keys)).all()
+    rewrapped = [
+        {
+            "b_dataset_id": r.dataset_id,
+            "b_version": r.version,
+            "b_wrapped": wrap_key(
+                new_master, r.dataset_id, unwrap_key(old_master, r.dataset_id, r.wrapped)
+            ),
+        }
+        for r in rows
+    ]
+    if rewrapped:
+        conn.execute(
+            data_keys.update()
+            .where(data_keys.c.dataset_id == sa.bindparam("b_dataset_id"))
+            .where(data_keys.c.version == sa.bindparam("b_version"))
+            .values(wrapped=sa.bindparam("b_wrapped")),
+            rewrapped,
+        )
+    return len(rewrapped)
+
+
+class SqlSharingRepository:
+    """The data hub's repository on one connection (inside a unit of work).
+
+    With a master key, the dataset's personal fields in ``sharing_record.data`` and the whole
+    original row (``sharing_record.original``, ``sharing_quarantine.original``) of a dataset
+    with personal fields are encrypted on write and decrypted on read (see ``crypto``).
+    """
+
+    def __init__(self, conn: sa.Connection, master_key: bytes | None = None) -> None:
         self._conn = conn
+        self._master = master_key
+        self._keys: dict[str, DataKey] = {}
+        self._personal: dict[str, tuple[str, ...]] = {}
+
+    # encryption at rest -----------------------------------------------------------------
+    def _personal_fields(self, dataset_id: str) -> tuple[str, ...]:
+        if dataset_id not in self._personal:
+            row = self._conn.execute(
+                sa.select(datasets.c.personal_fields).where(datasets.c.id == dataset_id)
+            ).first()
+            self._personal[dataset_id] = tuple(row.personal_fields) if row else ()
+        return self._personal[dataset_id]
+
+    def _data_key(self, dataset_id: str) -> DataKey:
+        """The dataset's current data key, made (and stored wrapped) on first use."""
+        if dataset_id in self._keys:
+            return self._keys[dataset_id]
+        if self._master is None:
+            raise RuntimeError("the sharing repository has no master key")
+        row = self._conn.execute(
+            sa.select(data_keys)
+            .where(data_keys.c.dataset_id == dataset_id)
+            .order_by(data_keys.c.version.desc())
+            .limit(1)
+        ).first()
+        if row is None:
+            key = DataKey(new_data_key(), 1)
+            self._conn.execute(
+                data_keys.insert().values(
+                    dataset_id=dataset_id,
+                    version=key.version,
+                    wrapped=wrap_key(self._master, dataset_id, key.key),
+                    created_at=datetime.now(UTC),
+                )
+            )
+        else:
+            key = DataKey(unwrap_key(self._master, dataset_id, row.wrapped), row.version)
+        self._keys[dataset_id] = key
+        return key
+
+    def _encrypts(self, dataset_id: str) -> bool:
+        return self._master is not None and bool(self._personal_fields(dataset_id))
+
+    def _seal(
+        self, dataset_id: str, item_id: str, data: dict[str, Any] | None, original: dict[str, Any]
+    ) -> tuple[dict[str, Any] | None, Any]:
+        if not self._encrypts(dataset_id):
+            return data, original
+        key = self._data_key(dataset_id)
+        if data is not None:
+            data = key.seal_fields(item_id, data, self._personal_fields(dataset_id), DATA)
+        return data, key.encrypt(item_id, ORIGINAL, original)
+
+    def _open_record(self, record: CanonicalRecord) -> CanonicalRecord:
+        original: Any = record.original
+        personal = self._personal_fields(record.dataset_id)
+        if not is_token(original) and not any(is_token(record.data.get(f)) for f in personal):
+            return record
+        key = self._data_key(record.dataset_id)
+        if is_token(original):
+            original = key.decrypt(record.id, ORIGINAL, original)
+        data = key.open_fields(record.id, record.data, personal, DATA)
+        return replace(record, data=data, original=original)
+
+    def _open_quarantined(self, item: QuarantinedRecord) -> QuarantinedRecord:
+        original: Any = item.original
+        if not is_token(original):
+            return item
+        key = self._data_key(item.dataset_id)
+        return replace(item, original=key.decrypt(item.id, ORIGINAL, original))
+
+    def _sealed_record(self, record: CanonicalRecord) -> dict[str, Any]:
+        row = _row(record, records)
+        row["data"], row["original"] = self._seal(
+            record.dataset_id, record.id, record.data, record.original
+        )
+        return row
+
+    def blind_key(self, dataset_id: str, key: str) -> str:
+        if self._master is None:
+            return key
+        return self._data_key(dataset_id).blind(key)
 
     def _first(self, query: sa.Select[Any]) -> Any:
         row = self._conn.execute(query).first()
@@ -243,7 +370,7 @@ class SqlSharingRepository:
 
     def insert_records(self, items: list[CanonicalRecord]) -> None:
         if items:
-            self._conn.execute(records.insert(), [_row(r, records) for r in items])
+            self._conn.execute(records.insert(), [self._sealed_record(r) for r in items])
 
     def update_records(self, items: list[CanonicalRecord]) -> None:
         if not items:
@@ -259,24 +386,25 @@ class SqlSharingRepository:
                 updated_at=sa.bindparam("b_updated_at"),
             )
         )
+        rows = [self._sealed_record(r) for r in items]
         self._conn.execute(
             statement,
             [
                 {
-                    "b_id": r.id,
-                    "b_data": r.data,
-                    "b_run_id": r.run_id,
-                    "b_mapping_version": r.mapping_version,
-                    "b_original": r.original,
-                    "b_updated_at": r.updated_at,
+                    "b_id": r["id"],
+                    "b_data": r["data"],
+                    "b_run_id": r["run_id"],
+                    "b_mapping_version": r["mapping_version"],
+                    "b_original": r["original"],
+                    "b_updated_at": r["updated_at"],
                 }
-                for r in items
+                for r in rows
             ],
         )
 
     def get_record(self, record_id: str) -> CanonicalRecord | None:
         m = self._first(sa.select(records).where(records.c.id == record_id))
-        return None if m is None else _record(m)
+        return None if m is None else self._open_record(_record(m))
 
     def list_records(
         self, dataset_id: str, limit: int, offset: int
@@ -292,16 +420,21 @@ class SqlSharingRepository:
         total = self._conn.execute(
             sa.select(sa.func.count()).select_from(records).where(where)
         ).scalar_one()
-        return [_record(r._mapping) for r in rows], int(total)
+        return [self._open_record(_record(r._mapping)) for r in rows], int(total)
 
     # quarantine --------------------------------------------------------------------------
     def add_quarantined(self, items: list[QuarantinedRecord]) -> None:
         if items:
-            self._conn.execute(quarantine.insert(), [_row(q, quarantine) for q in items])
+            rows = []
+            for q in items:
+                row = _row(q, quarantine)
+                row["original"] = self._seal(q.dataset_id, q.id, None, q.original)[1]
+                rows.append(row)
+            self._conn.execute(quarantine.insert(), rows)
 
     def get_quarantined(self, record_id: str) -> QuarantinedRecord | None:
         m = self._first(sa.select(quarantine).where(quarantine.c.id == record_id))
-        return None if m is None else _quarantined(m)
+        return None if m is None else self._open_quarantined(_quarantined(m))
 
     def resolve_quarantined(self, record_id: str, at: datetime) -> None:
         self._conn.execute(
@@ -326,7 +459,7 @@ class SqlSharingRepository:
         total = self._conn.execute(
             sa.select(sa.func.count()).select_from(quarantine).where(where)
         ).scalar_one()
-        return [_quarantined(r._mapping) for r in rows], int(total)
+        return [self._open_quarantined(_quarantined(r._mapping)) for r in rows], int(total)
 
     # agreements --------------------------------------------------------------------------
     def add_agreement(self, agreement: Agreement) -> None:

@@ -1,4 +1,4 @@
-"""Sharing: sources, datasets, mappings, ingest runs, quarantine, agreements.
+"""Sharing: sources, datasets, mappings, ingest runs, quarantine, agreements, data keys.
 
 Revision ID: 0006_sharing
 Revises: 0005_alerts
@@ -137,10 +137,20 @@ def upgrade() -> None:
         "sharing_agreement",
         ["grantee_organisation_id"],
     )
+    op.create_table(
+        "sharing_data_key",
+        sa.Column("dataset_id", ID, nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("wrapped", sa.Text(), nullable=False),
+        sa.Column("created_at", TS, nullable=False),
+        sa.PrimaryKeyConstraint("dataset_id", "version", name="pk_sharing_data_key"),
+        _fk("sharing_data_key", "dataset_id", "sharing_dataset"),
+    )
 
 
 def downgrade() -> None:
     for table in (
+        "sharing_data_key",
         "sharing_agreement",
         "sharing_quarantine",
         "sharing_record",

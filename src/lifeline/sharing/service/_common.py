@@ -48,6 +48,18 @@ def mapping_for(
     return stored, parse_mapping(stored.text)
 
 
+def personal_columns(mapping: Mapping, personal: tuple[str, ...]) -> set[str]:
+    """The source columns feeding the personal fields ``personal``."""
+    return {c for rule in mapping.rules if rule.target in personal for c in rule.columns}
+
+
+def stored_key(ctx: HandlerContext, dataset: Dataset, mapping: Mapping, key: str) -> str:
+    """The record key as stored: a blind index when a key column feeds a personal field."""
+    if set(mapping.key) & personal_columns(mapping, dataset.personal_fields):
+        return ctx.uow.repo(SHARING).blind_key(dataset.id, key)
+    return key
+
+
 def dataset_view(ctx: HandlerContext, dataset_id: str) -> tuple[Dataset, Agreement | None]:
     """The dataset for a reader: in scope (no agreement), or through an active agreement of the
     reader's organisation (logged against the agreement); otherwise refused as not found."""

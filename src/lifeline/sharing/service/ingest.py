@@ -31,7 +31,7 @@ from lifeline.sharing.model import (
 from lifeline.sharing.pipeline import Outcome, process
 from lifeline.sharing.quality import QualityTally
 from lifeline.sharing.readers import open_rows
-from lifeline.sharing.service._common import dataset_for, mapping_for
+from lifeline.sharing.service._common import dataset_for, mapping_for, stored_key
 
 BATCH_ROWS = 1000
 PREVIEW_MAX = 200
@@ -92,6 +92,10 @@ class _Run:
 
     def take(self, number: int, outcome: Outcome) -> None:
         self.tally.read += 1
+        if outcome.ok and outcome.key is not None:
+            outcome = replace(
+                outcome, key=stored_key(self.ctx, self.dataset, self.mapping, outcome.key)
+            )
         if outcome.ok:
             self.tally.kept_record(outcome.record)
             self.good.append(outcome)

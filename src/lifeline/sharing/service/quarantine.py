@@ -9,7 +9,7 @@ from lifeline.sharing.events import QuarantinedRecordReplayed
 from lifeline.sharing.messages import ReplayQuarantined
 from lifeline.sharing.model import SHARING, CanonicalRecord, QuarantineStatus
 from lifeline.sharing.pipeline import process
-from lifeline.sharing.service._common import dataset_for, mapping_for
+from lifeline.sharing.service._common import dataset_for, mapping_for, stored_key
 
 
 def replay_quarantined(cmd: ReplayQuarantined, ctx: HandlerContext) -> CanonicalRecord:
@@ -35,13 +35,14 @@ def replay_quarantined(cmd: ReplayQuarantined, ctx: HandlerContext) -> Canonical
     outcome = process(mapping, row, now)
     if not outcome.ok or outcome.key is None:
         raise InvalidInput([FieldProblem(p.field, p.reason) for p in outcome.problems])
-    existing = repo.existing_keys(dataset.id, [outcome.key]).get(outcome.key)
+    key = stored_key(ctx, dataset, mapping, outcome.key)
+    existing = repo.existing_keys(dataset.id, [key]).get(key)
     record = CanonicalRecord(
         id=existing[0] if existing else new_id(),
         dataset_id=dataset.id,
         organisation_id=dataset.organisation_id,
         record_type=dataset.record_type,
-        record_key=outcome.key,
+        record_key=key,
         data=outcome.record,
         run_id=item.run_id,
         mapping_version=stored.version,

@@ -12,7 +12,6 @@ from typing import Any
 from lifeline.kernel.bus import HandlerContext
 from lifeline.kernel.errors import NotFound
 from lifeline.security.model import ORG_PATHS, Permission
-from lifeline.sharing.mapping import Mapping
 from lifeline.sharing.masking import mask_record
 from lifeline.sharing.messages import GetLineage, GetRun, ListQuarantine, ListRecords, ListRuns
 from lifeline.sharing.model import (
@@ -24,7 +23,12 @@ from lifeline.sharing.model import (
     MappingVersion,
     QuarantinedRecord,
 )
-from lifeline.sharing.service._common import dataset_for, dataset_view, mapping_for
+from lifeline.sharing.service._common import (
+    dataset_for,
+    dataset_view,
+    mapping_for,
+    personal_columns,
+)
 from lifeline.sharing.standard import STANDARD, RecordType
 
 
@@ -69,10 +73,6 @@ def _may_unmask(ctx: HandlerContext, dataset: Dataset) -> bool:
     return True
 
 
-def _personal_columns(mapping: Mapping, personal: tuple[str, ...]) -> set[str]:
-    return {c for rule in mapping.rules if rule.target in personal for c in rule.columns}
-
-
 def _mask_original(original: dict[str, Any], columns: set[str]) -> dict[str, Any]:
     return {k: ("***" if k in columns and v not in (None, "") else v) for k, v in original.items()}
 
@@ -88,7 +88,7 @@ def _masker(ctx: HandlerContext, dataset: Dataset) -> tuple[bool, Any]:
         version = record.mapping_version
         if version not in columns_by_version:
             mapping = mapping_for(ctx, dataset, version)[1]
-            columns_by_version[version] = _personal_columns(mapping, dataset.personal_fields)
+            columns_by_version[version] = personal_columns(mapping, dataset.personal_fields)
         return replace(
             record,
             data=mask_record(spec, record.data, dataset.personal_fields),
@@ -164,6 +164,6 @@ def list_quarantine(query: ListQuarantine, ctx: HandlerContext) -> QuarantinePag
             run = repo.get_run(item.run_id)
             version = run.mapping_version if run else None
             mapping = mapping_for(ctx, dataset, version)[1]
-            cache[item.run_id] = _personal_columns(mapping, dataset.personal_fields)
+            cache[item.run_id] = personal_columns(mapping, dataset.personal_fields)
         out.append(replace(item, original=_mask_original(item.original, cache[item.run_id])))
     return QuarantinePage(items=out, total=total, masked=True)

@@ -106,7 +106,8 @@ def test_bad_facility_bodies_name_the_field_and_write_nothing(
     assert events_count(platform) == before
 
 
-def test_malformed_json_is_400(client: TestClient, world: World) -> None:
+def test_malformed_json_is_400(platform: Platform, client: TestClient, world: World) -> None:
+    before = events_count(platform)
     resp = client.post(
         "/facilities",
         headers={**world.headers(Role.DATA_STEWARD, "city"), "Content-Type": "application/json"},
@@ -114,6 +115,7 @@ def test_malformed_json_is_400(client: TestClient, world: World) -> None:
     )
     assert resp.status_code == 400
     assert resp.json()["errors"][0]["reason"].startswith("malformed JSON")
+    assert events_count(platform) == before
 
 
 def test_self_intersecting_area_is_refused(
@@ -146,6 +148,7 @@ def test_oversize_bodies_are_413_before_parsing(
     platform: Platform, client: TestClient, world: World
 ) -> None:
     limit = platform.settings.max_body_bytes
+    before = events_count(platform)
     resp = client.post(
         "/facilities",
         headers={**world.headers(Role.DATA_STEWARD, "city"), "Content-Type": "application/json"},
@@ -153,6 +156,7 @@ def test_oversize_bodies_are_413_before_parsing(
     )
     assert resp.status_code == 413
     assert resp.json()["title"] == "Payload too large"
+    assert events_count(platform) == before
 
 
 def test_pagination_limits_are_validated_and_honoured(client: TestClient, world: World) -> None:

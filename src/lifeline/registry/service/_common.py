@@ -14,6 +14,7 @@ from lifeline.registry.model import (
     MAX_NAME_LENGTH,
     PERSONAL_FIELDS,
     REGISTRY,
+    AdministrativeArea,
     Facility,
     Organisation,
     RegistryRepository,
@@ -132,6 +133,17 @@ def authorize_collection(ctx: HandlerContext, kind: str) -> None:
 
 
 # --- loading ------------------------------------------------------------------------------
+
+
+Owned = TypeVar("Owned", AdministrativeArea, Facility)
+
+
+def authorized(ctx: HandlerContext, kind: str, record: Owned | None, record_id: str) -> Owned:
+    """``record`` once the caller may act on it; missing or out of scope both answer 404."""
+    if record is None:
+        raise NotFound(kind, record_id)
+    ctx.authorize(target_kind=kind, target_id=record.id, target_path=record.path)
+    return record
 
 
 def load_org(

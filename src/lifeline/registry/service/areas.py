@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from lifeline.kernel.bus import HandlerContext
-from lifeline.kernel.errors import Conflict, NotFound
+from lifeline.kernel.errors import Conflict
 from lifeline.kernel.ids import new_id
 from lifeline.registry.model import (
     AdministrativeArea,
@@ -25,6 +25,7 @@ from lifeline.registry.model import (
 )
 from lifeline.registry.service._common import (
     authorize_collection,
+    authorized,
     changed_fields,
     check_version,
     load_org,
@@ -38,11 +39,7 @@ from lifeline.registry.service._common import (
 
 
 def _load_area(ctx: HandlerContext, area_id: str) -> AdministrativeArea:
-    area = repo_of(ctx).get_area(area_id)
-    if area is None:
-        raise NotFound("area", area_id)
-    ctx.authorize(target_kind="area", target_id=area.id, target_path=area.path)
-    return area
+    return authorized(ctx, "area", repo_of(ctx).get_area(area_id), area_id)
 
 
 def _check_area_name(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from lifeline.kernel.bus import HandlerContext
-from lifeline.kernel.errors import Conflict, InvalidInput, NotFound
+from lifeline.kernel.errors import Conflict, InvalidInput
 from lifeline.kernel.ids import new_id
 from lifeline.registry.model import (
     DEFAULT_CAPACITY_UNIT,
@@ -27,6 +27,7 @@ from lifeline.registry.model import (
 )
 from lifeline.registry.service._common import (
     authorize_collection,
+    authorized,
     changed_fields,
     check_version,
     load_org,
@@ -42,11 +43,7 @@ from lifeline.registry.service._common import (
 
 
 def _load_facility(ctx: HandlerContext, facility_id: str) -> Facility:
-    facility = repo_of(ctx).get_facility(facility_id)
-    if facility is None:
-        raise NotFound("facility", facility_id)
-    ctx.authorize(target_kind="facility", target_id=facility.id, target_path=facility.path)
-    return facility
+    return authorized(ctx, "facility", repo_of(ctx).get_facility(facility_id), facility_id)
 
 
 def _check_facility_name(

@@ -23,6 +23,8 @@ color:#1b2430}}h1{{color:#b3261e}}a{{color:#0b57d0}}code{{background:#f1f3f4;pad
 <ul>
 <li><a href="/docs">API documentation (OpenAPI / Swagger UI)</a> — sign in with
 <code>POST /auth/token</code> via the <em>Authorize</em> button</li>
+<li><a href="/public/warnings">Active public warnings 公众预警</a> ·
+<a href="/public/alerts.atom">Atom/CAP feed</a></li>
 <li><a href="/openapi.json">OpenAPI document</a></li>
 <li><a href="/health">/health</a> · <a href="/ready">/ready</a> ·
 <a href="/metrics">/metrics</a></li>

@@ -70,6 +70,9 @@ def test_demo_serves_the_seeded_city(tmp_path: Path) -> None:
             headers={"Authorization": f"Bearer {admin}"},
         ).json()
         assert all_orgs["total"] == 10
+        landing = httpx.get(f"{base}/").text
+        assert 'href="/public/warnings"' in landing
+        assert httpx.get(f"{base}/public/warnings").status_code == 200
         docs = httpx.get(f"{base}/docs").text
         assert "/static/swagger/swagger-ui-bundle.js" in docs
         assert "cdn" not in docs.lower()

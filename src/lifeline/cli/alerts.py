@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
+
+from lifeline.cli.consoles import console, err
 
 alerts_app = typer.Typer(help="Public warnings (CAP 1.2).", no_args_is_help=True)
-console = Console()
-err = Console(stderr=True)
 
 
 @alerts_app.command("validate")

@@ -7,14 +7,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
+
+from lifeline.cli.consoles import console, err
 
 ingest_app = typer.Typer(
     help="The data sharing hub: preview mappings and ingest files.", no_args_is_help=True
 )
-console = Console()
-err = Console(stderr=True)
 
 DbUrl = Annotated[
     str | None,

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
+
+from lifeline.cli.consoles import console, err
 
 keys_app = typer.Typer(
     help="Encryption at rest: the master key wrapping each dataset's data key.",
     no_args_is_help=True,
 )
-console = Console()
-err = Console(stderr=True)
 
 
 @keys_app.command()

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from lifeline import __version__
 from lifeline.cli.alerts import alerts_app
+from lifeline.cli.consoles import console, err
 from lifeline.cli.ingest import ingest_app
 from lifeline.cli.keys import keys_app
 from lifeline.cli.reserves import reserves_app
@@ -32,8 +32,6 @@ app.add_typer(ingest_app, name="ingest")
 app.add_typer(keys_app, name="keys")
 app.add_typer(reserves_app, name="reserves")
 
-console = Console()
-err = Console(stderr=True)
 
 DbUrl = Annotated[
     str | None,

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from lifeline.cli.consoles import console, err
 from lifeline.reserves.siting import SitingModel
 
 if TYPE_CHECKING:
@@ -19,8 +19,6 @@ if TYPE_CHECKING:
 reserves_app = typer.Typer(
     help="Material reserves: catalogue, gaps, expiry alarms, depot siting.", no_args_is_help=True
 )
-console = Console()
-err = Console(stderr=True)
 
 DbUrl = Annotated[
     str | None,

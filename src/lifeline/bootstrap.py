@@ -23,6 +23,9 @@ from lifeline.alerts.store import (
     SqlOutboxRepository,
 )
 from lifeline.config import Settings
+from lifeline.dispatch import service as dispatch_service
+from lifeline.geo.travel import GreatCircleTravelTimes, TravelTimes
+from lifeline.incidents import service as incidents_service
 from lifeline.kernel.access import SYSTEM_ACTOR, Actor
 from lifeline.kernel.bus import MessageBus
 from lifeline.kernel.clock import Clock, SystemClock
@@ -30,6 +33,9 @@ from lifeline.kernel.db import make_engine
 from lifeline.kernel.eventlog import AUDIT, SqlAuditRepository
 from lifeline.kernel.outbox import OutboxRelay, Subscription
 from lifeline.kernel.uow import RepoFactory, SqlUnitOfWork
+from lifeline.monitoring import service as monitoring_service
+from lifeline.monitoring.sinks import BatchSink
+from lifeline.plans import service as plans_service
 from lifeline.registry import service as registry_service
 from lifeline.registry.model import REGISTRY
 from lifeline.registry.store import SqlRegistryRepository
@@ -46,6 +52,7 @@ from lifeline.sharing import service as sharing_service
 from lifeline.sharing.crypto import parse_master_key
 from lifeline.sharing.model import SHARING
 from lifeline.sharing.store import SqlSharingRepository
+from lifeline.warning import service as warning_service
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +84,8 @@ class Platform:
     bus: MessageBus
     relay: OutboxRelay
     tokens: TokenCodec
+    travel: TravelTimes = field(default_factory=GreatCircleTravelTimes)
+    batch_sinks: tuple[BatchSink, ...] = ()
     repo_factories: dict[str, RepoFactory] = field(default_factory=dict)
 
     def uow(self, actor: Actor = SYSTEM_ACTOR, *, read_only: bool = False) -> SqlUnitOfWork:
@@ -136,6 +145,18 @@ def build_platform(
     alerts_service.register_handlers(bus)
     sharing_service.register_handlers(bus)
     reserves_service.register_handlers(bus)
+    for context in (
+        monitoring_service,
+        warning_service,
+        incidents_service,
+        plans_service,
+        dispatch_service,
+    ):
+        context.register_handlers(bus)
+        for subscription in context.subscriptions():
+            relay.subscribe(subscription)
+    travel = load_travel_times(settings)
+    batch_sinks: tuple[BatchSink, ...] = ()
     secret = (
         settings.jwt_secret.get_secret_value() if settings.jwt_secret else secrets.token_hex(32)
     )
@@ -147,5 +168,12 @@ def build_platform(
         bus=bus,
         relay=relay,
         tokens=tokens,
+        travel=travel,
+        batch_sinks=batch_sinks,
         repo_factories=factories,
     )
+
+
+def load_travel_times(settings: Settings) -> TravelTimes:
+    """The road network named by ``settings.road_network``, else the great-circle fallback."""
+    return GreatCircleTravelTimes()

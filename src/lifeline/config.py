@@ -35,6 +35,15 @@ class Settings(BaseSettings):
     )
     log_json: bool = Field(default=True, description="Structured JSON logs on stderr")
     log_level: str = Field(default="INFO")
+    road_network: str | None = Field(
+        default=None,
+        description="Path of an OpenStreetMap .osm.pbf extract to route on; when unset, travel "
+        "times are great-circle distance at a stated speed",
+    )
+    mqtt_url: str | None = Field(
+        default=None,
+        description="mqtt://host:port of the broker the sensor ingest workers subscribe to",
+    )
     event_chain: bool = Field(
         default=True, description="Hash-chain the event log (off only for benchmarks)"
     )

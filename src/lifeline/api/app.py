@@ -19,11 +19,17 @@ from lifeline.api.health import router as health_router
 from lifeline.api.middleware import Metrics, RequestContextMiddleware
 from lifeline.bootstrap import Platform, build_platform
 from lifeline.config import Settings
+from lifeline.dispatch.api import router as dispatch_router
+from lifeline.geo.api import router as geo_router
+from lifeline.incidents.api import router as incidents_router
 from lifeline.kernel.errors import DomainError
+from lifeline.monitoring.api import router as monitoring_router
+from lifeline.plans.api import router as plans_router
 from lifeline.registry.api import router as registry_router
 from lifeline.reserves.api import router as reserves_router
 from lifeline.security.api import router as security_router
 from lifeline.sharing.api import router as sharing_router
+from lifeline.warning.api import router as warning_router
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +79,15 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
     app.include_router(alerts_router)
     app.include_router(sharing_router)
     app.include_router(reserves_router)
+    for router in (
+        monitoring_router,
+        warning_router,
+        incidents_router,
+        plans_router,
+        geo_router,
+        dispatch_router,
+    ):
+        app.include_router(router)
     return app
 
 

@@ -10,25 +10,11 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from lifeline.kernel.geo import EARTH_RADIUS_M
+from lifeline.geo.travel import haversine_m
 
 FloatArray = npt.NDArray[np.float64]
 
-
-def haversine_m(
-    lon1: FloatArray, lat1: FloatArray, lon2: FloatArray, lat2: FloatArray
-) -> FloatArray:
-    """Great-circle distance matrix in metres between points 1 (rows) and points 2 (columns).
-
-    d = 2R·asin(√(sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2))), R = EARTH_RADIUS_M; inputs in degrees.
-    """
-    p1 = np.radians(np.asarray(lat1, dtype=float))[:, None]
-    p2 = np.radians(np.asarray(lat2, dtype=float))[None, :]
-    l1 = np.radians(np.asarray(lon1, dtype=float))[:, None]
-    l2 = np.radians(np.asarray(lon2, dtype=float))[None, :]
-    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin((l2 - l1) / 2) ** 2
-    out: FloatArray = 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(h)))
-    return out
+__all__ = ["gap_analysis", "haversine_m", "travel_time_min"]
 
 
 def travel_time_min(distance_m: FloatArray, speed_kmh: float) -> FloatArray:

@@ -35,6 +35,22 @@ class Permission(StrEnum):
     SHARING_READ = "sharing.read"  # sources, datasets, runs, quality reports, lineage
     SHARING_WRITE = "sharing.write"  # register sources/datasets/mappings, ingest, quarantine
     SHARING_GRANT = "sharing.grant"  # sharing agreements with other organisations
+    SENSOR_READ = "sensor.read"  # things, datastreams, observations, device health
+    SENSOR_WRITE = "sensor.write"  # register things and datastreams, issue device keys
+    RULE_WRITE = "rule.write"  # warning rules, level scales, silences, escalation chains
+    ALARM_READ = "alarm.read"  # alarms, their roll-ups, the risk map, impact estimates
+    ALARM_HANDLE = "alarm.handle"  # acknowledge, assign, comment on and silence alarms
+    INCIDENT_READ = "incident.read"  # incidents, reports, timelines, situation reports
+    INCIDENT_REPORT = "incident.report"  # enter calls and reports, verify, merge duplicates
+    INCIDENT_COMMAND = "incident.command"  # grade and override, lifecycle, close, event groups
+    PLAN_READ = "plan.read"  # emergency plans, activations, tasks
+    PLAN_WRITE = "plan.write"  # author, import and retire emergency plans
+    PLAN_ACTIVATE = "plan.activate"  # activate and stand down plans
+    TASK_HANDLE = "task.handle"  # acknowledge, progress and complete a department's tasks
+    UNIT_READ = "unit.read"  # response units, their status and position
+    UNIT_WRITE = "unit.write"  # register units, report status and position (AVL)
+    DISPATCH_COMMAND = "dispatch.command"  # approve dispatch orders and move-ups
+    ROUTE_READ = "route.read"  # travel times and routes on the road network
 
 
 class Role(StrEnum):
@@ -51,7 +67,22 @@ class Role(StrEnum):
 P = Permission
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DUTY_OFFICER: frozenset(
-        {P.ORG_READ, P.PERSONAL_READ, P.AUDIT_READ, P.RESERVE_READ, P.ALERT_READ, P.ALERT_DRAFT}
+        {
+            P.ORG_READ,
+            P.PERSONAL_READ,
+            P.AUDIT_READ,
+            P.RESERVE_READ,
+            P.ALERT_READ,
+            P.ALERT_DRAFT,
+            P.SENSOR_READ,
+            P.ALARM_READ,
+            P.ALARM_HANDLE,
+            P.INCIDENT_READ,
+            P.INCIDENT_REPORT,
+            P.PLAN_READ,
+            P.UNIT_READ,
+            P.ROUTE_READ,
+        }
     ),
     Role.COMMANDER: frozenset(
         {
@@ -63,9 +94,34 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.ALERT_READ,
             P.ALERT_DRAFT,
             P.ALERT_APPROVE,
+            P.SENSOR_READ,
+            P.ALARM_READ,
+            P.ALARM_HANDLE,
+            P.INCIDENT_READ,
+            P.INCIDENT_REPORT,
+            P.INCIDENT_COMMAND,
+            P.PLAN_READ,
+            P.PLAN_WRITE,
+            P.PLAN_ACTIVATE,
+            P.UNIT_READ,
+            P.DISPATCH_COMMAND,
+            P.ROUTE_READ,
         }
     ),
-    Role.DEPARTMENT_LIAISON: frozenset({P.ORG_READ, P.RESERVE_READ, P.ALERT_READ}),
+    Role.DEPARTMENT_LIAISON: frozenset(
+        {
+            P.ORG_READ,
+            P.RESERVE_READ,
+            P.ALERT_READ,
+            P.ALARM_READ,
+            P.INCIDENT_READ,
+            P.PLAN_READ,
+            P.TASK_HANDLE,
+            P.UNIT_READ,
+            P.UNIT_WRITE,
+            P.ROUTE_READ,
+        }
+    ),
     Role.PARK_MANAGER: frozenset(
         {
             P.ORG_READ,
@@ -77,10 +133,30 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.RESERVE_WRITE,
             P.ALERT_READ,
             P.ALERT_DRAFT,
+            P.SENSOR_READ,
+            P.SENSOR_WRITE,
+            P.RULE_WRITE,
+            P.ALARM_READ,
+            P.ALARM_HANDLE,
+            P.INCIDENT_READ,
+            P.INCIDENT_REPORT,
+            P.PLAN_READ,
+            P.PLAN_WRITE,
+            P.TASK_HANDLE,
+            P.UNIT_READ,
+            P.ROUTE_READ,
         }
     ),
     Role.RESERVE_OFFICER: frozenset(
-        {P.ORG_READ, P.FACILITY_WRITE, P.RESERVE_READ, P.RESERVE_WRITE}
+        {
+            P.ORG_READ,
+            P.FACILITY_WRITE,
+            P.RESERVE_READ,
+            P.RESERVE_WRITE,
+            P.INCIDENT_READ,
+            P.UNIT_READ,
+            P.ROUTE_READ,
+        }
     ),
     Role.DATA_STEWARD: frozenset(
         {
@@ -92,10 +168,25 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.SHARING_READ,
             P.SHARING_WRITE,
             P.SHARING_GRANT,
+            P.SENSOR_READ,
+            P.SENSOR_WRITE,
+            P.RULE_WRITE,
         }
     ),
     Role.ANALYST: frozenset(
-        {P.ORG_READ, P.AUDIT_READ, P.RESERVE_READ, P.ALERT_READ, P.SHARING_READ}
+        {
+            P.ORG_READ,
+            P.AUDIT_READ,
+            P.RESERVE_READ,
+            P.ALERT_READ,
+            P.SHARING_READ,
+            P.SENSOR_READ,
+            P.ALARM_READ,
+            P.INCIDENT_READ,
+            P.PLAN_READ,
+            P.UNIT_READ,
+            P.ROUTE_READ,
+        }
     ),
     Role.ADMIN: frozenset(Permission),
 }

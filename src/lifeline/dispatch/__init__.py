@@ -1,0 +1,1 @@
+"""Dispatch: response units and their status, recommendations, optimal assignment, move-up."""

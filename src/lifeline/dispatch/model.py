@@ -1,0 +1,1 @@
+"""Dispatch domain types: units, their status machine, orders (filled in by the dispatch work)."""

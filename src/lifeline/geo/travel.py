@@ -1,0 +1,101 @@
+"""Travel times between WGS84 points: the port every context asks, and the great-circle fallback.
+
+``TravelTimes`` is what dispatch, reserves and warning use; ``bootstrap`` picks the adapter —
+the road network (:mod:`lifeline.geo.network`) when one is loaded, otherwise
+:class:`GreatCircleTravelTimes`. Times are seconds; ``inf`` means unreachable. Points are
+``(lon, lat)`` tuples in degrees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from lifeline.kernel.geo import EARTH_RADIUS_M
+
+FloatArray = npt.NDArray[np.float64]
+LonLat = tuple[float, float]
+
+DEFAULT_SPEED_KMH = 30.0
+"""Mean urban emergency-vehicle speed of the fallback (km/h), applied to the detour distance."""
+
+DEFAULT_DETOUR_FACTOR = 1.3
+"""Road distance ÷ great-circle distance assumed by the fallback (typical of grid-like cities)."""
+
+
+def haversine_m(
+    lon1: npt.ArrayLike, lat1: npt.ArrayLike, lon2: npt.ArrayLike, lat2: npt.ArrayLike
+) -> FloatArray:
+    """Great-circle distance matrix in metres between points 1 (rows) and points 2 (columns).
+
+    d = 2R·asin(√(sin²(Δφ/2) + cos φ1 cos φ2 sin²(Δλ/2))), R = EARTH_RADIUS_M; inputs in degrees.
+    """
+    p1 = np.radians(np.asarray(lat1, dtype=float))[:, None]
+    p2 = np.radians(np.asarray(lat2, dtype=float))[None, :]
+    l1 = np.radians(np.asarray(lon1, dtype=float))[:, None]
+    l2 = np.radians(np.asarray(lon2, dtype=float))[None, :]
+    h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin((l2 - l1) / 2) ** 2
+    out: FloatArray = 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(h)))
+    return out
+
+
+class TravelTimes(Protocol):
+    """Road travel time in seconds from origins to targets (``inf`` when unreachable)."""
+
+    @property
+    def description(self) -> str:
+        """What the times are based on, shown next to every ETA (e.g. the network's name)."""
+        ...
+
+    def matrix_s(self, origins: Sequence[LonLat], targets: Sequence[LonLat]) -> FloatArray:
+        """``(len(origins), len(targets))`` seconds from each origin to each target."""
+        ...
+
+    def to_one_s(self, origins: Sequence[LonLat], target: LonLat) -> FloatArray:
+        """``(len(origins),)`` seconds from each origin to one target (units → an incident)."""
+        ...
+
+    def from_one_s(self, origin: LonLat, targets: Sequence[LonLat]) -> FloatArray:
+        """``(len(targets),)`` seconds from one origin to each target."""
+        ...
+
+
+class GreatCircleTravelTimes:
+    """t = detour · d_great-circle / v: the fallback when no road network is loaded.
+
+    Symmetric, never ``inf``; a stated approximation, not a route. ``speed_kmh`` and
+    ``detour_factor`` are the assumptions shown in :attr:`description`.
+    """
+
+    def __init__(
+        self, speed_kmh: float = DEFAULT_SPEED_KMH, detour_factor: float = DEFAULT_DETOUR_FACTOR
+    ) -> None:
+        if speed_kmh <= 0 or detour_factor < 1:
+            raise ValueError("speed_kmh must be positive and detour_factor at least 1")
+        self.speed_kmh = speed_kmh
+        self.detour_factor = detour_factor
+
+    @property
+    def description(self) -> str:
+        return (
+            f"great-circle distance × {self.detour_factor:g} at {self.speed_kmh:g} km/h "
+            "(no road network loaded)"
+        )
+
+    def matrix_s(self, origins: Sequence[LonLat], targets: Sequence[LonLat]) -> FloatArray:
+        o = np.asarray(origins, dtype=float).reshape(-1, 2)
+        t = np.asarray(targets, dtype=float).reshape(-1, 2)
+        metres = haversine_m(o[:, 0], o[:, 1], t[:, 0], t[:, 1]) * self.detour_factor
+        out: FloatArray = metres / (self.speed_kmh / 3.6)
+        return out
+
+    def to_one_s(self, origins: Sequence[LonLat], target: LonLat) -> FloatArray:
+        out: FloatArray = self.matrix_s(origins, [target])[:, 0]
+        return out
+
+    def from_one_s(self, origin: LonLat, targets: Sequence[LonLat]) -> FloatArray:
+        out: FloatArray = self.matrix_s([origin], targets)[0]
+        return out

@@ -1,0 +1,3 @@
+"""Incidents: intake and merging, classification, grading I-IV, lifecycle, timeline, situation
+reports.
+"""

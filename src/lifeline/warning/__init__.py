@@ -1,0 +1,3 @@
+"""Early warning: rules and detectors, warning levels, alarms and their lifecycle, risk map, impact
+and cascades.
+"""

@@ -1,0 +1,55 @@
+"""Early-warning events (past tense). ``AlarmRaised`` and ``IncidentProposed`` are read by other
+contexts (incidents opens a report from a proposal; the dashboard streams alarms): keep their
+fields stable and add new ones only with defaults.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from lifeline.kernel.events import DomainEvent
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlarmRaised(DomainEvent):
+    """A new open alarm for (rule, source); ``aggregate_id`` is the alarm id.
+
+    ``source_id`` is the datastream, thing or area the rule fired on; ``level`` the warning
+    level's code on ``scale`` (e.g. ``red`` on ``national``); ``rank`` its order on the scale
+    (higher is more severe); ``area_id`` where it stands, ``lon``/``lat`` its position when known.
+    """
+
+    aggregate_type: ClassVar[str] = "alarm"
+    rule_id: str
+    rule_version: int
+    source_id: str
+    scale: str
+    level: str
+    rank: int
+    hazard: str
+    title: str
+    area_id: str | None = None
+    lon: float | None = None
+    lat: float | None = None
+    exercise: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncidentProposed(DomainEvent):
+    """An alarm at or above the configured level proposes an incident; ``aggregate_id`` is the
+    alarm id. ``incident_type`` is a code of the incident type list (GB/T 35561 subtypes, e.g.
+    ``accident.fire.building``), ``hazard`` the alarm's hazard word (``fire``, ``gas_leak`` …).
+    """
+
+    aggregate_type: ClassVar[str] = "alarm"
+    alarm_id: str
+    incident_type: str
+    hazard: str
+    level: str
+    rank: int
+    title: str
+    lon: float | None = None
+    lat: float | None = None
+    area_id: str | None = None
+    exercise: bool = False

@@ -53,3 +53,24 @@ class IncidentProposed(DomainEvent):
     lat: float | None = None
     area_id: str | None = None
     exercise: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlarmLevelChanged(DomainEvent):
+    """An open alarm moved to another level (up when a higher level was reached, down as it
+    eases); ``aggregate_id`` is the alarm id."""
+
+    aggregate_type: ClassVar[str] = "alarm"
+    level: str
+    rank: int
+    previous_level: str
+    previous_rank: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlarmCleared(DomainEvent):
+    """The alarm's condition ended (with hysteresis) or a person resolved it; ``aggregate_id``
+    is the alarm id. After this the alarm is no longer open."""
+
+    aggregate_type: ClassVar[str] = "alarm"
+    reason: str

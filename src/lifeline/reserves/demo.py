@@ -1,10 +1,11 @@
 """Demo reserves: depots across the ten districts, the park and an enterprise, stock with lots
-near expiry, a seismic standard for the park with visible gaps, and a p-median siting result."""
+near expiry, a high-risk seismic standard for the park with visible gaps, enterprise supply
+agreements (virtual stock), teams with duty rosters, and a p-median siting result."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 import numpy as np
@@ -14,8 +15,8 @@ from lifeline.kernel.bus import MessageBus
 from lifeline.kernel.geo import Point
 from lifeline.registry.seed import PARK_CENTRE, DemoCity, shenzhen_districts
 from lifeline.reserves import messages as m
-from lifeline.reserves.model import Depot, DepotLevel, Hazard, Lot, StandardLine
-from lifeline.reserves.personnel import Certification, PersonnelKind
+from lifeline.reserves.model import Depot, DepotLevel, Hazard, Lot, RiskLevel, StandardLine
+from lifeline.reserves.personnel import Certification, PersonnelKind, Roster, Shift
 from lifeline.reserves.service import GapReportView
 from lifeline.reserves.siting import SitingModel
 
@@ -149,6 +150,7 @@ def seed_reserves(
             population=30_000,
             facilities=12,  # warehouses
             hazard=Hazard.SEISMIC,
+            risk_level=RiskLevel.HIGH,
             lines=(
                 StandardLine("0101001", per_1000_residents=10),
                 StandardLine("0101002", per_1000_residents=3_000),
@@ -162,6 +164,23 @@ def seed_reserves(
         actor,
     )
     demo.standard_id = standard.id
+    # enterprise-held reserves: a logistics tenant near the park supplies tents and water on call
+    for supplier, code, quantity, lead_min in (
+        ("平湖物流园仓储公司", "0101001", 150, 20.0),
+        ("深圳饮用水有限公司", "0101002", 60_000, 45.0),
+    ):
+        bus.handle(
+            m.RegisterAgreement(
+                organisation_id=city.park_id,
+                supplier=supplier,
+                material_code=code,
+                quantity=quantity,
+                lead_time_min=lead_min,
+                location=Point(PARK_CENTRE.lon + 0.02, PARK_CENTRE.lat + 0.01),
+                valid_until=today + timedelta(days=365),
+            ),
+            actor,
+        )
     demo.gaps = bus.handle(m.GapReport(standard_id=standard.id, within_min=30, speed_kmh=40), actor)
     # demand: five points per district sharing its population, and the park's 30,000 workers
     offsets = ((-0.03, -0.02), (0.03, -0.02), (-0.03, 0.02), (0.03, 0.02), (0.0, 0.0))
@@ -224,8 +243,14 @@ def _seed_teams(bus: MessageBus, actor: Actor, city: DemoCity, today: date) -> i
          Point(PARK_CENTRE.lon - 0.05, PARK_CENTRE.lat - 0.03), (first_aid,), ("first aid",),
          True),
     )  # fmt: skip
+    volunteers_roster = Roster(  # evenings on weekdays, all day at weekends (China time)
+        shifts=(
+            *(Shift(d, time(18), time(23)) for d in range(5)),
+            *(Shift(d, time(8), time(22)) for d in (5, 6)),
+        )
+    )
     for name, org, kind, team, base, certs, skills, available in members:
-        bus.handle(
+        made = bus.handle(
             m.RegisterResponder(
                 name=name,
                 organisation_id=org,
@@ -238,6 +263,8 @@ def _seed_teams(bus: MessageBus, actor: Actor, city: DemoCity, today: date) -> i
             ),
             actor,
         )
+        if kind is PersonnelKind.VOLUNTEER:
+            bus.handle(m.SetRoster(responder_id=made.id, roster=volunteers_roster), actor)
     return len(members)
 
 

@@ -96,3 +96,20 @@ class TrainingRecorded(DomainEvent):
     title: str
     hours: float
     drill: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class RosterSet(DomainEvent):
+    aggregate_type: ClassVar[str] = "responder"
+    shifts: int
+    hours_per_week: float
+    leave_periods: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgreementRegistered(DomainEvent):
+    aggregate_type: ClassVar[str] = "supply_agreement"
+    supplier: str
+    material_code: str
+    quantity_milli: int
+    lead_time_min: float

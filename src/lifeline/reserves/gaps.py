@@ -14,7 +14,7 @@ from lifeline.geo.travel import haversine_m
 
 FloatArray = npt.NDArray[np.float64]
 
-__all__ = ["gap_analysis", "haversine_m", "travel_time_min"]
+__all__ = ["agreed_within", "gap_analysis", "haversine_m", "travel_time_min"]
 
 
 def travel_time_min(distance_m: FloatArray, speed_kmh: float) -> FloatArray:
@@ -49,3 +49,24 @@ def gap_analysis(
     short_hand: FloatArray = np.maximum(0.0, required - np.asarray(on_hand, dtype=float))
     short_reach: FloatArray = np.maximum(0.0, required - reachable)
     return reachable, short_hand, short_reach
+
+
+def agreed_within(
+    agreement_qty: FloatArray,
+    agreement_lead_min: FloatArray,
+    agreement_travel_min: FloatArray,
+    within_min: float,
+) -> FloatArray:
+    """Virtual stock that enterprise agreements can deliver within the time budget.
+
+    ``agreement_qty`` (A, M) quantity each agreement supplies per material (one non-zero per
+    row); ``agreement_lead_min`` (A,) minutes from the call until the goods leave the supplier;
+    ``agreement_travel_min`` (A,) travel time from the supplier to the area.
+
+    agreed[m] = Σ_a qty[a, m] · [lead[a] + travel[a] ≤ within_min]
+    """
+    lead = np.asarray(agreement_lead_min, dtype=float)
+    qty = np.asarray(agreement_qty, dtype=float).reshape(lead.shape[0], -1)
+    fits = lead + np.asarray(agreement_travel_min, dtype=float) <= within_min
+    agreed: FloatArray = qty[fits].sum(axis=0)
+    return agreed

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import ClassVar
 
 from lifeline.kernel.events import Command, Query
 from lifeline.kernel.geo import Point
-from lifeline.reserves.model import DepotLevel, Hazard, StandardLine
-from lifeline.reserves.personnel import Certification, PersonnelKind, TrainingRecord
+from lifeline.reserves.model import DepotLevel, Hazard, RiskLevel, StandardLine
+from lifeline.reserves.personnel import (
+    Certification,
+    PersonnelKind,
+    Roster,
+    TrainingRecord,
+)
 from lifeline.reserves.siting import SitingModel
 from lifeline.security.model import Permission
 
@@ -162,6 +167,8 @@ class CreateStandard(Command):
     facilities: int = 0
     hazard: Hazard = Hazard.NONE
     lines: tuple[StandardLine, ...]
+    risk_level: RiskLevel = RiskLevel.LOW
+    risk_multiplier: float | None = None  # None: the default multiplier of the risk level
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -340,3 +347,40 @@ class FindResponders(Query):
     speed_kmh: float = 40.0
     certification: str | None = None
     skill: str | None = None
+    at: datetime | None = None  # None: now
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetRoster(Command):
+    """Replace a responder's duty roster; ``roster=None`` removes it (on duty when available)."""
+
+    permission: ClassVar[str] = W
+    responder_id: str
+    roster: Roster | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CertificationAlarms(Query):
+    """Certifications expired or expiring within ``within_days``."""
+
+    permission: ClassVar[str] = R
+    within_days: int = 90
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterAgreement(Command):
+    """Record an enterprise's agreement to supply a material on demand (virtual stock)."""
+
+    permission: ClassVar[str] = W
+    organisation_id: str
+    supplier: str
+    material_code: str
+    quantity: float
+    lead_time_min: float
+    location: Point
+    valid_until: date | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListAgreements(Query):
+    permission: ClassVar[str] = R

@@ -160,6 +160,25 @@ class Hazard(StrEnum):
     HAZMAT = "hazmat"
 
 
+class RiskLevel(StrEnum):
+    """The area's assessed risk level; a standard scales its requirement by its multiplier."""
+
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    VERY_HIGH = "very_high"
+
+
+# Default multipliers per risk level (a standard may set its own): a low-risk area holds the
+# baseline, a very-high-risk one twice it.
+DEFAULT_RISK_MULTIPLIERS: dict[RiskLevel, float] = {
+    RiskLevel.LOW: 1.0,
+    RiskLevel.MEDIUM: 1.25,
+    RiskLevel.HIGH: 1.5,
+    RiskLevel.VERY_HIGH: 2.0,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class StandardLine:
     """How much of one material an area must hold.
@@ -196,6 +215,37 @@ class ReserveStandard:
     hazard: Hazard
     lines: tuple[StandardLine, ...]
     created_at: datetime
+    risk_level: RiskLevel = RiskLevel.LOW
+    risk_multiplier: float = 1.0
+
+    def required(self, line: StandardLine) -> float:
+        """required = risk_multiplier · (per_1000_residents · population / 1000
+        + per_facility · facilities + fixed_quantity)."""
+        return self.risk_multiplier * line.required(self.population, self.facilities)
+
+
+@dataclass(frozen=True, slots=True)
+class SupplyAgreement:
+    """Enterprise-held reserve: a company agrees to supply up to ``quantity_milli`` of one
+    material on demand, ``lead_time_min`` after the call, from its warehouse at ``location``.
+
+    It is *virtual* stock: nothing is in a depot until the company delivers, so it counts
+    towards a gap only when lead time plus travel time fit within the time budget.
+    """
+
+    id: str
+    organisation_id: str
+    path: str
+    supplier: str
+    material_code: str
+    quantity_milli: int
+    lead_time_min: float
+    location: Point
+    valid_until: date | None
+    created_at: datetime
+
+    def valid_on(self, day: date) -> bool:
+        return self.valid_until is None or self.valid_until >= day
 
 
 class RequestStatus(StrEnum):
@@ -322,6 +372,10 @@ class ReservesRepository(Protocol):
     def update_responder(self, responder: Responder) -> None: ...
 
     def list_responders(self, scope_paths: tuple[str, ...]) -> list[Responder]: ...
+
+    def add_agreement(self, agreement: SupplyAgreement) -> None: ...
+
+    def list_agreements(self, scope_paths: tuple[str, ...]) -> list[SupplyAgreement]: ...
 
 
 RESERVES: RepoKey[ReservesRepository] = RepoKey("reserves")

@@ -62,6 +62,11 @@ def test_demo_seeds_depots_expiring_lots_visible_gaps_and_a_siting_result(
     assert demo.gaps is not None
     short = [ln.material_code for ln in demo.gaps.lines if ln.shortage_on_hand > 0]
     assert "0201002" in short  # the park holds no life detectors at all
+    assert (demo.gaps.risk_level, demo.gaps.risk_multiplier) == ("high", 1.5)
+    tents = next(ln for ln in demo.gaps.lines if ln.material_code == "0101001")
+    assert tents.required == 450  # 10 per 1,000 × 30,000 × 1.5 (high risk)
+    assert tents.agreed == 150  # the logistics tenant: 20 min lead + 2.5 km travel < 30 min
+    assert tents.shortage_with_agreements == max(0.0, tents.shortage_reachable - 150)
     features = demo.siting_geojson["features"]
     assert len(features) == 3
     assert all(f["geometry"]["type"] == "Point" for f in features)

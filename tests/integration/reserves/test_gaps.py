@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from fastapi.testclient import TestClient
 
 from lifeline.bootstrap import Platform
 from lifeline.kernel.access import SYSTEM_ACTOR
@@ -12,9 +13,11 @@ from lifeline.kernel.clock import VirtualClock
 from lifeline.kernel.errors import InvalidInput
 from lifeline.kernel.geo import Point
 from lifeline.reserves import messages as m
-from lifeline.reserves.model import StandardLine
+from lifeline.reserves.model import RiskLevel, StandardLine
 from lifeline.reserves.service import ExpiryAlarm, GapReportView
+from lifeline.security.model import Role
 from tests.integration.reserves.helpers import depot, make_orgs, receive
+from tests.integration.security.world import build_world
 
 
 def test_gap_report_matches_the_hand_worked_example(platform: Platform) -> None:
@@ -125,3 +128,87 @@ def test_expiry_alarms_with_rotation_suggestions(platform: Platform, clock: Virt
     expired: list[ExpiryAlarm] = platform.bus.handle(m.ExpiryAlarms(within_days=0), SYSTEM_ACTOR)
     assert [(x.lot_id, x.severity) for x in expired] == [(soon.id, "expired")]
     assert expired[0].suggestion.startswith("write off")
+
+
+def test_risk_level_and_enterprise_agreements_in_the_gap_report(platform: Platform) -> None:
+    """A high-risk park (× 1.5): tents 5 per 1,000 × 20,000 = 100 → 150 required.
+
+    Depot A at the centre holds 30 tents. Agreements for tents: a logistics company 0.1° north
+    (16.68 min at 40 km/h) with lead time 10 min → 26.68 min, 80 tents, counts within 30 min;
+    a factory at the centre with lead time 45 min, 500 tents, does not; an expired agreement
+    never counts. shortage reachable = 150 − 30 = 120; with agreements 150 − 30 − 80 = 40.
+    """
+    orgs = make_orgs(platform)
+    a = depot(platform, orgs.park, "A", lon=114.05, lat=22.54)
+    receive(platform, a.id, "0101001", 30)
+    standard = platform.bus.handle(
+        m.CreateStandard(
+            name="Park seismic standard",
+            organisation_id=orgs.park,
+            area_name="Park",
+            center=Point(114.05, 22.54),
+            population=20_000,
+            lines=(StandardLine("0101001", per_1000_residents=5),),
+            risk_level=RiskLevel.HIGH,
+        ),
+        SYSTEM_ACTOR,
+    )
+    assert standard.risk_multiplier == 1.5
+    for supplier, lat, lead, qty in (("Logistics Co", 22.64, 10, 80), ("Factory", 22.54, 45, 500)):
+        platform.bus.handle(
+            m.RegisterAgreement(
+                organisation_id=orgs.park,
+                supplier=supplier,
+                material_code="0101001",
+                quantity=qty,
+                lead_time_min=lead,
+                location=Point(114.05, lat),
+            ),
+            SYSTEM_ACTOR,
+        )
+    report: GapReportView = platform.bus.handle(
+        m.GapReport(standard_id=standard.id, within_min=30, speed_kmh=40), SYSTEM_ACTOR
+    )
+    (tents,) = report.lines
+    assert (tents.required, tents.on_hand, tents.reachable, tents.agreed) == (150, 30, 30, 80)
+    assert (tents.shortage_reachable, tents.shortage_with_agreements) == (120, 40)
+    with pytest.raises(InvalidInput) as err:
+        platform.bus.handle(
+            m.RegisterAgreement(
+                organisation_id=orgs.park,
+                supplier="Tent Co",
+                material_code="0101001",
+                quantity=2.5,
+                lead_time_min=5,
+                location=Point(114.05, 22.54),
+            ),
+            SYSTEM_ACTOR,
+        )
+    assert err.value.problems[0].field == "quantity"
+
+
+def test_agreements_over_http_are_scoped(platform: Platform, client: TestClient) -> None:
+    world = build_world(
+        platform, client, roles=(Role.RESERVE_OFFICER,), levels=("district", "sibling")
+    )
+    officer = world.headers(Role.RESERVE_OFFICER, "district")
+    body = {
+        "organisation_id": world.org["district"],
+        "supplier": "Shenzhen Tents Ltd",
+        "material_code": "0101001",
+        "quantity": 200,
+        "lead_time_min": 120,
+        "location": {"type": "Point", "coordinates": [114.05, 22.6]},
+    }
+    made = client.post("/reserves/agreements", json=body, headers=officer)
+    assert made.status_code == 201, made.text
+    assert made.json()["quantity"] == 200
+    listed = client.get("/reserves/agreements", headers=officer).json()
+    assert [x["supplier"] for x in listed] == ["Shenzhen Tents Ltd"]
+    sibling = world.headers(Role.RESERVE_OFFICER, "sibling")
+    assert client.get("/reserves/agreements", headers=sibling).json() == []
+    bad = client.post(
+        "/reserves/agreements", json={**body, "material_code": "9999999"}, headers=officer
+    )
+    assert bad.status_code == 422
+    assert "material_code" in bad.text

@@ -86,3 +86,113 @@ def test_who_can_reach_the_park_in_30_minutes_with_hazmat(
     with platform.uow(read_only=True) as uow:
         steps = [e.type for e in uow.timeline("responder", lapsing)]
     assert steps == ["ResponderRegistered", "TrainingRecorded"]
+
+
+def test_duty_rosters_decide_who_is_on_duty_for_the_reach_search(
+    platform: Platform, client: TestClient, clock: VirtualClock
+) -> None:
+    """The clock starts Wednesday 2026-07-01 08:00 UTC = 16:00 in Shenzhen."""
+    world = build_world(platform, client, roles=(Role.RESERVE_OFFICER,), levels=("district",))
+    officer = world.headers(Role.RESERVE_OFFICER, "district")
+    ids = {}
+    for name in ("Day shift", "Night shift"):
+        resp = client.post(
+            "/reserves/responders",
+            json={
+                "name": name,
+                "organisation_id": world.org["district"],
+                "kind": "enterprise",
+                "team": "Park brigade",
+                "home_base": {"type": "Point", "coordinates": [PARK[0], PARK[1] + 0.01]},
+            },
+            headers=officer,
+        )
+        ids[name] = resp.json()["id"]
+    weekdays = [{"weekday": d, "start": "08:00", "end": "20:00"} for d in range(5)]
+    nights = [{"weekday": d, "start": "20:00", "end": "08:00"} for d in range(7)]
+    day = client.put(
+        f"/reserves/responders/{ids['Day shift']}/roster",
+        json={"shifts": weekdays, "leave": [
+            {"starts_at": "2026-07-02T00:00:00+08:00", "ends_at": "2026-07-03T00:00:00+08:00",
+             "reason": "annual leave"}
+        ]},
+        headers=officer,
+    )  # fmt: skip
+    assert day.status_code == 200, day.text
+    assert day.json()["roster"]["shifts"][0] == {
+        "weekday": 0,
+        "start": "08:00:00",
+        "end": "20:00:00",
+    }
+    night = client.put(
+        f"/reserves/responders/{ids['Night shift']}/roster",
+        json={"shifts": nights},
+        headers=officer,
+    )
+    assert night.status_code == 200
+
+    def on_duty(at: str | None = None) -> list[str]:
+        params: dict[str, str | float] = {"lon": PARK[0], "lat": PARK[1]}
+        if at:
+            params["at"] = at
+        resp = client.get("/reserves/responders/reach", params=params, headers=officer)
+        assert resp.status_code == 200, resp.text
+        return sorted(r["responder"]["name"] for r in resp.json())
+
+    assert on_duty() == ["Day shift"]  # 16:00 Wednesday
+    assert on_duty("2026-07-01T23:30:00+08:00") == ["Night shift"]
+    assert on_duty("2026-07-02T10:00:00+08:00") == []  # the day shift is on leave
+    clock.advance(timedelta(hours=6))  # 22:00 local
+    officer = _sign_in(client, "reserve_officer.district")
+    assert on_duty() == ["Night shift"]
+    bad = client.put(
+        f"/reserves/responders/{ids['Night shift']}/roster",
+        json={"shifts": [{"weekday": 7, "start": "08:00", "end": "09:00"}]},
+        headers=officer,
+    )
+    assert bad.status_code == 422
+    assert "weekday" in bad.text
+    naive = client.put(
+        f"/reserves/responders/{ids['Night shift']}/roster",
+        json={"shifts": nights, "leave": [
+            {"starts_at": "2026-07-02T00:00:00", "ends_at": "2026-07-03T00:00:00"}]},
+        headers=officer,
+    )  # fmt: skip
+    assert naive.status_code == 422
+    assert "leave[0]" in naive.text
+    with platform.uow(read_only=True) as uow:
+        steps = [e.type for e in uow.timeline("responder", ids["Day shift"])]
+    assert steps == ["ResponderRegistered", "RosterSet"]
+
+
+def test_certification_alarms_list_lapsed_and_lapsing_certificates_in_scope(
+    platform: Platform, client: TestClient, clock: VirtualClock
+) -> None:
+    world = build_world(
+        platform, client, roles=(Role.RESERVE_OFFICER,), levels=("district", "sibling")
+    )
+    officer = world.headers(Role.RESERVE_OFFICER, "district")
+    today = clock.now().date()
+    client.post(
+        "/reserves/responders",
+        json={
+            "name": "Zhao Lei",
+            "organisation_id": world.org["district"],
+            "kind": "volunteer",
+            "team": "Futian volunteers",
+            "home_base": {"type": "Point", "coordinates": list(PARK)},
+            "certifications": [
+                {"name": "first-aid", "expires_on": (today - timedelta(days=3)).isoformat()},
+                {"name": "hazmat", "expires_on": (today + timedelta(days=20)).isoformat()},
+                {"name": "rope", "expires_on": (today + timedelta(days=400)).isoformat()},
+            ],
+        },
+        headers=officer,
+    )
+    alarms = client.get("/reserves/alarms/certifications?within_days=60", headers=officer).json()
+    assert [(a["certification"], a["days_left"], a["severity"]) for a in alarms] == [
+        ("first-aid", -3, "expired"),
+        ("hazmat", 20, "critical"),
+    ]
+    sibling = world.headers(Role.RESERVE_OFFICER, "sibling")
+    assert client.get("/reserves/alarms/certifications", headers=sibling).json() == []

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import numpy as np
 import pytest
 
-from lifeline.kernel.geo import EARTH_RADIUS_M
-from lifeline.reserves.gaps import gap_analysis, haversine_m, travel_time_min
+from lifeline.kernel.geo import EARTH_RADIUS_M, Point
+from lifeline.reserves.gaps import agreed_within, gap_analysis, haversine_m, travel_time_min
+from lifeline.reserves.model import Hazard, ReserveStandard, RiskLevel, StandardLine
 
 
 def test_one_tenth_of_a_degree_of_latitude_is_11_12_km_and_16_68_min_at_40_kmh() -> None:
@@ -44,3 +47,28 @@ def test_a_depot_exactly_at_the_limit_counts_and_speed_must_be_positive() -> Non
     assert reachable.tolist() == [5.0]
     with pytest.raises(ValueError, match="speed_kmh"):
         travel_time_min(np.array([1.0]), 0.0)
+
+
+def test_agreements_count_only_when_lead_time_plus_travel_fits_the_budget() -> None:
+    """Three agreements for tents (material 0) and water (1), budget 30 min:
+    X: 40 tents, lead 10 + travel 16.68 = 26.68 → counts;
+    Y: 60 tents, lead 20 + travel 16.68 = 36.68 → does not;
+    Z: 500 L water, lead 30 + travel 0 = 30 → counts (the bound is included)."""
+    qty = np.array([[40.0, 0.0], [60.0, 0.0], [0.0, 500.0]])
+    agreed = agreed_within(
+        qty, np.array([10.0, 20.0, 30.0]), np.array([16.68, 16.68, 0.0]), within_min=30.0
+    )
+    assert agreed.tolist() == [40.0, 500.0]
+
+
+def test_a_risk_multiplier_scales_every_line_of_a_standard() -> None:
+    line = StandardLine("tent", per_1000_residents=5, per_facility=2, fixed_quantity=10)
+    standard = ReserveStandard(
+        id="s", name="s", organisation_id="o", path="/o/", area_name="park",
+        center=Point(114.0, 22.6), population=20_000, facilities=5, hazard=Hazard.SEISMIC,
+        lines=(line,), created_at=datetime(2026, 1, 1, tzinfo=UTC),
+        risk_level=RiskLevel.HIGH, risk_multiplier=1.5,
+    )  # fmt: skip
+    # base: 5 · 20 + 2 · 5 + 10 = 120; high risk × 1.5 = 180
+    assert line.required(20_000, 5) == 120
+    assert standard.required(line) == 180

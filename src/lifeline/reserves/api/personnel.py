@@ -1,9 +1,10 @@
-"""HTTP routes for responders and teams: register, availability, training, reach search."""
+"""HTTP routes for responders and teams: register, availability, duty rosters, training,
+certification-expiry alarms, reach search."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated
+from datetime import date, datetime, time
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, Field
@@ -14,9 +15,13 @@ from lifeline.reserves import messages as m
 from lifeline.reserves.api._common import GeoJson, Strict
 from lifeline.reserves.personnel import (
     Certification,
+    CertificationAlarm,
+    Leave,
     PersonnelKind,
     Reach,
     Responder,
+    Roster,
+    Shift,
     TrainingRecord,
 )
 
@@ -51,6 +56,60 @@ class AvailabilityIn(Strict):
     available: bool
 
 
+class ShiftIn(Strict):
+    weekday: int = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday")
+    start: time = Field(description="local time, e.g. 08:00")
+    end: time = Field(description="local time; at or before start means the next day")
+
+
+class LeaveIn(Strict):
+    starts_at: datetime = Field(description="with a UTC offset")
+    ends_at: datetime = Field(description="with a UTC offset")
+    reason: str = Field(default="", max_length=200)
+
+
+class RosterIn(Strict):
+    shifts: list[ShiftIn] = Field(max_length=100)
+    leave: list[LeaveIn] = Field(default_factory=list, max_length=200)
+    utc_offset_min: int = Field(default=480, description="local time zone; 480 = UTC+08:00")
+
+    def to_roster(self) -> Roster:
+        return Roster(
+            shifts=tuple(Shift(s.weekday, s.start, s.end) for s in self.shifts),
+            leave=tuple(Leave(x.starts_at, x.ends_at, x.reason) for x in self.leave),
+            utc_offset_min=self.utc_offset_min,
+        )
+
+    @classmethod
+    def of(cls, roster: Roster) -> RosterIn:
+        return cls(
+            shifts=[ShiftIn(weekday=s.weekday, start=s.start, end=s.end) for s in roster.shifts],
+            leave=[
+                LeaveIn(starts_at=x.starts_at, ends_at=x.ends_at, reason=x.reason)
+                for x in roster.leave
+            ],
+            utc_offset_min=roster.utc_offset_min,
+        )
+
+
+class CertificationAlarmOut(BaseModel):
+    responder_id: str
+    responder_name: str
+    team: str
+    certification: str
+    expires_on: date
+    days_left: int
+    severity: Literal["expired", "critical", "warning"]
+
+    @classmethod
+    def of(cls, a: CertificationAlarm) -> CertificationAlarmOut:
+        return cls(
+            responder_id=a.responder_id, responder_name=a.responder_name, team=a.team,
+            certification=a.certification, expires_on=a.expires_on, days_left=a.days_left,
+            severity=a.severity,
+        )  # fmt: skip
+
+
 class ResponderOut(BaseModel):
     id: str
     name: str
@@ -64,6 +123,7 @@ class ResponderOut(BaseModel):
     available: bool
     training: list[TrainingIn]
     created_at: datetime
+    roster: RosterIn | None = None
 
     @classmethod
     def of(cls, r: Responder) -> ResponderOut:
@@ -79,6 +139,7 @@ class ResponderOut(BaseModel):
                 for t in r.training
             ],
             created_at=r.created_at,
+            roster=RosterIn.of(r.roster) if r.roster else None,
         )  # fmt: skip
 
 
@@ -130,6 +191,9 @@ def reach(
     speed_kmh: Annotated[float, Query(gt=0, le=300)] = 40.0,
     certification: Annotated[str | None, Query(max_length=100)] = None,
     skill: Annotated[str | None, Query(max_length=100)] = None,
+    at: Annotated[
+        datetime | None, Query(description="the moment asked (with offset); default now")
+    ] = None,
 ) -> list[ReachOut]:
     found = bus.handle(
         m.FindResponders(
@@ -138,6 +202,7 @@ def reach(
             speed_kmh=speed_kmh,
             certification=certification,
             skill=skill,
+            at=at,
         ),
         actor,
     )
@@ -157,3 +222,21 @@ def training(responder_id: str, body: TrainingIn, bus: BusDep, actor: CurrentAct
     record = TrainingRecord(on=body.on, title=body.title, hours=body.hours, drill=body.drill)
     msg = m.RecordTraining(responder_id=responder_id, record=record)
     return ResponderOut.of(bus.handle(msg, actor))
+
+
+@router.put("/responders/{responder_id}/roster", summary="Set the duty roster (shifts, leave)")
+def set_roster(
+    responder_id: str, body: RosterIn | None, bus: BusDep, actor: CurrentActor
+) -> ResponderOut:
+    msg = m.SetRoster(responder_id=responder_id, roster=body.to_roster() if body else None)
+    return ResponderOut.of(bus.handle(msg, actor))
+
+
+@router.get("/alarms/certifications", summary="Certifications expired or expiring soon")
+def certification_alarms(
+    bus: BusDep,
+    actor: CurrentActor,
+    within_days: Annotated[int, Query(ge=0, le=3660)] = 90,
+) -> list[CertificationAlarmOut]:
+    found = bus.handle(m.CertificationAlarms(within_days=within_days), actor)
+    return [CertificationAlarmOut.of(a) for a in found]

@@ -1,8 +1,8 @@
-"""HTTP routes for reserve standards and gap reports."""
+"""HTTP routes for reserve standards, gap reports and enterprise supply agreements."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -13,9 +13,12 @@ from lifeline.kernel.geo import Point
 from lifeline.reserves import messages as m
 from lifeline.reserves.api._common import GeoJson, Strict
 from lifeline.reserves.model import (
+    MILLI,
     Hazard,
     ReserveStandard,
+    RiskLevel,
     StandardLine,
+    SupplyAgreement,
 )
 from lifeline.reserves.service import GapReportView
 
@@ -39,6 +42,10 @@ class StandardIn(Strict):
     facilities: int = Field(0, ge=0)
     hazard: Hazard = Hazard.NONE
     lines: list[StandardLineIn] = Field(min_length=1, max_length=500)
+    risk_level: RiskLevel = RiskLevel.LOW
+    risk_multiplier: float | None = Field(
+        None, gt=0, le=10, description="default: 1.0 / 1.25 / 1.5 / 2.0 for low … very_high"
+    )
 
 
 class StandardOut(BaseModel):
@@ -52,6 +59,8 @@ class StandardOut(BaseModel):
     hazard: Hazard
     lines: list[StandardLineIn]
     created_at: datetime
+    risk_level: RiskLevel
+    risk_multiplier: float
 
     @classmethod
     def of(cls, s: ReserveStandard) -> StandardOut:
@@ -60,7 +69,7 @@ class StandardOut(BaseModel):
             center=s.center.to_geojson(), population=s.population, facilities=s.facilities,
             hazard=s.hazard,
             lines=[StandardLineIn.model_validate(ln, from_attributes=True) for ln in s.lines],
-            created_at=s.created_at,
+            created_at=s.created_at, risk_level=s.risk_level, risk_multiplier=s.risk_multiplier,
         )  # fmt: skip
 
 
@@ -76,6 +85,8 @@ def create_standard(body: StandardIn, bus: BusDep, actor: CurrentActor) -> Stand
             facilities=body.facilities,
             hazard=body.hazard,
             lines=tuple(StandardLine(**ln.model_dump()) for ln in body.lines),
+            risk_level=body.risk_level,
+            risk_multiplier=body.risk_multiplier,
         ),
         actor,
     )
@@ -96,6 +107,8 @@ class GapLineOut(BaseModel):
     reachable: float
     shortage_on_hand: float
     shortage_reachable: float
+    agreed: float
+    shortage_with_agreements: float
 
 
 class GapReportOut(BaseModel):
@@ -104,6 +117,8 @@ class GapReportOut(BaseModel):
     area_name: str
     within_min: float
     speed_kmh: float
+    risk_level: str
+    risk_multiplier: float
     lines: list[GapLineOut]
 
 
@@ -124,5 +139,65 @@ def gap_report(
         area_name=report.area_name,
         within_min=report.within_min,
         speed_kmh=report.speed_kmh,
+        risk_level=report.risk_level,
+        risk_multiplier=report.risk_multiplier,
         lines=[GapLineOut.model_validate(ln, from_attributes=True) for ln in report.lines],
     )
+
+
+# --- enterprise supply agreements (virtual stock) ---------------------------------------------
+class AgreementIn(Strict):
+    organisation_id: str = Field(min_length=1, max_length=36, description="the holder")
+    supplier: str = Field(min_length=1, max_length=200)
+    material_code: str = Field(min_length=1, max_length=20)
+    quantity: float = Field(gt=0)
+    lead_time_min: float = Field(ge=0, le=10080, description="from the call until dispatch")
+    location: GeoJson = Field(description="supplier's warehouse, GeoJSON Point [lon, lat]")
+    valid_until: date | None = None
+
+
+class AgreementOut(BaseModel):
+    id: str
+    organisation_id: str
+    supplier: str
+    material_code: str
+    quantity: float
+    lead_time_min: float
+    location: GeoJson
+    valid_until: date | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, a: SupplyAgreement) -> AgreementOut:
+        return cls(
+            id=a.id, organisation_id=a.organisation_id, supplier=a.supplier,
+            material_code=a.material_code, quantity=a.quantity_milli / MILLI,
+            lead_time_min=a.lead_time_min, location=a.location.to_geojson(),
+            valid_until=a.valid_until, created_at=a.created_at,
+        )  # fmt: skip
+
+
+@router.post(
+    "/agreements",
+    status_code=status.HTTP_201_CREATED,
+    summary="Record an enterprise's agreement to supply on demand (virtual stock)",
+)
+def register_agreement(body: AgreementIn, bus: BusDep, actor: CurrentActor) -> AgreementOut:
+    agreement = bus.handle(
+        m.RegisterAgreement(
+            organisation_id=body.organisation_id,
+            supplier=body.supplier,
+            material_code=body.material_code,
+            quantity=body.quantity,
+            lead_time_min=body.lead_time_min,
+            location=Point.from_geojson(body.location, "location"),
+            valid_until=body.valid_until,
+        ),
+        actor,
+    )
+    return AgreementOut.of(agreement)
+
+
+@router.get("/agreements", summary="Supply agreements in your scope")
+def list_agreements(bus: BusDep, actor: CurrentActor) -> list[AgreementOut]:
+    return [AgreementOut.of(a) for a in bus.handle(m.ListAgreements(), actor)]

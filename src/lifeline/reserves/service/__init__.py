@@ -12,10 +12,12 @@ from lifeline.reserves.service.allocation import AllocationPlan, plan_allocation
 from lifeline.reserves.service.depots import create_depot, get_depot, list_depots, list_materials
 from lifeline.reserves.service.personnel import (
     find_responders,
+    list_certification_alarms,
     list_responders,
     record_training,
     register_responder,
     set_availability,
+    set_roster,
 )
 from lifeline.reserves.service.requests import (
     approve_request,
@@ -37,7 +39,9 @@ from lifeline.reserves.service.standards import (
     create_standard,
     expiry_alarms,
     gap_report,
+    list_agreements,
     list_standards,
+    register_agreement,
 )
 from lifeline.reserves.service.stock import (
     adjust_stock,
@@ -93,3 +97,7 @@ def register_handlers(bus: MessageBus) -> None:
     bus.register(m.RecordTraining, record_training)
     bus.register(m.ListResponders, list_responders)
     bus.register(m.FindResponders, find_responders)
+    bus.register(m.SetRoster, set_roster)
+    bus.register(m.CertificationAlarms, list_certification_alarms)
+    bus.register(m.RegisterAgreement, register_agreement)
+    bus.register(m.ListAgreements, list_agreements)

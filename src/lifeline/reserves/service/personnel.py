@@ -12,9 +12,16 @@ from lifeline.reserves import messages as msg
 from lifeline.reserves.events import (
     ResponderAvailabilityChanged,
     ResponderRegistered,
+    RosterSet,
     TrainingRecorded,
 )
-from lifeline.reserves.personnel import Reach, Responder, who_can_reach
+from lifeline.reserves.personnel import (
+    CertificationAlarm,
+    Reach,
+    Responder,
+    certification_alarms,
+    who_can_reach,
+)
 from lifeline.reserves.service._common import authorize_collection, org_path, repo_of
 
 
@@ -114,18 +121,60 @@ def list_responders(query: msg.ListResponders, ctx: HandlerContext) -> list[Resp
     return repo_of(ctx).list_responders(ctx.scope_paths)
 
 
+def set_roster(cmd: msg.SetRoster, ctx: HandlerContext) -> Responder:
+    roster = cmd.roster
+    if roster is not None:
+        if not -12 * 60 <= roster.utc_offset_min <= 14 * 60:
+            raise InvalidInput("utc_offset_min", "must be between -720 and 840 minutes")
+        for i, shift in enumerate(roster.shifts):
+            if shift.start == shift.end:
+                raise InvalidInput(f"shifts[{i}]", "a shift must not start and end at once")
+        for i, leave in enumerate(roster.leave):
+            if leave.starts_at.tzinfo is None or leave.ends_at.tzinfo is None:
+                raise InvalidInput(f"leave[{i}]", "times need a UTC offset")
+            if leave.ends_at <= leave.starts_at:
+                raise InvalidInput(f"leave[{i}].ends_at", "must be after starts_at")
+    responder = dataclasses.replace(_load(ctx, cmd.responder_id), roster=roster)
+    repo_of(ctx).update_responder(responder)
+    ctx.uow.record(
+        RosterSet(
+            aggregate_id=responder.id,
+            organisation_id=responder.organisation_id,
+            shifts=len(roster.shifts) if roster else 0,
+            hours_per_week=roster.hours_per_week() if roster else 0.0,
+            leave_periods=len(roster.leave) if roster else 0,
+        )
+    )
+    return responder
+
+
+def list_certification_alarms(
+    query: msg.CertificationAlarms, ctx: HandlerContext
+) -> list[CertificationAlarm]:
+    if not 0 <= query.within_days <= 3660:
+        raise InvalidInput("within_days", "must be between 0 and 3660 days")
+    authorize_collection(ctx, "responder")
+    return certification_alarms(
+        repo_of(ctx).list_responders(ctx.scope_paths),
+        ctx.uow.clock.now().date(),
+        query.within_days,
+    )
+
+
 def find_responders(query: msg.FindResponders, ctx: HandlerContext) -> list[Reach]:
     if not (math.isfinite(query.within_min) and query.within_min > 0):
         raise InvalidInput("within_min", "must be a positive number of minutes")
     if not (math.isfinite(query.speed_kmh) and query.speed_kmh > 0):
         raise InvalidInput("speed_kmh", "must be a positive speed")
+    if query.at is not None and query.at.tzinfo is None:
+        raise InvalidInput("at", "needs a UTC offset")
     authorize_collection(ctx, "responder")
     return who_can_reach(
         repo_of(ctx).list_responders(ctx.scope_paths),
         query.target,
         within_min=query.within_min,
         speed_kmh=query.speed_kmh,
-        today=ctx.uow.clock.now().date(),
+        at=query.at or ctx.uow.clock.now(),
         certification=query.certification.strip().lower() if query.certification else None,
         skill=query.skill.strip().lower() if query.skill else None,
     )

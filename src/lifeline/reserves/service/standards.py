@@ -12,10 +12,31 @@ from lifeline.kernel.bus import HandlerContext
 from lifeline.kernel.errors import InvalidInput, NotFound
 from lifeline.kernel.ids import new_id
 from lifeline.reserves.catalogue import catalogue
-from lifeline.reserves.events import StandardCreated
-from lifeline.reserves.gaps import gap_analysis, haversine_m, travel_time_min
-from lifeline.reserves.messages import CreateStandard, ExpiryAlarms, GapReport, ListStandards
-from lifeline.reserves.model import MILLI, Lot, LotCondition, ReserveStandard
+from lifeline.reserves.events import AgreementRegistered, StandardCreated
+from lifeline.reserves.gaps import (
+    FloatArray,
+    agreed_within,
+    gap_analysis,
+    haversine_m,
+    travel_time_min,
+)
+from lifeline.reserves.messages import (
+    CreateStandard,
+    ExpiryAlarms,
+    GapReport,
+    ListAgreements,
+    ListStandards,
+    RegisterAgreement,
+)
+from lifeline.reserves.model import (
+    DEFAULT_RISK_MULTIPLIERS,
+    MILLI,
+    Lot,
+    LotCondition,
+    ReserveStandard,
+    SupplyAgreement,
+    to_milli,
+)
 from lifeline.reserves.service._common import authorize_collection, org_path, repo_of
 
 
@@ -38,6 +59,13 @@ def create_standard(cmd: CreateStandard, ctx: HandlerContext) -> ReserveStandard
             value = getattr(line, name)
             if not math.isfinite(value) or value < 0:
                 raise InvalidInput(f"lines[{i}].{name}", "must be a non-negative number")
+    multiplier = (
+        DEFAULT_RISK_MULTIPLIERS[cmd.risk_level]
+        if cmd.risk_multiplier is None
+        else cmd.risk_multiplier
+    )
+    if not (math.isfinite(multiplier) and multiplier > 0):
+        raise InvalidInput("risk_multiplier", "must be a positive number")
     path = org_path(ctx, cmd.organisation_id)
     ctx.authorize(target_kind="organisation", target_id=cmd.organisation_id, target_path=path)
     standard = ReserveStandard(
@@ -52,6 +80,8 @@ def create_standard(cmd: CreateStandard, ctx: HandlerContext) -> ReserveStandard
         hazard=cmd.hazard,
         lines=cmd.lines,
         created_at=ctx.uow.clock.now(),
+        risk_level=cmd.risk_level,
+        risk_multiplier=multiplier,
     )
     repo_of(ctx).add_standard(standard)
     ctx.uow.record(
@@ -83,6 +113,8 @@ class GapLine:
     reachable: float
     shortage_on_hand: float
     shortage_reachable: float
+    agreed: float = 0.0  # enterprise agreements deliverable within the budget (virtual stock)
+    shortage_with_agreements: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +125,8 @@ class GapReportView:
     within_min: float
     speed_kmh: float
     lines: tuple[GapLine, ...]
+    risk_level: str = "low"
+    risk_multiplier: float = 1.0
 
 
 def _usable(lot: Lot, today: date) -> bool:
@@ -135,12 +169,12 @@ def gap_report(query: GapReport, ctx: HandlerContext) -> GapReportView:
         times = travel_time_min(dist, query.speed_kmh)
     else:
         times = np.zeros(0)
-    required = np.array(
-        [ln.required(standard.population, standard.facilities) for ln in standard.lines]
-    )
+    required = np.array([standard.required(ln) for ln in standard.lines])
     reachable, short_hand, short_reach = gap_analysis(
         required, on_hand, stock, times, query.within_min
     )
+    agreed = _agreed(ctx, standard, index, query.within_min, query.speed_kmh, today)
+    short_agreed = np.maximum(0.0, required - reachable - agreed)
     cat = catalogue()
     lines = tuple(
         GapLine(
@@ -152,6 +186,8 @@ def gap_report(query: GapReport, ctx: HandlerContext) -> GapReportView:
             reachable=float(reachable[i]),
             shortage_on_hand=float(short_hand[i]),
             shortage_reachable=float(short_reach[i]),
+            agreed=float(agreed[i]),
+            shortage_with_agreements=float(short_agreed[i]),
         )
         for i, code in enumerate(codes)
     )
@@ -162,7 +198,86 @@ def gap_report(query: GapReport, ctx: HandlerContext) -> GapReportView:
         within_min=query.within_min,
         speed_kmh=query.speed_kmh,
         lines=lines,
+        risk_level=standard.risk_level.value,
+        risk_multiplier=standard.risk_multiplier,
     )
+
+
+def _agreed(
+    ctx: HandlerContext,
+    standard: ReserveStandard,
+    index: dict[str, int],
+    within_min: float,
+    speed_kmh: float,
+    today: date,
+) -> FloatArray:
+    """Virtual stock per material from agreements the caller sees, valid today, whose lead time
+    plus travel from the supplier fits within the budget."""
+    found = [
+        a
+        for a in repo_of(ctx).list_agreements(ctx.scope_paths)
+        if a.material_code in index and a.valid_on(today)
+    ]
+    if not found:
+        return np.zeros(len(index))
+    qty = np.zeros((len(found), len(index)))
+    for row, a in enumerate(found):
+        qty[row, index[a.material_code]] = a.quantity_milli / MILLI
+    dist = haversine_m(
+        np.array([a.location.lon for a in found]),
+        np.array([a.location.lat for a in found]),
+        np.array([standard.center.lon]),
+        np.array([standard.center.lat]),
+    )[:, 0]
+    return agreed_within(
+        qty,
+        np.array([a.lead_time_min for a in found]),
+        travel_time_min(dist, speed_kmh),
+        within_min,
+    )
+
+
+def register_agreement(cmd: RegisterAgreement, ctx: HandlerContext) -> SupplyAgreement:
+    if not cmd.supplier.strip():
+        raise InvalidInput("supplier", "must not be blank")
+    material = catalogue().material(cmd.material_code, "material_code")
+    quantity_milli = to_milli(cmd.quantity, material)
+    if not (math.isfinite(cmd.lead_time_min) and 0 <= cmd.lead_time_min <= 7 * 24 * 60):
+        raise InvalidInput("lead_time_min", "must be between 0 and 10080 minutes (a week)")
+    today = ctx.uow.clock.now().date()
+    if cmd.valid_until is not None and cmd.valid_until < today:
+        raise InvalidInput("valid_until", "the agreement has already expired")
+    path = org_path(ctx, cmd.organisation_id)
+    ctx.authorize(target_kind="organisation", target_id=cmd.organisation_id, target_path=path)
+    agreement = SupplyAgreement(
+        id=new_id(),
+        organisation_id=cmd.organisation_id,
+        path=path,
+        supplier=cmd.supplier.strip(),
+        material_code=cmd.material_code,
+        quantity_milli=quantity_milli,
+        lead_time_min=cmd.lead_time_min,
+        location=cmd.location,
+        valid_until=cmd.valid_until,
+        created_at=ctx.uow.clock.now(),
+    )
+    repo_of(ctx).add_agreement(agreement)
+    ctx.uow.record(
+        AgreementRegistered(
+            aggregate_id=agreement.id,
+            organisation_id=agreement.organisation_id,
+            supplier=agreement.supplier,
+            material_code=agreement.material_code,
+            quantity_milli=agreement.quantity_milli,
+            lead_time_min=agreement.lead_time_min,
+        )
+    )
+    return agreement
+
+
+def list_agreements(query: ListAgreements, ctx: HandlerContext) -> list[SupplyAgreement]:
+    authorize_collection(ctx, "supply_agreement")
+    return repo_of(ctx).list_agreements(ctx.scope_paths)
 
 
 @dataclass(frozen=True, slots=True)

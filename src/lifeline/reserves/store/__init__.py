@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lifeline.reserves.store.repository import SqlReservesRepository
 from lifeline.reserves.store.tables import (
+    agreements,
     depots,
     lots,
     movements,
@@ -14,6 +15,7 @@ from lifeline.reserves.store.tables import (
 
 __all__ = [
     "SqlReservesRepository",
+    "agreements",
     "depots",
     "lots",
     "movements",

@@ -3,14 +3,56 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 import sqlalchemy as sa
 
 from lifeline.kernel.geo import Point
-from lifeline.reserves.personnel import Certification, PersonnelKind, Responder, TrainingRecord
+from lifeline.reserves.personnel import (
+    Certification,
+    Leave,
+    PersonnelKind,
+    Responder,
+    Roster,
+    Shift,
+    TrainingRecord,
+)
 from lifeline.reserves.store.tables import responders
+
+
+def roster_json(roster: Roster | None) -> str | None:
+    if roster is None:
+        return None
+    return json.dumps(
+        {
+            "utc_offset_min": roster.utc_offset_min,
+            "shifts": [
+                [s.weekday, s.start.isoformat("minutes"), s.end.isoformat("minutes")]
+                for s in roster.shifts
+            ],
+            "leave": [
+                [x.starts_at.isoformat(), x.ends_at.isoformat(), x.reason] for x in roster.leave
+            ],
+        }
+    )
+
+
+def roster_of(text: str | None) -> Roster | None:
+    if text is None:
+        return None
+    data = json.loads(text)
+    return Roster(
+        shifts=tuple(
+            Shift(int(wd), time.fromisoformat(start), time.fromisoformat(end))
+            for wd, start, end in data["shifts"]
+        ),
+        leave=tuple(
+            Leave(datetime.fromisoformat(a), datetime.fromisoformat(b), reason)
+            for a, b, reason in data["leave"]
+        ),
+        utc_offset_min=int(data["utc_offset_min"]),
+    )
 
 
 def responder_row(r: Responder) -> dict[str, Any]:
@@ -31,6 +73,7 @@ def responder_row(r: Responder) -> dict[str, Any]:
         "available": r.available,
         "training": json.dumps([[t.on.isoformat(), t.title, t.hours, t.drill] for t in r.training]),
         "created_at": r.created_at,
+        "roster": roster_json(r.roster),
     }
 
 
@@ -55,6 +98,7 @@ def responder_of(m: Any) -> Responder:
             TrainingRecord(date.fromisoformat(on), title, hours, bool(drill))
             for on, title, hours, drill in json.loads(m["training"])
         ),
+        roster=roster_of(m["roster"]),
     )
 
 

@@ -27,8 +27,10 @@ from lifeline.reserves.model import (
     RequestLine,
     RequestStatus,
     ReserveStandard,
+    RiskLevel,
     StandardLine,
 )
+from lifeline.reserves.store.agreements import AgreementRows
 from lifeline.reserves.store.personnel import ResponderRows
 from lifeline.reserves.store.tables import depots, lots, movements, requests, standards
 
@@ -99,6 +101,8 @@ def _standard(m: Any) -> ReserveStandard:
         hazard=Hazard(m["hazard"]),
         lines=tuple(StandardLine(**line) for line in json.loads(m["lines"])),
         created_at=m["created_at"],
+        risk_level=RiskLevel(m["risk_level"]),
+        risk_multiplier=float(m["risk_multiplier"]),
     )
 
 
@@ -139,7 +143,7 @@ def _request_row(r: MaterialRequest) -> dict[str, Any]:
     }
 
 
-class SqlReservesRepository(ResponderRows):
+class SqlReservesRepository(ResponderRows, AgreementRows):
     """The reserves context's repository on one connection (inside a unit of work)."""
 
     def __init__(self, conn: sa.Connection) -> None:
@@ -325,6 +329,8 @@ class SqlReservesRepository(ResponderRows):
                 hazard=standard.hazard.value,
                 lines=json.dumps(lines),
                 created_at=standard.created_at,
+                risk_level=standard.risk_level.value,
+                risk_multiplier=standard.risk_multiplier,
             )
         )
 

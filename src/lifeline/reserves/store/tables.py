@@ -1,4 +1,5 @@
-"""Tables of the reserves context on the shared metadata (created by 0004_reserves)."""
+"""Tables of the reserves context on the shared metadata (created by 0004_reserves, extended by
+0013_reserves_duty_agreements)."""
 
 from __future__ import annotations
 
@@ -76,6 +77,8 @@ standards = sa.Table(
     sa.Column("hazard", sa.String(20), nullable=False),
     sa.Column("lines", sa.Text(), nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("risk_level", sa.String(20), nullable=False, server_default="low"),
+    sa.Column("risk_multiplier", sa.Float(), nullable=False, server_default="1.0"),
 )
 
 requests = sa.Table(
@@ -113,4 +116,23 @@ responders = sa.Table(
     sa.Column("available", sa.Boolean(), nullable=False),
     sa.Column("training", sa.Text(), nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("roster", sa.Text(), nullable=True),
+)
+
+agreements = sa.Table(
+    "reserve_agreement",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("organisation_id", sa.String(36), nullable=False),
+    sa.Column("path", sa.String(1000), nullable=False, index=True),
+    sa.Column("supplier", sa.String(200), nullable=False),
+    sa.Column("material_code", sa.String(20), nullable=False),
+    sa.Column("quantity_milli", sa.BigInteger(), nullable=False),
+    sa.Column("lead_time_min", sa.Float(), nullable=False),
+    sa.Column("lon", sa.Float(), nullable=False),
+    sa.Column("lat", sa.Float(), nullable=False),
+    sa.Column("valid_until", sa.Date(), nullable=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.CheckConstraint("quantity_milli > 0", name="quantity_positive"),
+    sa.CheckConstraint("lead_time_min >= 0", name="lead_time_non_negative"),
 )

@@ -24,12 +24,16 @@ from lifeline.alerts.store import (
 )
 from lifeline.config import Settings
 from lifeline.dispatch import service as dispatch_service
+from lifeline.geo import service as geo_service
+from lifeline.geo.loading import road_travel_times
+from lifeline.geo.network import RoadNetworkError
 from lifeline.geo.travel import GreatCircleTravelTimes, TravelTimes
 from lifeline.incidents import service as incidents_service
 from lifeline.kernel.access import SYSTEM_ACTOR, Actor
 from lifeline.kernel.bus import MessageBus
 from lifeline.kernel.clock import Clock, SystemClock
 from lifeline.kernel.db import make_engine
+from lifeline.kernel.errors import ConfigurationError
 from lifeline.kernel.eventlog import AUDIT, SqlAuditRepository
 from lifeline.kernel.outbox import OutboxRelay, Subscription
 from lifeline.kernel.uow import RepoFactory, SqlUnitOfWork
@@ -137,6 +141,7 @@ def build_platform(
     def system_uow(*, read_only: bool = False) -> SqlUnitOfWork:
         return uow_for(SYSTEM_ACTOR, read_only=read_only)
 
+    travel = load_travel_times(settings)
     relay = OutboxRelay(system_uow, subscriptions)
     bus = MessageBus(uow_for, ScopePolicy(), relay)
     registry_service.register_handlers(bus)
@@ -155,7 +160,7 @@ def build_platform(
         context.register_handlers(bus)
         for subscription in context.subscriptions():
             relay.subscribe(subscription)
-    travel = load_travel_times(settings)
+    geo_service.register_handlers(bus, travel)
     batch_sinks: tuple[BatchSink, ...] = ()
     secret = (
         settings.jwt_secret.get_secret_value() if settings.jwt_secret else secrets.token_hex(32)
@@ -176,4 +181,14 @@ def build_platform(
 
 def load_travel_times(settings: Settings) -> TravelTimes:
     """The road network named by ``settings.road_network``, else the great-circle fallback."""
-    return GreatCircleTravelTimes()
+    if not settings.road_network:
+        return GreatCircleTravelTimes()
+    try:
+        return road_travel_times(
+            settings.road_network,
+            horizon_s=settings.road_horizon_s,
+            snap_max_m=settings.road_snap_max_m,
+            access_kmh=settings.road_access_kmh,
+        )
+    except RoadNetworkError as exc:
+        raise ConfigurationError(f"LIFELINE_ROAD_NETWORK={settings.road_network}: {exc}") from exc

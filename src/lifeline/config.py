@@ -37,8 +37,27 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO")
     road_network: str | None = Field(
         default=None,
-        description="Path of an OpenStreetMap .osm.pbf extract to route on; when unset, travel "
+        description="Road network to route on: the path of an OpenStreetMap .osm.pbf extract, "
+        "or synthetic:NODES[:SEED] for a generated grid centred on Shenzhen; when unset, travel "
         "times are great-circle distance at a stated speed",
+    )
+    road_horizon_s: float = Field(
+        default=3600.0,
+        gt=0,
+        le=86_400,
+        description="Longest road travel time searched for (s); farther reads as unreachable",
+    )
+    road_snap_max_m: float = Field(
+        default=500.0,
+        gt=0,
+        le=100_000,
+        description="Farthest a point may lie from the road network and still be routed (m)",
+    )
+    road_access_kmh: float = Field(
+        default=20.0,
+        gt=0,
+        le=200,
+        description="Speed between a point and the road node it snaps to (km/h)",
     )
     mqtt_url: str | None = Field(
         default=None,

@@ -1,0 +1,71 @@
+"""Turn the ``road_network`` setting into travel times: a ``.osm.pbf`` path or ``synthetic:N``.
+
+``synthetic:N`` (optionally ``synthetic:N:SEED``) generates the seeded grid of
+:mod:`lifeline.geo.synthetic`; anything else is the path of an OpenStreetMap extract read by
+:mod:`lifeline.geo._osm`. Networks are cached per process by spec (and file modification time),
+so every platform built in one process shares one copy.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from lifeline.geo._osm import load_pbf
+from lifeline.geo.network import MalformedNetwork, RoadNetwork
+from lifeline.geo.road import RoadTravelTimes
+from lifeline.geo.synthetic import synthetic_network
+
+SYNTHETIC_PREFIX = "synthetic:"
+
+
+def load_network(spec: str) -> RoadNetwork:
+    """The network named by ``spec`` (raises a :class:`~lifeline.geo.network.RoadNetworkError`)."""
+    spec = spec.strip()
+    if spec.startswith(SYNTHETIC_PREFIX):
+        nodes, seed = _parse_synthetic(spec)
+        return _synthetic(nodes, seed)
+    path = Path(spec).expanduser()
+    mtime = path.stat().st_mtime_ns if path.is_file() else 0
+    return _pbf(str(path.resolve()), mtime)
+
+
+def road_travel_times(
+    spec: str, *, horizon_s: float, snap_max_m: float, access_kmh: float
+) -> RoadTravelTimes:
+    """:class:`RoadTravelTimes` on the network named by ``spec``, shared within the process."""
+    return _travel(load_network(spec), horizon_s, snap_max_m, access_kmh)
+
+
+def _parse_synthetic(spec: str) -> tuple[int, int]:
+    parts = spec[len(SYNTHETIC_PREFIX) :].split(":")
+    try:
+        if len(parts) > 2:
+            raise ValueError
+        nodes = int(parts[0].replace("_", ""))
+        seed = int(parts[1]) if len(parts) == 2 else 0
+    except ValueError:
+        raise MalformedNetwork(
+            f"{spec!r} is not a synthetic network: write synthetic:NODES or synthetic:NODES:SEED"
+        ) from None
+    return nodes, seed
+
+
+@lru_cache(maxsize=4)
+def _synthetic(nodes: int, seed: int) -> RoadNetwork:
+    return synthetic_network(nodes, seed=seed)
+
+
+@lru_cache(maxsize=4)
+def _pbf(path: str, mtime_ns: int) -> RoadNetwork:
+    del mtime_ns  # part of the cache key only: a changed file is read again
+    return load_pbf(path)
+
+
+@lru_cache(maxsize=4)
+def _travel(
+    network: RoadNetwork, horizon_s: float, snap_max_m: float, access_kmh: float
+) -> RoadTravelTimes:
+    return RoadTravelTimes(
+        network, horizon_s=horizon_s, snap_max_m=snap_max_m, access_kmh=access_kmh
+    )

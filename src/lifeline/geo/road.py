@@ -1,0 +1,162 @@
+"""``RoadTravelTimes``: the :class:`~lifeline.geo.travel.TravelTimes` port on a road network.
+
+A query point is snapped to its nearest node (refused beyond the snapping limit, see
+:mod:`lifeline.geo.snapping`) and the time from point a to point b is
+
+    t(a, b) = d_a / v_access + T(node_a, node_b) + d_b / v_access
+
+where d is the snapping distance (metres), v_access the speed of that first and last stretch
+and T the network's shortest travel time (seconds). Searches are bounded by ``horizon_s``:
+any time beyond it reads ``inf`` (unreachable in time). Matrices search from whichever side
+has fewer distinct nodes (forward from the origins, or backward from the targets).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from lifeline.geo.network import FloatArray, IntArray, NetworkSummary, RoadNetwork
+from lifeline.geo.routing import shortest_path, times_between
+from lifeline.geo.snapping import DEFAULT_SNAP_MAX_M, Snapped, Snapper, as_points
+from lifeline.geo.travel import LonLat
+
+DEFAULT_HORIZON_S = 3600.0
+"""Longest travel time searched for (seconds); anything farther is ``inf``."""
+
+DEFAULT_ACCESS_KMH = 20.0
+"""Speed between a point and its snapped node (km/h): the slow first and last metres."""
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A fastest route: its polyline (lon, lat) from origin to target, time and length."""
+
+    coordinates: tuple[LonLat, ...]
+    eta_s: float
+    distance_m: float
+    origin_snap_m: float
+    target_snap_m: float
+    nodes: int
+
+    def to_geojson(self) -> dict[str, object]:
+        """A GeoJSON Feature with a LineString geometry and the route's figures."""
+        return {
+            "type": "Feature",
+            "geometry": {
+                "type": "LineString",
+                "coordinates": [[lon, lat] for lon, lat in self.coordinates],
+            },
+            "properties": {
+                "eta_s": round(self.eta_s, 1),
+                "distance_m": round(self.distance_m, 1),
+                "origin_snap_m": round(self.origin_snap_m, 1),
+                "target_snap_m": round(self.target_snap_m, 1),
+                "nodes": self.nodes,
+            },
+        }
+
+
+class RoadTravelTimes:
+    """Travel times and routes on an in-memory road network (one copy per worker process)."""
+
+    def __init__(
+        self,
+        network: RoadNetwork,
+        *,
+        horizon_s: float = DEFAULT_HORIZON_S,
+        snap_max_m: float = DEFAULT_SNAP_MAX_M,
+        access_kmh: float = DEFAULT_ACCESS_KMH,
+    ) -> None:
+        if not (horizon_s > 0 and snap_max_m > 0 and access_kmh > 0):
+            raise ValueError("horizon_s, snap_max_m and access_kmh must be positive")
+        self.network = network
+        self.horizon_s = horizon_s
+        self.access_mps = access_kmh / 3.6
+        self.snapper = Snapper(network.lon, network.lat, max_m=snap_max_m)
+        network.forward.sort_indices()
+        network.backward.sort_indices()
+
+    @property
+    def description(self) -> str:
+        net = self.network
+        return (
+            f"road network {net.name} ({net.node_count:,} nodes, {net.edge_count:,} edges); "
+            f"points snapped within {self.snapper.max_m:g} m; times beyond "
+            f"{self.horizon_s:g} s read as unreachable"
+        )
+
+    def summary(self) -> NetworkSummary:
+        return self.network.summary()
+
+    def snap(self, points: Sequence[LonLat], field: str = "points") -> Snapped:
+        """Snap points to nodes; :class:`~lifeline.geo.snapping.OffNetwork` names any too far."""
+        return self.snapper.snap(as_points(points, field), field)
+
+    def matrix_s(self, origins: Sequence[LonLat], targets: Sequence[LonLat]) -> FloatArray:
+        o = self.snapper.snap(as_points(origins, "origins"), "origins")
+        t = self.snapper.snap(as_points(targets, "targets"), "targets")
+        return self._matrix(o, t)
+
+    def to_one_s(self, origins: Sequence[LonLat], target: LonLat) -> FloatArray:
+        o = self.snapper.snap(as_points(origins, "origins"), "origins")
+        t = self.snapper.snap(as_points([target], "target"), "target", single=True)
+        out: FloatArray = self._matrix(o, t)[:, 0]
+        return out
+
+    def from_one_s(self, origin: LonLat, targets: Sequence[LonLat]) -> FloatArray:
+        o = self.snapper.snap(as_points([origin], "origin"), "origin", single=True)
+        t = self.snapper.snap(as_points(targets, "targets"), "targets")
+        out: FloatArray = self._matrix(o, t)[0]
+        return out
+
+    def _matrix(self, o: Snapped, t: Snapped) -> FloatArray:
+        o_nodes, o_inv = np.unique(o.node, return_inverse=True)
+        t_nodes, t_inv = np.unique(t.node, return_inverse=True)
+        net = self.network
+        if o_nodes.shape[0] <= t_nodes.shape[0]:
+            core = times_between(net.forward, o_nodes, t_nodes, limit_s=self.horizon_s)
+        else:
+            core = times_between(net.backward, t_nodes, o_nodes, limit_s=self.horizon_s).T
+        times: FloatArray = (
+            core[np.ix_(o_inv.ravel(), t_inv.ravel())]
+            + (o.distance_m / self.access_mps)[:, None]
+            + (t.distance_m / self.access_mps)[None, :]
+        )
+        times[times > self.horizon_s] = np.inf
+        return times
+
+    def route(self, origin: LonLat, target: LonLat) -> Route:
+        """The fastest route from ``origin`` to ``target`` (not bounded by the horizon)."""
+        o = self.snapper.snap(as_points([origin], "origin"), "origin", single=True)
+        t = self.snapper.snap(as_points([target], "target"), "target", single=True)
+        net = self.network
+        source, dest = int(o.node[0]), int(t.node[0])
+        path = shortest_path(net.forward, source, dest)
+        if path is None:  # pragma: no cover - the network is strongly connected
+            raise AssertionError("a strongly connected network always has a path")
+        nodes: IntArray = np.asarray(path, dtype=np.int64)
+        edges = _edges_along(net, nodes)
+        coords = [(float(origin[0]), float(origin[1]))]
+        coords += [(float(net.lon[n]), float(net.lat[n])) for n in nodes.tolist()]
+        coords.append((float(target[0]), float(target[1])))
+        d_o, d_t = float(o.distance_m[0]), float(t.distance_m[0])
+        return Route(
+            coordinates=tuple(coords),
+            eta_s=float(net.time_s[edges].sum()) + (d_o + d_t) / self.access_mps,
+            distance_m=float(net.length_m[edges].sum()) + d_o + d_t,
+            origin_snap_m=d_o,
+            target_snap_m=d_t,
+            nodes=int(nodes.shape[0]),
+        )
+
+
+def _edges_along(net: RoadNetwork, nodes: IntArray) -> IntArray:
+    """Index of the (fastest, hence only) edge between each consecutive pair of ``nodes``."""
+    out = np.empty(max(0, nodes.shape[0] - 1), dtype=np.int64)
+    for k in range(out.shape[0]):
+        lo, hi = int(net.indptr[nodes[k]]), int(net.indptr[nodes[k] + 1])
+        out[k] = lo + int(np.flatnonzero(net.head[lo:hi] == nodes[k + 1])[0])
+    return out

@@ -1,0 +1,95 @@
+"""RoadTravelTimes: the travel-time port on a road network."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lifeline.geo.network import RoadNetwork
+from lifeline.geo.road import RoadTravelTimes
+from lifeline.geo.snapping import OffNetwork, haversine_pairs_m
+from lifeline.geo.synthetic import synthetic_network
+from lifeline.geo.travel import TravelTimes
+
+# a 1 km one-way street 0 → 1 at 36 km/h (100 s), and a 2 km way back 1 → 2 → 0 at 72 km/h
+LON = [114.0, 114.0097, 114.005]
+LAT = [22.5, 22.5, 22.51]
+
+
+@pytest.fixture
+def loop() -> RoadTravelTimes:
+    net = RoadNetwork.from_edges(
+        "loop", LON, LAT, [0, 1, 2], [1, 2, 0], [1000, 1000, 1000], [36, 72, 72]
+    )
+    return RoadTravelTimes(net, horizon_s=600, snap_max_m=300, access_kmh=18)
+
+
+def test_one_way_streets_make_times_asymmetric(loop: RoadTravelTimes) -> None:
+    a, b = (LON[0], LAT[0]), (LON[1], LAT[1])
+    times = loop.matrix_s([a, b], [a, b])
+    assert times[0, 1] == pytest.approx(100.0)
+    assert times[1, 0] == pytest.approx(100.0)  # 50 s + 50 s round the loop
+    assert np.diag(times) == pytest.approx([0.0, 0.0])
+    assert loop.from_one_s(b, [a])[0] == pytest.approx(100.0)
+    assert loop.to_one_s([a], b)[0] == pytest.approx(100.0)
+
+
+def test_snapping_distance_is_travelled_at_the_access_speed(loop: RoadTravelTimes) -> None:
+    near_a = (LON[0], LAT[0] + 0.0009)  # ≈ 100 m north of node 0, 20 s at 18 km/h
+    t = loop.from_one_s(near_a, [(LON[1], LAT[1])])[0]
+    assert t == pytest.approx(100.0 + 20.0, abs=0.5)
+
+
+def test_times_beyond_the_horizon_are_inf() -> None:
+    net = RoadNetwork.from_edges(
+        "loop", LON, LAT, [0, 1, 2], [1, 2, 0], [1000, 1000, 1000], [36, 72, 72]
+    )
+    short = RoadTravelTimes(net, horizon_s=99.0)
+    assert np.isinf(short.from_one_s((LON[0], LAT[0]), [(LON[1], LAT[1])])).all()
+
+
+def test_matrix_is_the_same_searched_forward_or_backward() -> None:
+    travel = RoadTravelTimes(synthetic_network(900, seed=2), horizon_s=1e6)
+    rng = np.random.default_rng(4)
+    net = travel.network
+    pick = rng.choice(net.node_count, 12, replace=False)
+    points = [(float(net.lon[i]) + 1e-4, float(net.lat[i])) for i in pick]
+    few_origins = travel.matrix_s(points[:2], points)  # searched from the 2 origins
+    few_targets = travel.matrix_s(points, points[:2])  # searched back from the 2 targets
+    assert few_origins[:, :2] == pytest.approx(few_targets[:2, :])
+    assert few_targets[:, 0] == pytest.approx(travel.to_one_s(points, points[0]))
+    assert few_origins[1] == pytest.approx(travel.from_one_s(points[1], points))
+
+
+def test_route_eta_is_the_matrix_time_and_the_line_runs_from_origin_to_target() -> None:
+    travel = RoadTravelTimes(synthetic_network(900, seed=2), horizon_s=1e6)
+    origin, target = (114.050, 22.537), (114.066, 22.548)
+    route = travel.route(origin, target)
+    assert route.eta_s == pytest.approx(travel.from_one_s(origin, [target])[0])
+    assert route.coordinates[0] == origin
+    assert route.coordinates[-1] == target
+    feature = route.to_geojson()
+    assert feature["geometry"] == {
+        "type": "LineString",
+        "coordinates": [list(c) for c in route.coordinates],
+    }
+    straight_m = haversine_pairs_m(
+        np.array([origin[0]]), np.array([origin[1]]), np.array([target[0]]), np.array([target[1]])
+    )[0]
+    assert straight_m <= route.distance_m <= 2 * straight_m
+    assert route.nodes == len(route.coordinates) - 2
+
+
+def test_points_at_sea_are_refused(loop: RoadTravelTimes) -> None:
+    with pytest.raises(OffNetwork) as caught:
+        loop.matrix_s([(LON[0], LAT[0]), (114.3, 22.2)], [(LON[1], LAT[1])])
+    assert [p.field for p in caught.value.problems] == ["origins[1]"]
+    with pytest.raises(OffNetwork) as single:
+        loop.route((LON[0], LAT[0]), (114.3, 22.2))
+    assert [p.field for p in single.value.problems] == ["target"]
+
+
+def test_it_implements_the_port(loop: RoadTravelTimes) -> None:
+    port: TravelTimes = loop
+    assert "loop" in port.description
+    assert "600 s" in port.description

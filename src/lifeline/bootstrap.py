@@ -40,6 +40,8 @@ from lifeline.kernel.uow import RepoFactory, SqlUnitOfWork
 from lifeline.monitoring import service as monitoring_service
 from lifeline.monitoring.sinks import BatchSink
 from lifeline.plans import service as plans_service
+from lifeline.plans.model import PLANS
+from lifeline.plans.store import SqlPlansRepository
 from lifeline.registry import service as registry_service
 from lifeline.registry.model import REGISTRY
 from lifeline.registry.store import SqlRegistryRepository
@@ -131,6 +133,7 @@ def build_platform(
         OUTBOX.name: SqlOutboxRepository,
         SHARING.name: partial(SqlSharingRepository, master_key=master_key(settings)),
         RESERVES.name: SqlReservesRepository,
+        PLANS.name: SqlPlansRepository,
     }
 
     def uow_for(actor: Actor, *, read_only: bool = False) -> SqlUnitOfWork:

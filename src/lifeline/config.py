@@ -66,3 +66,8 @@ class Settings(BaseSettings):
     event_chain: bool = Field(
         default=True, description="Hash-chain the event log (off only for benchmarks)"
     )
+    plans_overdue_interval_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="How often overdue plan tasks are checked and escalated while serving",
+    )

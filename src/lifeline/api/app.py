@@ -25,6 +25,7 @@ from lifeline.incidents.api import router as incidents_router
 from lifeline.kernel.errors import DomainError
 from lifeline.monitoring.api import router as monitoring_router
 from lifeline.plans.api import router as plans_router
+from lifeline.plans.service import check_overdue
 from lifeline.registry.api import router as registry_router
 from lifeline.reserves.api import router as reserves_router
 from lifeline.security.api import router as security_router
@@ -43,11 +44,13 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         stop = asyncio.Event()
         task = asyncio.create_task(_relay_loop(platform, stop))
+        overdue = asyncio.create_task(_overdue_task_loop(platform, stop))
         try:
             yield
         finally:
             stop.set()
             await task
+            await overdue
 
     app = FastAPI(
         title="Lifeline",
@@ -99,5 +102,17 @@ async def _relay_loop(platform: Platform, stop: asyncio.Event) -> None:
             await asyncio.to_thread(platform.relay.drain)
         except Exception:
             log.exception("outbox relay round failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=interval)
+
+
+async def _overdue_task_loop(platform: Platform, stop: asyncio.Event) -> None:
+    """Escalate overdue plan tasks every ``plans_overdue_interval_s`` while the API serves."""
+    interval = platform.settings.plans_overdue_interval_s
+    while not stop.is_set():
+        try:
+            await asyncio.to_thread(check_overdue, platform.bus)
+        except Exception:
+            log.exception("overdue task check failed")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval)

@@ -1,0 +1,76 @@
+"""The plan document codec: YAML (and plain JSON-like data) in and out, validated with clear
+errors that name the path of each problem (``levels.0.triggers.1.at_least``).
+
+Structure (types, required keys, no unknown keys) is checked by pydantic against the document
+dataclasses of :mod:`lifeline.plans.model`; the rules between fields by
+:func:`lifeline.plans.model.check_document`.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import yaml
+from pydantic import TypeAdapter, ValidationError
+
+from lifeline.kernel.errors import FieldProblem, InvalidInput
+from lifeline.plans.model import PlanDocument, check_document
+
+MAX_YAML_BYTES = 1_000_000
+
+
+@cache
+def _adapter() -> TypeAdapter[PlanDocument]:
+    return TypeAdapter(PlanDocument)
+
+
+def from_data(data: Any, *, prefix: str = "") -> PlanDocument:
+    """Validate plain data (parsed YAML or JSON) into a document; raise ``InvalidInput``
+    naming every problem's path (under ``prefix``)."""
+    if not isinstance(data, dict):
+        raise InvalidInput(prefix or "document", "must be a mapping of plan fields")
+    try:
+        doc = _adapter().validate_python(data)
+    except ValidationError as exc:
+        raise InvalidInput(
+            [
+                FieldProblem(_join(prefix, ".".join(str(p) for p in err["loc"])), err["msg"])
+                for err in exc.errors()
+            ]
+        ) from None
+    problems = check_document(doc)
+    if problems:
+        raise InvalidInput([FieldProblem(_join(prefix, p.field), p.reason) for p in problems])
+    return doc
+
+
+def to_data(doc: PlanDocument) -> dict[str, Any]:
+    """The document as plain JSON-compatible data (the inverse of :func:`from_data`)."""
+    data: dict[str, Any] = _adapter().dump_python(doc, mode="json", exclude_none=True)
+    return data
+
+
+def from_yaml(text: str | bytes) -> PlanDocument:
+    """Parse and validate one YAML plan document."""
+    if len(text) > MAX_YAML_BYTES:
+        raise InvalidInput("document", f"larger than {MAX_YAML_BYTES} bytes")
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise InvalidInput("document", f"not valid YAML{where}: {reason}") from None
+    return from_data(data)
+
+
+def to_yaml(doc: PlanDocument) -> str:
+    """The document as YAML (UTF-8 text, Chinese kept readable, keys in document order)."""
+    return yaml.safe_dump(to_data(doc), allow_unicode=True, sort_keys=False, width=100)
+
+
+def _join(prefix: str, path: str) -> str:
+    if not prefix:
+        return path
+    return f"{prefix}.{path}" if path else prefix

@@ -59,6 +59,8 @@ from lifeline.sharing.crypto import parse_master_key
 from lifeline.sharing.model import SHARING
 from lifeline.sharing.store import SqlSharingRepository
 from lifeline.warning import service as warning_service
+from lifeline.warning.model import WARNING
+from lifeline.warning.store import SqlWarningRepository
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +136,7 @@ def build_platform(
         SHARING.name: partial(SqlSharingRepository, master_key=master_key(settings)),
         RESERVES.name: SqlReservesRepository,
         PLANS.name: SqlPlansRepository,
+        WARNING.name: SqlWarningRepository,
     }
 
     def uow_for(actor: Actor, *, read_only: bool = False) -> SqlUnitOfWork:
@@ -164,7 +167,9 @@ def build_platform(
         for subscription in context.subscriptions():
             relay.subscribe(subscription)
     geo_service.register_handlers(bus, travel)
-    batch_sinks: tuple[BatchSink, ...] = ()
+    rule_sink = warning_service.RuleEvaluationSink()
+    warning_service.register_evaluation(bus, rule_sink)
+    batch_sinks: tuple[BatchSink, ...] = (rule_sink,)
     secret = (
         settings.jwt_secret.get_secret_value() if settings.jwt_secret else secrets.token_hex(32)
     )

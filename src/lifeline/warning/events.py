@@ -74,3 +74,105 @@ class AlarmCleared(DomainEvent):
 
     aggregate_type: ClassVar[str] = "alarm"
     reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlarmRetriggered(DomainEvent):
+    """The condition of an open alarm fired again (no new alarm: the count goes up)."""
+
+    aggregate_type: ClassVar[str] = "alarm"
+    retrigger_count: int
+    level: str
+    rank: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlarmFlapping(DomainEvent):
+    """The alarm raised and cleared too often within the rule's window; its clear now waits
+    until the condition has stayed clear for ``window_s``."""
+
+    aggregate_type: ClassVar[str] = "alarm"
+    changes: int
+    window_s: float
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlarmAcknowledged(DomainEvent):
+    aggregate_type: ClassVar[str] = "alarm"
+    by: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlarmAssigned(DomainEvent):
+    aggregate_type: ClassVar[str] = "alarm"
+    assignee: str
+    by: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlarmCommented(DomainEvent):
+    aggregate_type: ClassVar[str] = "alarm"
+    comment_id: str
+    text: str
+    by: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlarmEscalated(DomainEvent):
+    """One escalation step ran: ``step_type`` is ``notify`` (``role``/``target_organisation_id``
+    name who is told), ``raise_level`` or ``open_incident``."""
+
+    aggregate_type: ClassVar[str] = "alarm"
+    step: int
+    step_type: str
+    role: str | None = None
+    target_organisation_id: str | None = None
+    level: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlarmSuppressed(DomainEvent):
+    """A transition matched a silence or maintenance window and raised no alarm;
+    ``aggregate_id`` is the silence id."""
+
+    aggregate_type: ClassVar[str] = "warning_silence"
+    rule_id: str
+    source_id: str
+    level: str
+    rank: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class RuleCreated(DomainEvent):
+    aggregate_type: ClassVar[str] = "warning_rule"
+    name: str
+    version: int
+    definition: dict[str, object]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RuleVersioned(DomainEvent):
+    """A new version of the rule (a changed definition, or enabled/disabled)."""
+
+    aggregate_type: ClassVar[str] = "warning_rule"
+    version: int
+    enabled: bool
+    note: str
+    definition: dict[str, object]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SilenceCreated(DomainEvent):
+    aggregate_type: ClassVar[str] = "warning_silence"
+    kind: str
+    starts_at: str
+    ends_at: str
+    reason: str
+    rule_id: str | None = None
+    source_id: str | None = None
+    thing_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SilenceEnded(DomainEvent):
+    aggregate_type: ClassVar[str] = "warning_silence"

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from lifeline.warning.api import alarms, rules
+
 router = APIRouter(prefix="/warning", tags=["warning"])
+router.include_router(rules.router)
+router.include_router(alarms.router)
 
 __all__ = ["router"]

@@ -2,12 +2,52 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from lifeline.kernel.bus import MessageBus
 from lifeline.kernel.outbox import Subscription
+from lifeline.warning import messages as m
+from lifeline.warning.service import alarms, escalation, rules, silences
+from lifeline.warning.service.escalation import EscalationReport
+from lifeline.warning.service.evaluation import RuleEvaluationSink
+
+__all__ = [
+    "EscalationReport",
+    "RuleEvaluationSink",
+    "register_evaluation",
+    "register_handlers",
+    "subscriptions",
+]
 
 
 def register_handlers(bus: MessageBus) -> None:
     """Register this context's command and query handlers on ``bus``."""
+    _register_alarms(bus)
+
+
+def _register_alarms(bus: MessageBus) -> None:
+    bus.register(m.CreateRule, rules.create_rule)
+    bus.register(m.ReviseRule, rules.revise_rule)
+    bus.register(m.GetRule, rules.get_rule)
+    bus.register(m.ListRules, rules.list_rules)
+    bus.register(m.RuleHistory, rules.rule_history)
+    bus.register(m.GetAlarm, alarms.get_alarm)
+    bus.register(m.ListAlarms, alarms.list_alarms)
+    bus.register(m.AlarmTimeline, alarms.alarm_timeline)
+    bus.register(m.AlarmComments, alarms.alarm_comments)
+    bus.register(m.AcknowledgeAlarm, alarms.acknowledge_alarm)
+    bus.register(m.AssignAlarm, alarms.assign_alarm)
+    bus.register(m.CommentAlarm, alarms.comment_alarm)
+    bus.register(m.ResolveAlarm, alarms.resolve_alarm)
+    bus.register(m.Rollup, alarms.rollup)
+    bus.register(m.CreateSilence, silences.create_silence)
+    bus.register(m.EndSilence, silences.end_silence)
+    bus.register(m.ListSilences, silences.list_silences)
+
+
+def register_evaluation(bus: MessageBus, sink: RuleEvaluationSink) -> None:
+    """Register the escalation run, which also asks ``sink`` for absence alarms."""
+    bus.register(m.RunEscalations, partial(escalation.run_escalations, sink=sink))
 
 
 def subscriptions() -> tuple[Subscription, ...]:

@@ -1,1 +1,8 @@
 """Tables and the repository of the warning context."""
+
+from __future__ import annotations
+
+from lifeline.warning.store.repository import SqlWarningRepository
+from lifeline.warning.store.tables import alarms, comments, rule_versions, rules, silences
+
+__all__ = ["SqlWarningRepository", "alarms", "comments", "rule_versions", "rules", "silences"]

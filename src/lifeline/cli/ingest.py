@@ -23,8 +23,22 @@ DbUrl = Annotated[
         help="SQLAlchemy URL; default sqlite:///./lifeline.sqlite",
     ),
 ]
+
+
+def _source(value: str) -> str:
+    """A readable file, or an http(s) URL of a JSON API."""
+    if value.startswith(("http://", "https://")) or Path(value).is_file():
+        return value
+    raise typer.BadParameter(f"no such file: {value}")
+
+
 SourceFile = Annotated[
-    Path, typer.Argument(exists=True, dir_okay=False, help="CSV or NDJSON file to read.")
+    str,
+    typer.Argument(
+        callback=_source,
+        help="File to read (.csv, .ndjson, .json/.geojson, .xlsx, .xml) or an http(s) URL of a "
+        "JSON API.",
+    ),
 ]
 
 
@@ -65,8 +79,7 @@ def preview(
     now = datetime.now(UTC)
     try:
         parsed = parse_mapping(_mapping_text(mapping))
-        source, stream = open_rows(file)
-        with stream:
+        with open_rows(file) as source:
             parsed.check_columns(source.header)
             results = []
             for number, row in enumerate(source.rows, start=1):
@@ -82,7 +95,7 @@ def preview(
             line = {"row": number, "key": outcome.key, "record": outcome.record}
             console.print_json(json.dumps({**line, "problems": problems}, ensure_ascii=False))
         return
-    table = Table(title=f"{file.name} → {parsed.spec.type.value} ({source.encoding})")
+    table = Table(title=f"{Path(file).name} → {parsed.spec.type.value} ({source.encoding})")
     table.add_column("row", justify="right")
     table.add_column("key")
     table.add_column("record")
@@ -125,11 +138,11 @@ def run(
             TimeElapsedColumn(),
             console=err,
         ) as bar:
-            task = bar.add_task(f"ingesting {file.name}", total=None)
+            task = bar.add_task(f"ingesting {Path(file).name or file}", total=None)
             result = platform.bus.handle(
                 RunIngest(
                     dataset_id=dataset,
-                    path=str(file),
+                    path=file,
                     version=version,
                     progress=lambda n: bar.update(task, completed=n),
                 ),

@@ -198,12 +198,15 @@ def publish_mapping(
     return MappingOut.model_validate(stored)
 
 
+UPLOAD_SUFFIXES = (".csv", ".txt", ".ndjson", ".jsonl", ".json", ".geojson", ".xlsx", ".xml")
+
+
 @contextlib.asynccontextmanager
 async def _spooled(request: Request, file_name: str) -> AsyncIterator[Path]:
     """The request body written to a temporary file with ``file_name``'s suffix."""
     suffix = Path(file_name).suffix.lower()
-    if suffix not in (".csv", ".ndjson", ".jsonl", ".txt"):
-        raise InvalidInput("file_name", "must end in .csv, .ndjson or .jsonl")
+    if suffix not in UPLOAD_SUFFIXES:
+        raise InvalidInput("file_name", f"must end in one of {', '.join(UPLOAD_SUFFIXES)}")
     fd, name = tempfile.mkstemp(prefix="lifeline-ingest-", suffix=suffix)
     path = Path(name)
     try:
@@ -278,6 +281,30 @@ async def run_ingest(
             dataset_id=dataset_id, path=str(path), file_name=file_name, version=version
         )
         run: IngestRun = await run_in_threadpool(bus.handle, message, actor)
+    return RunOut.model_validate(run)
+
+
+class UrlRunIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    url: str = Field(
+        min_length=8, max_length=2000, pattern=r"^https?://", description="an HTTP JSON API"
+    )
+
+
+@router.post(
+    "/datasets/{dataset_id}/runs:from-url",
+    status_code=status.HTTP_201_CREATED,
+    summary="Ingest the records of an HTTP JSON API (paged) through the dataset's mapping",
+)
+async def run_ingest_from_url(
+    dataset_id: str,
+    body: UrlRunIn,
+    actor: CurrentActor,
+    bus: BusDep,
+    version: Annotated[int | None, Query(ge=1)] = None,
+) -> RunOut:
+    message = RunIngest(dataset_id=dataset_id, path=body.url, version=version)
+    run: IngestRun = await run_in_threadpool(bus.handle, message, actor)
     return RunOut.model_validate(run)
 
 

@@ -30,14 +30,17 @@ from lifeline.sharing.model import (
 )
 from lifeline.sharing.pipeline import Outcome, process
 from lifeline.sharing.quality import QualityTally
-from lifeline.sharing.readers import open_rows
+from lifeline.sharing.readers import is_url, open_rows
 from lifeline.sharing.service._common import dataset_for, mapping_for, stored_key
 
 BATCH_ROWS = 1000
 PREVIEW_MAX = 200
 
 
-def _source_path(path: str) -> Path:
+def _source_path(path: str) -> Path | str:
+    """A file path, or an http(s) URL of a JSON API, kept as text."""
+    if is_url(path):
+        return path
     file = Path(path)
     if not file.is_file():
         raise InvalidInput("path", f"no such file: {path}")
@@ -51,10 +54,10 @@ def preview_mapping(query: PreviewMapping, ctx: HandlerContext) -> list[dict[str
     else:
         mapping = mapping_for(ctx, dataset, query.version)[1]
     limit = max(1, min(query.limit, PREVIEW_MAX))
-    source, stream = open_rows(_source_path(query.path))
+    source = open_rows(_source_path(query.path))
     now = ctx.uow.clock.now()
     out: list[dict[str, Any]] = []
-    with stream:
+    with source:
         mapping.check_columns(source.header)
         for number, row in enumerate(source.rows, start=1):
             result = process(mapping, row, now)
@@ -191,9 +194,9 @@ def run_ingest(cmd: RunIngest, ctx: HandlerContext) -> IngestRun:
         now=started,
         tally=QualityTally(mapping.spec),
     )
-    source, stream = open_rows(path)
+    source = open_rows(path)
     progress: Progress | None = cmd.progress
-    with stream:
+    with source:
         mapping.check_columns(source.header)
         try:
             for number, row in enumerate(source.rows, start=1):
@@ -212,7 +215,7 @@ def run_ingest(cmd: RunIngest, ctx: HandlerContext) -> IngestRun:
         dataset_id=dataset.id,
         organisation_id=dataset.organisation_id,
         mapping_version=stored.version,
-        file_name=cmd.file_name or path.name,
+        file_name=cmd.file_name or (path if isinstance(path, str) else path.name),
         encoding=source.encoding,
         status=RunStatus.COMPLETED,
         started_at=started,

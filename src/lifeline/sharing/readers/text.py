@@ -1,8 +1,7 @@
-"""Streaming readers: rows of CSV (UTF-8, UTF-8 with BOM, or GB18030/GBK) and NDJSON files.
+"""Text sources: CSV (UTF-8, UTF-8 with BOM, or GB18030/GBK) and NDJSON.
 
-Readers hold one row at a time, so memory stays constant whatever the file size. Encoding is
-sniffed from the first 64 KiB: a BOM means UTF-8-SIG; bytes that are valid UTF-8 mean UTF-8;
-otherwise GB18030 (a superset of GBK and GB2312).
+Encoding is sniffed from the first 64 KiB: a BOM means UTF-8-SIG; bytes that are valid UTF-8 mean
+UTF-8; otherwise GB18030 (a superset of GBK and GB2312).
 """
 
 from __future__ import annotations
@@ -12,20 +11,14 @@ import csv
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from lifeline.kernel.errors import InvalidInput
 from lifeline.sharing.model import RAGGED
+from lifeline.sharing.readers.source import RowSource, first_row_header
 
 SNIFF_BYTES = 64 * 1024
-
-
-class SourceFormat(StrEnum):
-    CSV = "csv"
-    NDJSON = "ndjson"
 
 
 def detect_encoding(head: bytes) -> str:
@@ -37,24 +30,6 @@ def detect_encoding(head: bytes) -> str:
     except UnicodeDecodeError:
         return "gb18030"
     return "utf-8"
-
-
-def guess_format(path: Path) -> SourceFormat:
-    suffix = path.suffix.lower()
-    if suffix in (".ndjson", ".jsonl"):
-        return SourceFormat.NDJSON
-    if suffix in (".csv", ".txt", ""):
-        return SourceFormat.CSV
-    raise InvalidInput("format", f"unsupported file type {suffix!r}: use CSV or NDJSON")
-
-
-@dataclass
-class RowSource:
-    """A header (column names) and a one-pass iterator of rows as ``{column: value}``."""
-
-    header: list[str]
-    rows: Iterator[dict[str, Any]]
-    encoding: str
 
 
 def _csv_rows(reader: Any, header: list[str]) -> Iterator[dict[str, Any]]:
@@ -83,9 +58,7 @@ def _ndjson_rows(stream: io.TextIOBase) -> Iterator[dict[str, Any]]:
         yield doc
 
 
-def open_rows(path: Path, fmt: SourceFormat | None = None) -> tuple[RowSource, io.TextIOBase]:
-    """Open ``path`` for streaming; the caller closes the returned stream."""
-    fmt = fmt or guess_format(path)
+def open_text(path: Path, *, ndjson: bool) -> RowSource:
     with path.open("rb") as raw:
         head = raw.read(SNIFF_BYTES)
     if not head.strip():
@@ -93,26 +66,14 @@ def open_rows(path: Path, fmt: SourceFormat | None = None) -> tuple[RowSource, i
     encoding = detect_encoding(head)
     stream: Any = path.open(encoding=encoding, newline="", errors="strict")
     try:
-        if fmt is SourceFormat.NDJSON:
-            first = _ndjson_rows(stream)
+        if ndjson:
             # NDJSON has no header: the first object's keys stand for it
-            try:
-                row = next(first)
-            except StopIteration as exc:
-                raise InvalidInput("file", "the file has no records") from exc
-
-            def chained() -> Iterator[dict[str, Any]]:
-                yield row
-                yield from first
-
-            header = [k for k in row if k != RAGGED]
-            return RowSource(header, chained(), encoding), stream
+            return first_row_header(_ndjson_rows(stream), encoding, stream)
         reader = csv.reader(stream)
-        header = next(reader, [])
-        header = [h.strip() for h in header]
+        header = [h.strip() for h in next(reader, [])]
         if not header:
             raise InvalidInput("file", "the file has no header row")
-        return RowSource(header, _csv_rows(reader, header), encoding), stream
+        return RowSource(header, _csv_rows(reader, header), encoding, stream)
     except BaseException:
         stream.close()
         raise

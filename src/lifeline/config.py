@@ -42,7 +42,7 @@ class Settings(BaseSettings):
         "times are great-circle distance at a stated speed",
     )
     road_horizon_s: float = Field(
-        default=3600.0,
+        default=1800.0,
         gt=0,
         le=86_400,
         description="Longest road travel time searched for (s); farther reads as unreachable",

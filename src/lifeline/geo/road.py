@@ -23,7 +23,7 @@ from lifeline.geo.routing import shortest_path, times_between
 from lifeline.geo.snapping import DEFAULT_SNAP_MAX_M, Snapped, Snapper, as_points
 from lifeline.geo.travel import LonLat
 
-DEFAULT_HORIZON_S = 3600.0
+DEFAULT_HORIZON_S = 1800.0
 """Longest travel time searched for (seconds); anything farther is ``inf``."""
 
 DEFAULT_ACCESS_KMH = 20.0

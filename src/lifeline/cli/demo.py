@@ -16,6 +16,7 @@ from lifeline.bootstrap import Platform, build_platform
 from lifeline.config import Settings
 from lifeline.kernel.access import SYSTEM_ACTOR
 from lifeline.migrations import runner
+from lifeline.plans.seed import seed_plans
 from lifeline.registry.model import DepartmentType
 from lifeline.registry.seed import DemoCity, seed_city
 from lifeline.reserves.demo import reserves_summary, seed_reserves
@@ -84,6 +85,7 @@ def seed_demo(platform: Platform) -> Demo:
     seed_sharing(platform, city)
     seed_reserves(platform.bus, city)
     seed_alerts(platform, city)
+    seed_plans(platform.bus, city)
     return Demo(city=city, logins=logins, device_api_key=device.api_key)
 
 
@@ -124,6 +126,7 @@ def run_demo(console: Console, *, host: str, port: int, db_path: str, serve: boo
     console.print(demo_summary(platform))
     console.print(reserves_summary(platform.bus))
     console.print(f"Public warnings (typhoon, park evacuation): {url}/public/warnings")
+    console.print(f"Emergency plans (9 shipped, Chinese and English): {url}/plans")
     console.print(f"\nOpen [bold]{url}/[/bold]  ·  API docs {url}/docs  ·  health {url}/health")
     if not serve:
         platform.close()

@@ -12,6 +12,7 @@ from lifeline.cli.alerts import alerts_app
 from lifeline.cli.consoles import console, err
 from lifeline.cli.ingest import ingest_app
 from lifeline.cli.keys import keys_app
+from lifeline.cli.plans import plans_app
 from lifeline.cli.reserves import reserves_app
 from lifeline.cli.roads import roads_app
 from lifeline.config import Settings
@@ -31,6 +32,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(keys_app, name="keys")
+app.add_typer(plans_app, name="plans")
 app.add_typer(reserves_app, name="reserves")
 app.add_typer(roads_app, name="roads")
 

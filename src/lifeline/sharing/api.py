@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, status
-from fastapi.responses import StreamingResponse
+from fastapi.responses import HTMLResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -26,6 +26,7 @@ from lifeline.kernel.errors import InvalidInput, NotFound
 from lifeline.sharing import service as svc
 from lifeline.sharing.export import ExportFormat, render
 from lifeline.sharing.messages import (
+    DatasetQuality,
     GetDataset,
     GetLineage,
     GetRun,
@@ -53,6 +54,7 @@ from lifeline.sharing.model import (
     QuarantineStatus,
     Source,
 )
+from lifeline.sharing.quality_page import render_quality_html
 from lifeline.sharing.standard import STANDARD, RecordType, json_schema
 
 router = APIRouter(prefix="/sharing", tags=["sharing"])
@@ -316,6 +318,22 @@ def list_runs(dataset_id: str, actor: CurrentActor, bus: BusDep) -> list[RunOut]
 @router.get("/runs/{run_id}", summary="One ingest run with its counts")
 def get_run(run_id: str, actor: CurrentActor, bus: BusDep) -> RunOut:
     return RunOut.model_validate(bus.handle(GetRun(run_id=run_id), actor))
+
+
+@router.get("/datasets/{dataset_id}/quality", summary="Quality report of a dataset (JSON)")
+def dataset_quality(dataset_id: str, actor: CurrentActor, bus: BusDep) -> dict[str, Any]:
+    report: dict[str, Any] = bus.handle(DatasetQuality(dataset_id=dataset_id), actor)
+    return report
+
+
+@router.get(
+    "/datasets/{dataset_id}/quality.html",
+    response_class=HTMLResponse,
+    summary="Quality report of a dataset as an HTML page",
+)
+def dataset_quality_page(dataset_id: str, actor: CurrentActor, bus: BusDep) -> HTMLResponse:
+    report: dict[str, Any] = bus.handle(DatasetQuality(dataset_id=dataset_id), actor)
+    return HTMLResponse(render_quality_html(report))
 
 
 @router.get("/runs/{run_id}/quality", summary="Quality report of one run (JSON)")

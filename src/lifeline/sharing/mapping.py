@@ -7,6 +7,7 @@ A mapping is a YAML document::
     key: [RowID]                      # source columns that identify a record (exact dedup key)
     timezone: America/Los_Angeles     # local time of the source's timestamps (default +08:00)
     crs: WGS84                        # WGS84, GCJ-02, BD-09 or EPSG:nnnn
+    region: {bbox: [113.75, 22.40, 114.65, 22.87]}   # declared region (WGS84), for quality
     fields:
       external_id: {column: RowID}
       category: {column: Call Type Group, values: {Fire: accident_disaster}, default: ...}
@@ -86,6 +87,7 @@ class Mapping:
     crs: str
     rules: tuple[FieldRule, ...]
     text: str = field(default="", compare=False)
+    region: tuple[float, float, float, float] | None = None  # min lon, min lat, max lon, max lat
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -160,6 +162,22 @@ def _rule(target: str, raw: Any, spec: RecordSpec) -> FieldRule:
     )
 
 
+def _region(raw: Any) -> tuple[float, float, float, float] | None:
+    """``{bbox: [min_lon, min_lat, max_lon, max_lat]}`` in WGS84, or nothing."""
+    if raw is None:
+        return None
+    box = raw.get("bbox") if isinstance(raw, dict) else None
+    if not isinstance(box, list) or len(box) != 4:
+        raise InvalidInput("region", "must be {bbox: [min_lon, min_lat, max_lon, max_lat]}")
+    try:
+        w, s, e, n = (float(v) for v in box)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput("region.bbox", "must hold four numbers") from exc
+    if not (-180 <= w < e <= 180 and -90 <= s < n <= 90):
+        raise InvalidInput("region.bbox", "must be WGS84 with min below max")
+    return (w, s, e, n)
+
+
 def parse_mapping(text: str) -> Mapping:
     """Parse and check a mapping document; raise InvalidInput naming what is wrong."""
     try:
@@ -182,6 +200,7 @@ def parse_mapping(text: str) -> Mapping:
     if crs not in ("WGS84", "GCJ-02", "BD-09") and not re.fullmatch(r"EPSG:\d+", crs):
         raise InvalidInput("crs", "must be WGS84, GCJ-02, BD-09 or EPSG:nnnn")
     return Mapping(
+        region=_region(doc.get("region")),
         name=str(doc.get("name", "")),
         spec=spec,
         key=tuple(str(k) for k in key),

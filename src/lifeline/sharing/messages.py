@@ -93,6 +93,14 @@ class ListRuns(Query):
 
 
 @dataclass(frozen=True, kw_only=True)
+class DatasetQuality(Query):
+    """The dataset's quality: freshness against its schedule, totals, and every run's report."""
+
+    permission: ClassVar[str] = Permission.SHARING_READ
+    dataset_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class ListQuarantine(Query):
     permission: ClassVar[str] = Permission.SHARING_READ
     dataset_id: str

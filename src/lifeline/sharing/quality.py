@@ -1,17 +1,26 @@
-"""Quality of one ingest run: completeness per field, validity and duplicates (pure tally).
+"""Quality of one ingest run and of a dataset (pure).
 
-completeness(f) = records with a value for f / records kept (accepted + merged);
-validity = records kept / records read; duplicate_rate = in-file duplicate keys / records read.
+Per run: completeness(f) = records with a value for f / records kept (accepted + merged);
+validity = records kept / records read; duplicate_rate = in-file duplicate keys / records read;
+outside_region_rate = kept records with a point outside the mapping's declared region / records
+kept with a point.
+
+Per dataset: freshness compares the age of the last run with the dataset's refresh interval —
+``fresh`` when age ≤ interval, ``stale`` beyond, ``never`` without a run, ``unscheduled``
+without an interval.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from lifeline.kernel.errors import FieldProblem
-from lifeline.sharing.standard import RecordSpec
+from lifeline.sharing.standard import FieldType, RecordSpec
+
+BBox = tuple[float, float, float, float]
 
 
 @dataclass
@@ -22,10 +31,22 @@ class QualityTally:
     in_file_duplicates: int = 0
     present: Counter[str] = field(default_factory=Counter)
     invalid: Counter[str] = field(default_factory=Counter)
+    region: BBox | None = None
+    with_point: int = 0
+    outside_region: int = 0
 
     def kept_record(self, values: dict[str, Any]) -> None:
         self.kept += 1
-        self.present.update(values.keys())
+        self.present.update(k for k, v in values.items() if v not in (None, ""))
+        points: list[dict[str, Any]] = [
+            p
+            for f in self.spec.fields
+            if f.type is FieldType.POINT and isinstance(p := values.get(f.name), dict)
+        ]
+        if points:
+            self.with_point += 1
+            if self.region is not None and not all(_inside(p, self.region) for p in points):
+                self.outside_region += 1
 
     def rejected(self, problems: list[FieldProblem]) -> None:
         self.invalid.update({p.field for p in problems})
@@ -44,4 +65,36 @@ class QualityTally:
                 f.name: ratio(self.present[f.name], self.kept) for f in self.spec.fields
             },
             "invalid_by_field": dict(sorted(self.invalid.items())),
+            "region": list(self.region) if self.region else None,
+            "outside_region": self.outside_region,
+            "outside_region_rate": ratio(self.outside_region, self.with_point),
         }
+
+
+def _inside(point: dict[str, Any], box: BBox) -> bool:
+    w, s, e, n = box
+    return bool(w <= point["lon"] <= e and s <= point["lat"] <= n)
+
+
+def freshness(
+    last_run_at: datetime | None, refresh_interval_s: int | None, now: datetime
+) -> dict[str, Any]:
+    """How fresh a dataset is against its refresh schedule."""
+    age_s = None if last_run_at is None else max(0.0, (now - last_run_at).total_seconds())
+    if refresh_interval_s is None:
+        status = "unscheduled"
+    elif age_s is None:
+        status = "never"
+    else:
+        status = "fresh" if age_s <= refresh_interval_s else "stale"
+    return {
+        "status": status,
+        "last_run_at": last_run_at.isoformat() if last_run_at else None,
+        "age_s": None if age_s is None else round(age_s),
+        "refresh_interval_s": refresh_interval_s,
+        "overdue_s": (
+            round(age_s - refresh_interval_s)
+            if status == "stale" and age_s is not None and refresh_interval_s is not None
+            else 0
+        ),
+    }

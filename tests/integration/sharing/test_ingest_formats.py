@@ -8,6 +8,7 @@ import io
 import json
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -17,8 +18,9 @@ from fastapi.testclient import TestClient
 from openpyxl import Workbook
 
 from lifeline.bootstrap import Platform
+from lifeline.kernel.clock import VirtualClock
 from lifeline.security.model import Role
-from tests.integration.security.world import build_world
+from tests.integration.security.world import PASSWORD, build_world
 from tests.integration.sharing.hub import make_dataset, steward, upload
 
 FACILITY_MAPPING = """
@@ -162,3 +164,55 @@ def test_a_paged_http_json_api_is_pulled_by_url(
     )
     assert refused.status_code == 422
     assert "url" in refused.text
+
+
+def test_the_dataset_quality_report_as_json_and_html(
+    platform: Platform, client: TestClient, clock: VirtualClock
+) -> None:
+    world = build_world(platform, client, roles=(Role.DATA_STEWARD,), levels=("district",))
+    headers = steward(world)
+    source = client.post(
+        "/sharing/sources",
+        json={"organisation_id": world.org["district"], "name": "Civil affairs bureau"},
+        headers=headers,
+    ).json()
+    dataset = client.post(
+        "/sharing/datasets",
+        json={"source_id": source["id"], "name": "Shelters", "record_type": "facility",
+              "refresh_interval_s": 86400},
+        headers=headers,
+    ).json()  # fmt: skip
+    mapping = FACILITY_MAPPING.replace(
+        "key: [code]", "key: [code]\nregion: {bbox: [113.75, 22.40, 114.65, 22.87]}"
+    )
+    client.post(
+        f"/sharing/datasets/{dataset['id']}/mappings", json={"text": mapping}, headers=headers
+    )
+    url = f"/sharing/datasets/{dataset['id']}/quality"
+    assert client.get(url, headers=headers).json()["freshness"]["status"] == "never"
+    csv = (
+        "code,name,type,capacity,lon,lat\n"
+        "S-1,Futian school,避难场所,1200,114.05,22.54\n"
+        "S-2,Guangzhou hall,避难场所,300,113.26,23.13\n"
+        "S-3,Broken,避难场所,10,x,22.5\n"
+    ).encode()
+    run = upload(client, headers, dataset["id"], csv, "shelters.csv")
+    assert _counts(run.json()) == (3, 2, 0, 1)
+    report = client.get(url, headers=headers).json()
+    assert report["freshness"]["status"] == "fresh"
+    assert (report["records"], report["open_quarantine"], report["runs"]) == (2, 1, 1)
+    assert report["latest_run"]["outside_region"] == 1
+    assert report["history"][0]["outside_region_rate"] == 0.5
+    clock.advance(timedelta(hours=30))
+    login = client.post(
+        "/auth/login", json={"username": "data_steward.district", "password": PASSWORD}
+    )
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}  # not yet expired
+    assert client.get(url, headers=headers).json()["freshness"]["status"] == "stale"
+    page = client.get(f"{url}.html", headers=headers)
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Shelters" in page.text
+    assert 'class="stale"' in page.text
+    assert "<script" not in page.text
+    assert client.get(url).status_code == 401

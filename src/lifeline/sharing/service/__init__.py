@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lifeline.kernel.bus import MessageBus
 from lifeline.sharing.messages import (
+    DatasetQuality,
     GetDataset,
     GetLineage,
     GetRun,
@@ -33,6 +34,7 @@ from lifeline.sharing.service.reads import (
     Lineage,
     QuarantinePage,
     RecordPage,
+    dataset_quality,
     get_lineage,
     get_run,
     list_quarantine,
@@ -62,6 +64,7 @@ def register_handlers(bus: MessageBus) -> None:
     bus.register(RunIngest, run_ingest)
     bus.register(GetRun, get_run)
     bus.register(ListRuns, list_runs)
+    bus.register(DatasetQuality, dataset_quality)
     bus.register(ListRecords, list_records)
     bus.register(GetLineage, get_lineage)
     bus.register(ListQuarantine, list_quarantine)

@@ -192,7 +192,7 @@ def run_ingest(cmd: RunIngest, ctx: HandlerContext) -> IngestRun:
         version=stored.version,
         run_id=new_id(),
         now=started,
-        tally=QualityTally(mapping.spec),
+        tally=QualityTally(mapping.spec, region=mapping.region),
     )
     source = open_rows(path)
     progress: Progress | None = cmd.progress

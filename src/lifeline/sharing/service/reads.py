@@ -13,7 +13,14 @@ from lifeline.kernel.bus import HandlerContext
 from lifeline.kernel.errors import NotFound
 from lifeline.security.model import ORG_PATHS, Permission
 from lifeline.sharing.masking import mask_record
-from lifeline.sharing.messages import GetLineage, GetRun, ListQuarantine, ListRecords, ListRuns
+from lifeline.sharing.messages import (
+    DatasetQuality,
+    GetLineage,
+    GetRun,
+    ListQuarantine,
+    ListRecords,
+    ListRuns,
+)
 from lifeline.sharing.model import (
     SHARING,
     Agreement,
@@ -22,7 +29,9 @@ from lifeline.sharing.model import (
     IngestRun,
     MappingVersion,
     QuarantinedRecord,
+    QuarantineStatus,
 )
+from lifeline.sharing.quality import freshness
 from lifeline.sharing.service._common import (
     dataset_for,
     dataset_view,
@@ -109,6 +118,49 @@ def get_run(query: GetRun, ctx: HandlerContext) -> IngestRun:
 def list_runs(query: ListRuns, ctx: HandlerContext) -> list[IngestRun]:
     dataset = dataset_for(ctx, query.dataset_id)
     return ctx.uow.repo(SHARING).list_runs(dataset.id)
+
+
+def dataset_quality(query: DatasetQuality, ctx: HandlerContext) -> dict[str, Any]:
+    """Freshness, totals, the latest run's report and a per-run history, as one document."""
+    dataset = dataset_for(ctx, query.dataset_id)
+    repo = ctx.uow.repo(SHARING)
+    runs = repo.list_runs(dataset.id)
+    _, records = repo.list_records(dataset.id, 1, 0)
+    _, open_quarantine = repo.list_quarantined(dataset.id, QuarantineStatus.OPEN, 1, 0)
+    latest = runs[-1] if runs else None
+    now = ctx.uow.clock.now()
+    return {
+        "dataset_id": dataset.id,
+        "dataset_name": dataset.name,
+        "record_type": dataset.record_type,
+        "generated_at": now.isoformat(),
+        "freshness": freshness(
+            latest.finished_at if latest else None, dataset.refresh_interval_s, now
+        ),
+        "records": records,
+        "open_quarantine": open_quarantine,
+        "runs": len(runs),
+        "latest_run": (
+            {"run_id": latest.id, "file_name": latest.file_name, **latest.quality}
+            if latest
+            else None
+        ),
+        "history": [
+            {
+                "run_id": r.id,
+                "finished_at": r.finished_at.isoformat(),
+                "mapping_version": r.mapping_version,
+                "read": r.read,
+                "accepted": r.accepted,
+                "merged": r.merged,
+                "quarantined": r.quarantined,
+                "validity": r.quality.get("validity"),
+                "duplicate_rate": r.quality.get("duplicate_rate"),
+                "outside_region_rate": r.quality.get("outside_region_rate"),
+            }
+            for r in runs
+        ],
+    }
 
 
 def _agreed_view(dataset: Dataset, agreement: Agreement) -> Any:

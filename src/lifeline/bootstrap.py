@@ -11,17 +11,29 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 from functools import cache, partial
+from pathlib import Path
 
+from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 
 from lifeline.alerts import service as alerts_service
+from lifeline.alerts.channels import (
+    ChannelAdapter,
+    FileSms,
+    HttpSmsGateway,
+    InApp,
+    SignedWebhook,
+    SmtpEmail,
+)
+from lifeline.alerts.links import LINKS, LinkSigner
 from lifeline.alerts.model import ALERTS, EXTERNAL_ALERTS
-from lifeline.alerts.outbox import OUTBOX
+from lifeline.alerts.outbox import OUTBOX, Backoff, Channel
 from lifeline.alerts.store import (
     SqlAlertRepository,
     SqlExternalAlertRepository,
     SqlOutboxRepository,
 )
+from lifeline.alerts.worker import DeliveryWorker
 from lifeline.config import Settings
 from lifeline.dispatch import service as dispatch_service
 from lifeline.geo import service as geo_service
@@ -82,6 +94,25 @@ def master_key(settings: Settings) -> bytes:
     return _process_master_key()
 
 
+@cache
+def _process_link_key() -> bytes:
+    log.warning(
+        "LIFELINE_LINK_SIGNING_KEY is not set: unsubscribe links are signed with a random key "
+        "for this process only; links in messages already sent stop working after a restart"
+    )
+    return secrets.token_bytes(32)
+
+
+def link_signer(settings: Settings) -> LinkSigner:
+    """The signer of unsubscribe links, keyed by ``LIFELINE_LINK_SIGNING_KEY``."""
+    key = settings.link_signing_key
+    raw = key.get_secret_value().encode("utf-8") if key is not None else _process_link_key()
+    try:
+        return LinkSigner(raw, settings.public_base_url)
+    except ValueError as exc:
+        raise ConfigurationError(f"LIFELINE_LINK_SIGNING_KEY: {exc}") from None
+
+
 @dataclass
 class Platform:
     """Everything a running Lifeline needs, built once from settings."""
@@ -138,6 +169,8 @@ def build_platform(
         PLANS.name: SqlPlansRepository,
         WARNING.name: SqlWarningRepository,
     }
+    links = link_signer(settings)
+    factories[LINKS.name] = lambda _conn: links
 
     def uow_for(actor: Actor, *, read_only: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(
@@ -184,6 +217,64 @@ def build_platform(
         travel=travel,
         batch_sinks=batch_sinks,
         repo_factories=factories,
+    )
+
+
+def channel_adapters(settings: Settings) -> dict[Channel, ChannelAdapter]:
+    """The channels the settings configure; in-app always, the others when their endpoint is
+    set (unconfigured channels' messages stay queued, visible in the delivery report)."""
+    adapters: dict[Channel, ChannelAdapter] = {Channel.IN_APP: InApp()}
+    if settings.smtp_host:
+        adapters[Channel.EMAIL] = SmtpEmail(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.smtp_from,
+            tls=settings.smtp_tls,
+            user=settings.smtp_user,
+            password=_secret(settings.smtp_password),
+        )
+    if settings.sms_gateway_url:
+        if settings.sms_provider == "file":
+            path = settings.sms_gateway_url.removeprefix("file://")
+            adapters[Channel.SMS] = FileSms(Path(path))
+        else:
+            adapters[Channel.SMS] = HttpSmsGateway(
+                settings.sms_gateway_url,
+                user=settings.sms_user,
+                password=_secret(settings.sms_password),
+            )
+    if settings.webhook_secret is not None:
+        adapters[Channel.WEBHOOK] = SignedWebhook(
+            settings.webhook_secret.get_secret_value().encode("utf-8")
+        )
+    return adapters
+
+
+def _secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None else None
+
+
+def delivery_worker(platform: Platform, *, owner: str | None = None) -> DeliveryWorker:
+    """The alerts delivery worker over the channels the settings configure."""
+    s = platform.settings
+    return DeliveryWorker(
+        platform.uow,
+        platform.clock,
+        channel_adapters(s),
+        backoff=Backoff(
+            base_s=s.delivery_backoff_base_s,
+            max_s=s.delivery_backoff_max_s,
+            max_attempts=s.delivery_max_attempts,
+        ),
+        batch=s.delivery_batch,
+        lease_s=s.delivery_lease_s,
+        links=link_signer(s),
+        rates_per_s={
+            Channel.EMAIL: s.delivery_rate_email_per_s,
+            Channel.SMS: s.delivery_rate_sms_per_s,
+            Channel.WEBHOOK: s.delivery_rate_webhook_per_s,
+        },
+        owner=owner,
     )
 
 

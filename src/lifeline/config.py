@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -70,4 +72,76 @@ class Settings(BaseSettings):
         default=60.0,
         gt=0,
         description="How often overdue plan tasks are checked and escalated while serving",
+    )
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Where the public reaches this platform; absolute links in messages "
+        "(one-click unsubscribe) start with it",
+    )
+    link_signing_key: SecretStr | None = Field(
+        default=None,
+        description="HMAC key (at least 16 characters) signing the unsubscribe links in "
+        "messages; every process must share it. When unset a random key is made per process "
+        "and links in messages sent earlier stop working after a restart",
+    )
+    # --- delivery of public warnings (alerts) -----------------------------------------------
+    delivery_loop: bool = Field(
+        default=True,
+        description="Run the alerts delivery loop inside every API process (leases keep "
+        "several processes from sending the same message); off: run `lifeline alerts deliver`",
+    )
+    delivery_interval_s: float = Field(
+        default=2.0, gt=0, description="How often each channel looks for due messages"
+    )
+    delivery_lease_s: float = Field(
+        default=300.0,
+        gt=0,
+        description="How long a worker holds the messages it claimed; a crashed worker's "
+        "messages are claimed again after this",
+    )
+    delivery_batch: int = Field(default=100, gt=0, le=10_000, description="Messages per claim")
+    delivery_backoff_base_s: float = Field(
+        default=30.0, gt=0, description="Wait after the first failed attempt (doubles each time)"
+    )
+    delivery_backoff_max_s: float = Field(
+        default=3600.0, gt=0, description="Longest wait between attempts"
+    )
+    delivery_max_attempts: int = Field(
+        default=8, gt=0, description="Attempts before a message becomes a dead letter"
+    )
+    delivery_rate_email_per_s: float = Field(
+        default=0.0, ge=0, description="Most e-mails per second per worker (0: unpaced)"
+    )
+    delivery_rate_sms_per_s: float = Field(
+        default=0.0, ge=0, description="Most SMS per second per worker (0: unpaced)"
+    )
+    delivery_rate_webhook_per_s: float = Field(
+        default=0.0, ge=0, description="Most webhook calls per second per worker (0: unpaced)"
+    )
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server for e-mail warnings; unset: e-mail is not sent"
+    )
+    smtp_port: int = Field(default=25, gt=0, lt=65_536)
+    smtp_tls: Literal["none", "starttls", "tls"] = Field(
+        default="none", description="none, starttls (upgrade) or tls (implicit, e.g. port 465)"
+    )
+    smtp_user: str | None = Field(default=None, description="SMTP login, when the server needs one")
+    smtp_password: SecretStr | None = Field(default=None)
+    smtp_from: str = Field(default="alerts@lifeline.invalid", description="From address")
+    sms_gateway_url: str | None = Field(
+        default=None,
+        description="SMS gateway endpoint (provider json: an HTTP URL; provider file: a path "
+        "or file:// URL of a JSON-lines file); unset: SMS is not sent",
+    )
+    sms_provider: Literal["json", "file"] = Field(
+        default="json",
+        description="SMS provider adapter: json (POST {to, parts} to the gateway) or file "
+        "(append each message to a local JSON-lines file; nothing leaves the machine)",
+    )
+    sms_user: str | None = Field(default=None, description="Gateway login (HTTP basic auth)")
+    sms_password: SecretStr | None = Field(default=None)
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="HMAC-SHA256 key signing webhook bodies (X-Lifeline-Signature); unset: "
+        "webhooks are not sent",
     )

@@ -124,6 +124,7 @@ def settings(database_url: str) -> Settings:
         jwt_secret="test-secret-" + "x" * 32,
         log_json=False,
         relay_interval_s=0.05,
+        delivery_loop=False,  # tests that exercise the loop switch it on
     )
 
 

@@ -12,8 +12,11 @@ import hashlib
 import hmac
 import json
 import smtplib
+import ssl
+import threading
 from email.message import EmailMessage
-from typing import Protocol
+from pathlib import Path
+from typing import Literal, Protocol
 
 import httpx
 
@@ -36,24 +39,34 @@ def _kind(alert: PublicAlert, language: str) -> str:
     return f"[{label}] " if label else ""
 
 
-def render_email(alert: PublicAlert, language: str) -> tuple[str, str]:
-    """Subject and plain-text body."""
+def render_email(
+    alert: PublicAlert, language: str, unsubscribe_url: str | None = None
+) -> tuple[str, str]:
+    """Subject and plain-text body (ending with the unsubscribe link, when there is one)."""
     t = _text(alert, language)
     body = f"{t.headline}\n\n{t.description}\n\n{t.instruction}\n\n{alert.identifier}\n"
+    if unsubscribe_url:
+        body += f"\n--\n退订 / Unsubscribe: {unsubscribe_url}\n"
     return f"{_kind(alert, language)}{t.headline}", body
 
 
-def render_sms(alert: PublicAlert, language: str) -> tuple[str, ...]:
+def render_sms(
+    alert: PublicAlert, language: str, unsubscribe_url: str | None = None
+) -> tuple[str, ...]:
     """The SMS text in gateway-ready segments (70/67 UCS-2 units, 160/153 GSM septets)."""
     t = _text(alert, language)
     tag = "【预警】" if language == "zh-CN" else "[Warning] "
-    return segment(f"{tag}{_kind(alert, language)}{t.headline}: {t.instruction}").parts
+    text = f"{tag}{_kind(alert, language)}{t.headline}: {t.instruction}"
+    if unsubscribe_url:
+        text += f" 退订 {unsubscribe_url}" if language == "zh-CN" else f" Stop: {unsubscribe_url}"
+    return segment(text).parts
 
 
-def render_webhook(alert: PublicAlert, cap_xml: bytes) -> bytes:
+def render_webhook(alert: PublicAlert, cap_xml: bytes, unsubscribe_url: str | None = None) -> bytes:
     """JSON with the essentials and the CAP 1.2 document itself."""
     return json.dumps(
         {
+            "unsubscribe_url": unsubscribe_url,
             "identifier": alert.identifier,
             "msg_type": alert.msg_type.value,
             "status": alert.status.value,
@@ -76,25 +89,65 @@ def sign(secret: bytes, body: bytes) -> str:
 class ChannelAdapter(Protocol):
     channel: Channel
 
-    def send(self, delivery: Delivery, alert: PublicAlert, cap_xml: bytes) -> None: ...
+    def send(
+        self,
+        delivery: Delivery,
+        alert: PublicAlert,
+        cap_xml: bytes,
+        unsubscribe_url: str | None = None,
+    ) -> None: ...
 
 
 class SmtpEmail:
+    """E-mail over SMTP: plain, STARTTLS or implicit TLS, with an optional login."""
+
     channel = Channel.EMAIL
 
-    def __init__(self, host: str, port: int, sender: str, *, timeout_s: float = 10.0) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        sender: str,
+        *,
+        timeout_s: float = 10.0,
+        tls: Literal["none", "starttls", "tls"] = "none",
+        user: str | None = None,
+        password: str | None = None,
+    ) -> None:
         self.host, self.port, self.sender, self.timeout_s = host, port, sender, timeout_s
+        self.tls, self.user, self.password = tls, user, password
 
-    def send(self, delivery: Delivery, alert: PublicAlert, cap_xml: bytes) -> None:
-        subject, body = render_email(alert, delivery.language)
+    def _connect(self) -> smtplib.SMTP:
+        if self.tls == "tls":
+            return smtplib.SMTP_SSL(
+                self.host, self.port, timeout=self.timeout_s, context=ssl.create_default_context()
+            )
+        smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout_s)
+        if self.tls == "starttls":
+            smtp.starttls(context=ssl.create_default_context())
+        return smtp
+
+    def send(
+        self,
+        delivery: Delivery,
+        alert: PublicAlert,
+        cap_xml: bytes,
+        unsubscribe_url: str | None = None,
+    ) -> None:
+        subject, body = render_email(alert, delivery.language, unsubscribe_url)
         msg = EmailMessage()
         msg["From"] = self.sender
         msg["To"] = delivery.address
         msg["Subject"] = subject
         msg["Message-ID"] = f"<{delivery.idempotency_key.replace(':', '.')}@lifeline>"
         msg[IDEMPOTENCY_HEADER] = delivery.idempotency_key
+        if unsubscribe_url:  # RFC 2369 + RFC 8058 one-click
+            msg["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+            msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         msg.set_content(body)
-        with smtplib.SMTP(self.host, self.port, timeout=self.timeout_s) as smtp:
+        with self._connect() as smtp:
+            if self.user:
+                smtp.login(self.user, self.password or "")
             smtp.send_message(msg)
 
 
@@ -104,8 +157,14 @@ class SignedWebhook:
     def __init__(self, secret: bytes, *, timeout_s: float = 10.0) -> None:
         self.secret, self.timeout_s = secret, timeout_s
 
-    def send(self, delivery: Delivery, alert: PublicAlert, cap_xml: bytes) -> None:
-        body = render_webhook(alert, cap_xml)
+    def send(
+        self,
+        delivery: Delivery,
+        alert: PublicAlert,
+        cap_xml: bytes,
+        unsubscribe_url: str | None = None,
+    ) -> None:
+        body = render_webhook(alert, cap_xml, unsubscribe_url)
         resp = httpx.post(
             delivery.address,
             content=body,
@@ -124,18 +183,62 @@ class HttpSmsGateway:
 
     channel = Channel.SMS
 
-    def __init__(self, url: str, *, timeout_s: float = 10.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout_s: float = 10.0,
+        user: str | None = None,
+        password: str | None = None,
+    ) -> None:
         self.url, self.timeout_s = url, timeout_s
+        self.auth = httpx.BasicAuth(user, password or "") if user else None
 
-    def send(self, delivery: Delivery, alert: PublicAlert, cap_xml: bytes) -> None:
-        parts = render_sms(alert, delivery.language)
+    def send(
+        self,
+        delivery: Delivery,
+        alert: PublicAlert,
+        cap_xml: bytes,
+        unsubscribe_url: str | None = None,
+    ) -> None:
+        parts = render_sms(alert, delivery.language, unsubscribe_url)
         resp = httpx.post(
             self.url,
             json={"to": delivery.address, "parts": list(parts)},
             headers={IDEMPOTENCY_HEADER: delivery.idempotency_key},
             timeout=self.timeout_s,
+            auth=self.auth,
         )
         resp.raise_for_status()
+
+
+class FileSms:
+    """A provider adapter that appends each message as one JSON line to a local file: for
+    demos and isolated sites; nothing leaves the machine."""
+
+    channel = Channel.SMS
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+
+    def send(
+        self,
+        delivery: Delivery,
+        alert: PublicAlert,
+        cap_xml: bytes,
+        unsubscribe_url: str | None = None,
+    ) -> None:
+        line = json.dumps(
+            {
+                "to": delivery.address,
+                "parts": list(render_sms(alert, delivery.language, unsubscribe_url)),
+                "idempotency_key": delivery.idempotency_key,
+            },
+            ensure_ascii=False,
+        )
+        with self._lock, self.path.open("a", encoding="utf-8") as sink:
+            sink.write(line + "\n")
 
 
 class InApp:
@@ -143,5 +246,11 @@ class InApp:
 
     channel = Channel.IN_APP
 
-    def send(self, delivery: Delivery, alert: PublicAlert, cap_xml: bytes) -> None:
+    def send(
+        self,
+        delivery: Delivery,
+        alert: PublicAlert,
+        cap_xml: bytes,
+        unsubscribe_url: str | None = None,
+    ) -> None:
         return None

@@ -102,3 +102,13 @@ class SubscriptionCreated(DomainEvent):
     aggregate_type: ClassVar[str] = "alert_subscription"
     channel: str
     hazards: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SubscriptionWithdrawn(DomainEvent):
+    """A subscriber withdrew through a signed link (the address is not logged);
+    ``deliveries_withdrawn`` queued messages will not be sent."""
+
+    aggregate_type: ClassVar[str] = "alert_subscription"
+    channel: str
+    deliveries_withdrawn: int

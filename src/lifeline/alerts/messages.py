@@ -161,6 +161,22 @@ class Subscribe(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class CheckUnsubscribeToken(Query):
+    """What a signed unsubscribe link refers to (channel, masked address, still active?)."""
+
+    permission: ClassVar[str] = PUBLIC_SUBSCRIBE
+    token: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Unsubscribe(Command):
+    """Withdraw the subscription a signed unsubscribe link names; withdrawing twice is a no-op."""
+
+    permission: ClassVar[str] = PUBLIC_SUBSCRIBE
+    token: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class GetDeliveryReport(Query):
     """Per channel, how many messages of an alert are queued, sent and failed."""
 

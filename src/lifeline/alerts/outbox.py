@@ -24,10 +24,17 @@ class Channel(StrEnum):
     IN_APP = "in_app"
 
 
+class RecipientKind(StrEnum):
+    SUBSCRIBER = "subscriber"  # a member of the public who consented (has an unsubscribe link)
+    FACILITY = "facility"  # a registry facility in the area, through its contact
+    DEPARTMENT = "department"  # a department of one of the area's organisations
+
+
 class DeliveryState(StrEnum):
     QUEUED = "queued"
     SENT = "sent"
-    FAILED = "failed"  # gave up after max_attempts
+    FAILED = "failed"  # gave up after max_attempts: a dead letter, shown in the report
+    WITHDRAWN = "withdrawn"  # the subscriber unsubscribed before it was sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +55,9 @@ class Subscription:
 
 @dataclass(frozen=True, slots=True)
 class Delivery:
+    """One message of one alert to one recipient on one channel. ``subscription_id`` is the
+    recipient's id: the subscription, or the facility or department (``recipient_kind``)."""
+
     id: str
     alert_id: str
     subscription_id: str
@@ -60,6 +70,9 @@ class Delivery:
     next_attempt_at: datetime
     last_error: str | None = None
     sent_at: datetime | None = None
+    recipient_kind: RecipientKind = RecipientKind.SUBSCRIBER
+    lease_owner: str | None = None  # the worker that claimed it, until lease_expires_at
+    lease_expires_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,18 +86,45 @@ class Backoff:
         return timedelta(seconds=min(self.max_s, self.base_s * 2 ** max(attempts - 1, 0)))
 
 
-def idempotency_key(alert_id: str, subscription_id: str, channel: Channel) -> str:
-    return f"{alert_id}:{subscription_id}:{channel.value}"
+def idempotency_key(
+    alert_id: str,
+    recipient_id: str,
+    channel: Channel,
+    kind: RecipientKind = RecipientKind.SUBSCRIBER,
+) -> str:
+    """``alert:subscription:channel``; other recipients' ids carry their kind
+    (``alert:facility/<id>:sms``)."""
+    if kind is RecipientKind.SUBSCRIBER:
+        return f"{alert_id}:{recipient_id}:{channel.value}"
+    return f"{alert_id}:{kind.value}/{recipient_id}:{channel.value}"
 
 
 class OutboxRepository(Protocol):
     def add_subscription(self, subscription: Subscription) -> None: ...
 
+    def get_subscription(self, subscription_id: str) -> Subscription | None: ...
+
+    def withdraw(self, subscription_id: str, at: datetime) -> int:
+        """Mark the subscription withdrawn and its queued deliveries ``withdrawn``; return how
+        many deliveries were withdrawn."""
+        ...
+
     def active_subscriptions(self, hazard: str) -> list[Subscription]: ...
 
     def enqueue(self, deliveries: list[Delivery]) -> int: ...
 
-    def due(self, channel: Channel, now: datetime, limit: int) -> list[Delivery]: ...
+    def claim(
+        self, channel: Channel, now: datetime, limit: int, *, owner: str, lease_until: datetime
+    ) -> list[Delivery]:
+        """Lease up to ``limit`` due rows of ``channel`` to ``owner`` until ``lease_until``:
+        queued, due, and not leased or with an expired lease. Two workers never hold the same
+        row at once; a worker that dies leaves its rows to be claimed again when the lease
+        expires."""
+        ...
+
+    def release(self, delivery_ids: list[str], *, owner: str) -> None:
+        """Give back rows ``owner`` claimed but will not send (stopping)."""
+        ...
 
     def mark_sent(self, delivery_id: str, at: datetime) -> None: ...
 
@@ -99,6 +139,14 @@ class OutboxRepository(Protocol):
     ) -> None: ...
 
     def report(self, alert_id: str) -> dict[str, dict[str, int]]: ...
+
+    def dead_letters(self, alert_id: str, limit: int) -> list[Delivery]:
+        """Deliveries that gave up after the last attempt, with their last error."""
+        ...
+
+    def outstanding(self, channels: tuple[Channel, ...]) -> int:
+        """Deliveries of these channels still queued (due or waiting for a retry)."""
+        ...
 
 
 OUTBOX: RepoKey[OutboxRepository] = RepoKey("alert_outbox")

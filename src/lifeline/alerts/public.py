@@ -69,6 +69,65 @@ def render_atom(alerts: list[PublicAlert], *, base_url: str, now: datetime) -> b
     return bytes(etree.tostring(feed, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
+_STYLE = (
+    "body{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem}"
+    ".alert{border-left:.5rem solid;padding:.5rem 1rem;margin:1rem 0;background:#f7f7f7}"
+    ".meta{color:#555;font-size:.9rem}h2{margin:.4rem 0}"
+    "button{font-size:1rem;padding:.5rem 1rem}"
+)
+
+
+def _document(title: str, body: str) -> str:
+    return (
+        '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta name="robots" content="noindex"><title>{html.escape(title)}</title>'
+        f"<style>{_STYLE}</style></head><body>{body}</body></html>"
+    )
+
+
+def render_unsubscribe_confirm(*, action_url: str, channel: str, masked_address: str) -> str:
+    """The bilingual confirmation page of a one-click unsubscribe link: one form button that
+    POSTs back to the same link (no scripts; visiting the link alone withdraws nothing)."""
+    who = f"{html.escape(channel)} · {html.escape(masked_address)}"
+    return _document(
+        "退订预警 · Unsubscribe",
+        '<h1>退订预警信息 <small lang="en">Unsubscribe from public warnings</small></h1>'
+        f'<p class="meta">{who}</p>'
+        "<p>确认后，此地址将不再收到 Lifeline 发布的预警信息。<br>"
+        '<span lang="en">After you confirm, this address receives no more public warnings '
+        "from Lifeline.</span></p>"
+        f'<form method="post" action="{html.escape(action_url)}">'
+        '<input type="hidden" name="List-Unsubscribe" value="One-Click">'
+        '<button type="submit">确认退订 · Unsubscribe</button></form>',
+    )
+
+
+def render_unsubscribed(*, channel: str, masked_address: str) -> str:
+    """The page shown once a subscription is withdrawn (also when it already was)."""
+    who = f"{html.escape(channel)} · {html.escape(masked_address)}"
+    return _document(
+        "已退订 · Unsubscribed",
+        '<h1>已退订 <small lang="en">Unsubscribed</small></h1>'
+        f'<p class="meta">{who}</p>'
+        "<p>此地址不会再收到预警信息。如需重新订阅，请再次提交订阅并同意接收。<br>"
+        '<span lang="en">This address receives no more warnings. To subscribe again, submit '
+        "a new subscription with your consent.</span></p>"
+        '<p class="meta"><a href="/public/warnings">当前预警 · Warnings in force</a></p>',
+    )
+
+
+def render_link_problem(reason_zh: str, reason_en: str) -> str:
+    """The page for a link that cannot be used (altered, incomplete, unknown)."""
+    return _document(
+        "链接无效 · Invalid link",
+        '<h1>链接无效 <small lang="en">This link cannot be used</small></h1>'
+        f'<p>{html.escape(reason_zh)}<br><span lang="en">{html.escape(reason_en)}</span></p>'
+        "<p>请使用预警消息中的完整退订链接。<br>"
+        '<span lang="en">Use the whole unsubscribe link from a warning message.</span></p>',
+    )
+
+
 def render_page(alerts: list[PublicAlert], *, now: datetime) -> str:
     """A self-contained bilingual page of active public warnings (inline CSS, no scripts)."""
     items = []

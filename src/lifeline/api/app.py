@@ -17,7 +17,7 @@ from lifeline.api import problems
 from lifeline.api.docs import mount_docs
 from lifeline.api.health import router as health_router
 from lifeline.api.middleware import Metrics, RequestContextMiddleware
-from lifeline.bootstrap import Platform, build_platform
+from lifeline.bootstrap import Platform, build_platform, delivery_worker
 from lifeline.config import Settings
 from lifeline.dispatch.api import router as dispatch_router
 from lifeline.geo.api import router as geo_router
@@ -45,10 +45,21 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
         stop = asyncio.Event()
         task = asyncio.create_task(_relay_loop(platform, stop))
         overdue = asyncio.create_task(_overdue_task_loop(platform, stop))
+        worker = delivery_worker(platform) if settings.delivery_loop else None
+        delivering = (
+            asyncio.create_task(
+                asyncio.to_thread(worker.run, interval_s=settings.delivery_interval_s)
+            )
+            if worker is not None
+            else None
+        )
         try:
             yield
         finally:
             stop.set()
+            if worker is not None and delivering is not None:
+                worker.stop()  # finishes the message in hand, gives back the rest
+                await delivering
             await task
             await overdue
 

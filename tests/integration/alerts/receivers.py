@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from collections.abc import Iterator
@@ -23,24 +24,42 @@ def free_port() -> int:
 
 @dataclass
 class Inbox:
+    """Keeps every message. ``hold_at``: after receiving that (1-based) message, answer nothing
+    until ``release`` is set — the sender waits for a 250 that does not come (``holding`` tells
+    the test it is there). ``delay_s``: answer every message after this long."""
+
     messages: list[Message] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    hold_at: int = 0
+    delay_s: float = 0.0
+    holding: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         with self.lock:
             self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+            count = len(self.messages)
+        if count == self.hold_at:
+            self.holding.set()
+            for _ in range(1200):  # at most 60 s
+                if self.release.is_set():
+                    break
+                await asyncio.sleep(0.05)
+        if self.delay_s:
+            await asyncio.sleep(self.delay_s)
         return "250 OK"
 
 
 @contextmanager
-def smtp_server() -> Iterator[tuple[Inbox, int]]:
-    inbox = Inbox()
+def smtp_server(**options: Any) -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox(**options)
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
         yield inbox, port
     finally:
+        inbox.release.set()
         controller.stop()
 
 

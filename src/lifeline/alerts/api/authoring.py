@@ -227,15 +227,25 @@ def list_alerts(
     )
 
 
+class DeadLetterOut(BaseModel):
+    channel: str
+    recipient_kind: str
+    address: str = Field(description="Masked")
+    attempts: int
+    last_error: str
+
+
 class DeliveryReportOut(BaseModel):
     alert_id: str
     by_channel: dict[str, dict[str, int]]
     queued: int
     sent: int
-    failed: int
+    failed: int = Field(description="Dead letters: gave up after the last attempt")
+    withdrawn: int = Field(description="Not sent: the subscriber withdrew first")
+    dead_letters: list[DeadLetterOut] = Field(description="The first 100 dead letters")
 
 
-@router.get("/{alert_id}/deliveries", summary="Delivery report: queued, sent, failed")
+@router.get("/{alert_id}/deliveries", summary="Delivery report: queued, sent, failed, dead letters")
 def delivery_report(alert_id: str, bus: BusDep, actor: CurrentActor) -> DeliveryReportOut:
     report: DeliveryReport = bus.handle(GetDeliveryReport(alert_id=alert_id), actor)
     return DeliveryReportOut(
@@ -244,6 +254,17 @@ def delivery_report(alert_id: str, bus: BusDep, actor: CurrentActor) -> Delivery
         queued=report.total(DeliveryState.QUEUED),
         sent=report.total(DeliveryState.SENT),
         failed=report.total(DeliveryState.FAILED),
+        withdrawn=report.total(DeliveryState.WITHDRAWN),
+        dead_letters=[
+            DeadLetterOut(
+                channel=d.channel,
+                recipient_kind=d.recipient_kind,
+                address=d.address,
+                attempts=d.attempts,
+                last_error=d.last_error,
+            )
+            for d in report.dead_letters
+        ],
     )
 
 

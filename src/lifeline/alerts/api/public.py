@@ -3,23 +3,36 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
 from lifeline.alerts.api._common import CAP_MEDIA_TYPE, Strict
+from lifeline.alerts.links import UNSUBSCRIBE_PATH
 from lifeline.alerts.messages import (
     PUBLIC_ALERT_READ,
     PUBLIC_SUBSCRIBE,
+    CheckUnsubscribeToken,
     GetPublicAlertCap,
     ListPublicAlerts,
     Subscribe,
+    Unsubscribe,
 )
 from lifeline.alerts.outbox import Channel
-from lifeline.alerts.public import render_atom, render_page
+from lifeline.alerts.public import (
+    render_atom,
+    render_link_problem,
+    render_page,
+    render_unsubscribe_confirm,
+    render_unsubscribed,
+)
+from lifeline.alerts.service import UnsubscribeView
+from lifeline.alerts.service.outbox import SubscriptionReceipt
 from lifeline.api.deps import BusDep, PlatformDep
 from lifeline.kernel.access import Actor, ActorKind
+from lifeline.kernel.errors import InvalidInput, NotFound
 
 router = APIRouter(prefix="/public", tags=["public"])
 PUBLIC_READER = Actor(
@@ -79,13 +92,14 @@ class SubscribedOut(BaseModel):
     id: str
     channel: str
     consented_at: datetime
+    unsubscribe_url: str = Field(description="Signed one-click link that withdraws it")
 
 
 @router.post(
     "/subscriptions", status_code=status.HTTP_201_CREATED, summary="Subscribe, with consent"
 )
 def public_subscribe(body: SubscribeIn, bus: BusDep) -> SubscribedOut:
-    sub = bus.handle(
+    receipt: SubscriptionReceipt = bus.handle(
         Subscribe(
             channel=body.channel,
             address=body.address,
@@ -98,4 +112,55 @@ def public_subscribe(body: SubscribeIn, bus: BusDep) -> SubscribedOut:
         ),
         PUBLIC_READER,
     )
-    return SubscribedOut(id=sub.id, channel=sub.channel, consented_at=sub.consented_at)
+    sub = receipt.subscription
+    return SubscribedOut(
+        id=sub.id,
+        channel=sub.channel,
+        consented_at=sub.consented_at,
+        unsubscribe_url=receipt.unsubscribe_url,
+    )
+
+
+TokenParam = Annotated[
+    str, Query(min_length=1, max_length=200, description="The token of a signed unsubscribe link")
+]
+
+
+@router.get(
+    "/unsubscribe",
+    summary="Confirmation page of a one-click unsubscribe link (withdraws nothing by itself)",
+    response_class=HTMLResponse,
+)
+def unsubscribe_page(token: TokenParam, request: Request, bus: BusDep) -> HTMLResponse:
+    try:
+        view: UnsubscribeView = bus.handle(CheckUnsubscribeToken(token=token), PUBLIC_READER)
+    except InvalidInput as exc:
+        reason = exc.problems[0].reason
+        return HTMLResponse(render_link_problem("此退订链接无效或已被改动。", reason), 400)
+    except NotFound:
+        return HTMLResponse(
+            render_link_problem("找不到此链接对应的订阅。", "No subscription has this link."), 404
+        )
+    if not view.active:
+        return HTMLResponse(
+            render_unsubscribed(channel=view.channel.value, masked_address=view.masked_address)
+        )
+    action = f"{UNSUBSCRIBE_PATH}?{request.url.query}"
+    return HTMLResponse(
+        render_unsubscribe_confirm(
+            action_url=action, channel=view.channel.value, masked_address=view.masked_address
+        )
+    )
+
+
+@router.post(
+    "/unsubscribe",
+    summary="Withdraw a subscription (RFC 8058 one-click: body List-Unsubscribe=One-Click)",
+    response_class=HTMLResponse,
+    responses={422: {"description": "The token is malformed or its signature does not match"}},
+)
+def unsubscribe_now(token: TokenParam, bus: BusDep) -> HTMLResponse:
+    view: UnsubscribeView = bus.handle(Unsubscribe(token=token), PUBLIC_READER)
+    return HTMLResponse(
+        render_unsubscribed(channel=view.channel.value, masked_address=view.masked_address)
+    )

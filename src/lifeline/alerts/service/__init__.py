@@ -6,6 +6,7 @@ from __future__ import annotations
 from lifeline.alerts.messages import (
     ApproveAlert,
     CancelAlert,
+    CheckUnsubscribeToken,
     DraftAlert,
     GetAlert,
     GetAlertCap,
@@ -19,6 +20,7 @@ from lifeline.alerts.messages import (
     RejectAlert,
     SubmitAlert,
     Subscribe,
+    Unsubscribe,
     UpdateAlert,
 )
 from lifeline.alerts.service.authoring import (
@@ -44,9 +46,14 @@ from lifeline.alerts.service.reading import (
     list_alerts,
     list_public_alerts,
 )
+from lifeline.alerts.service.unsubscribe import (
+    UnsubscribeView,
+    check_unsubscribe_token,
+    unsubscribe,
+)
 from lifeline.kernel.bus import MessageBus
 
-__all__ = ["DeliveryReport", "FeedReport", "RejectedEntry", "register_handlers"]
+__all__ = ["DeliveryReport", "FeedReport", "RejectedEntry", "UnsubscribeView", "register_handlers"]
 
 
 def register_handlers(bus: MessageBus) -> None:
@@ -66,3 +73,5 @@ def register_handlers(bus: MessageBus) -> None:
     bus.register(ListExternalAlerts, list_external_alerts)
     bus.register(Subscribe, subscribe)
     bus.register(GetDeliveryReport, get_delivery_report)
+    bus.register(CheckUnsubscribeToken, check_unsubscribe_token)
+    bus.register(Unsubscribe, unsubscribe)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lifeline.alerts.events import SubscriptionCreated
+from lifeline.alerts.links import LINKS
 from lifeline.alerts.messages import GetDeliveryReport, Subscribe
 from lifeline.alerts.model import PublicAlert
 from lifeline.alerts.outbox import (
@@ -17,6 +18,7 @@ from lifeline.alerts.outbox import (
     idempotency_key,
 )
 from lifeline.alerts.service._common import load
+from lifeline.alerts.service.unsubscribe import mask_address
 from lifeline.alerts.targeting import in_areas
 from lifeline.alerts.templates import LANGUAGES
 from lifeline.kernel.bus import HandlerContext
@@ -24,7 +26,15 @@ from lifeline.kernel.errors import FieldProblem, InvalidInput
 from lifeline.kernel.ids import new_id
 
 
-def subscribe(cmd: Subscribe, ctx: HandlerContext) -> Subscription:
+@dataclass(frozen=True, slots=True)
+class SubscriptionReceipt:
+    """The new subscription and its signed one-click unsubscribe link."""
+
+    subscription: Subscription
+    unsubscribe_url: str
+
+
+def subscribe(cmd: Subscribe, ctx: HandlerContext) -> SubscriptionReceipt:
     problems = []
     if not cmd.consent:
         problems.append(FieldProblem("consent", "subscribing needs your explicit consent"))
@@ -54,7 +64,7 @@ def subscribe(cmd: Subscribe, ctx: HandlerContext) -> Subscription:
     ctx.uow.record(
         SubscriptionCreated(aggregate_id=sub.id, channel=sub.channel, hazards=sub.hazards)
     )
-    return sub
+    return SubscriptionReceipt(sub, ctx.uow.repo(LINKS).unsubscribe_url(sub.id))
 
 
 def enqueue_deliveries(ctx: HandlerContext, alert: PublicAlert) -> int:
@@ -90,14 +100,40 @@ def enqueue_deliveries(ctx: HandlerContext, alert: PublicAlert) -> int:
 
 
 @dataclass(frozen=True, slots=True)
+class DeadLetter:
+    """A message that gave up after its last attempt (the address masked)."""
+
+    channel: str
+    recipient_kind: str
+    address: str
+    attempts: int
+    last_error: str
+
+
+@dataclass(frozen=True, slots=True)
 class DeliveryReport:
     alert_id: str
     by_channel: dict[str, dict[str, int]]
+    dead_letters: tuple[DeadLetter, ...] = ()
 
     def total(self, state: DeliveryState) -> int:
         return sum(counts.get(state.value, 0) for counts in self.by_channel.values())
 
 
+DEAD_LETTERS_SHOWN = 100
+
+
 def get_delivery_report(query: GetDeliveryReport, ctx: HandlerContext) -> DeliveryReport:
     alert = load(ctx, query.alert_id)
-    return DeliveryReport(alert.id, ctx.uow.repo(OUTBOX).report(alert.id))
+    repo = ctx.uow.repo(OUTBOX)
+    dead = tuple(
+        DeadLetter(
+            channel=d.channel.value,
+            recipient_kind=d.recipient_kind.value,
+            address=mask_address(d.channel, d.address),
+            attempts=d.attempts,
+            last_error=d.last_error or "",
+        )
+        for d in repo.dead_letters(alert.id, DEAD_LETTERS_SHOWN)
+    )
+    return DeliveryReport(alert.id, repo.report(alert.id), dead)

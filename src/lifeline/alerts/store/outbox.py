@@ -7,7 +7,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from lifeline.alerts.outbox import Channel, Delivery, DeliveryState, Subscription
+from lifeline.alerts.outbox import (
+    Channel,
+    Delivery,
+    DeliveryState,
+    RecipientKind,
+    Subscription,
+)
 from lifeline.kernel.db import UtcDateTime, metadata
 
 subscriptions = sa.Table(
@@ -30,7 +36,7 @@ deliveries = sa.Table(
     metadata,
     sa.Column("id", sa.String(36), primary_key=True),
     sa.Column("alert_id", sa.String(36), nullable=False, index=True),
-    sa.Column("subscription_id", sa.String(36), nullable=False),
+    sa.Column("subscription_id", sa.String(36), nullable=False, index=True),
     sa.Column("channel", sa.String(16), nullable=False),
     sa.Column("address", sa.String(500), nullable=False),
     sa.Column("language", sa.String(16), nullable=False),
@@ -40,6 +46,10 @@ deliveries = sa.Table(
     sa.Column("next_attempt_at", UtcDateTime(), nullable=False, index=True),
     sa.Column("last_error", sa.Text(), nullable=True),
     sa.Column("sent_at", UtcDateTime(), nullable=True),
+    sa.Column("recipient_kind", sa.String(16), nullable=False, server_default="subscriber"),
+    sa.Column("lease_owner", sa.String(64), nullable=True),
+    sa.Column("lease_expires_at", UtcDateTime(), nullable=True),
+    sa.Index("ix_alert_delivery_due", "channel", "state", "next_attempt_at"),
 )
 
 
@@ -72,6 +82,9 @@ def _delivery(r: sa.Row[Any]) -> Delivery:
         next_attempt_at=r.next_attempt_at,
         last_error=r.last_error,
         sent_at=r.sent_at,
+        recipient_kind=RecipientKind(r.recipient_kind),
+        lease_owner=r.lease_owner,
+        lease_expires_at=r.lease_expires_at,
     )
 
 
@@ -97,6 +110,28 @@ class SqlOutboxRepository:
                 unsubscribed_at=s.unsubscribed_at,
             )
         )
+
+    def get_subscription(self, subscription_id: str) -> Subscription | None:
+        row = self._conn.execute(
+            sa.select(subscriptions).where(subscriptions.c.id == subscription_id)
+        ).first()
+        return None if row is None else _subscription(row)
+
+    def withdraw(self, subscription_id: str, at: datetime) -> int:
+        self._conn.execute(
+            subscriptions.update()
+            .where(subscriptions.c.id == subscription_id, subscriptions.c.unsubscribed_at.is_(None))
+            .values(unsubscribed_at=at)
+        )
+        result = self._conn.execute(
+            deliveries.update()
+            .where(
+                deliveries.c.subscription_id == subscription_id,
+                deliveries.c.state == DeliveryState.QUEUED.value,
+            )
+            .values(state=DeliveryState.WITHDRAWN.value)
+        )
+        return int(result.rowcount)
 
     def active_subscriptions(self, hazard: str) -> list[Subscription]:
         rows = self._conn.execute(
@@ -124,30 +159,63 @@ class SqlOutboxRepository:
                     "state": d.state.value,
                     "attempts": d.attempts,
                     "next_attempt_at": d.next_attempt_at,
+                    "recipient_kind": d.recipient_kind.value,
                 }
                 for d in items
             ],
         )
         return len(items)
 
-    def due(self, channel: Channel, now: datetime, limit: int) -> list[Delivery]:
+    def claim(
+        self, channel: Channel, now: datetime, limit: int, *, owner: str, lease_until: datetime
+    ) -> list[Delivery]:
+        d = deliveries
+        claimable = (
+            d.c.channel == channel.value,
+            d.c.state == DeliveryState.QUEUED.value,
+            d.c.next_attempt_at <= now,
+            sa.or_(d.c.lease_expires_at.is_(None), d.c.lease_expires_at <= now),
+        )
+        pick = sa.select(d.c.id).where(*claimable).order_by(d.c.next_attempt_at, d.c.id)
+        pick = pick.limit(limit)
+        if self._conn.dialect.name == "postgresql":
+            pick = pick.with_for_update(skip_locked=True)  # others take the next rows
+        ids = [str(r[0]) for r in self._conn.execute(pick)]
+        if not ids:
+            return []
+        # the conditions again: a row another worker leased meanwhile is not taken over
+        self._conn.execute(
+            d.update()
+            .where(d.c.id.in_(ids), *claimable)
+            .values(lease_owner=owner, lease_expires_at=lease_until)
+        )
         rows = self._conn.execute(
-            sa.select(deliveries)
-            .where(
-                deliveries.c.channel == channel.value,
-                deliveries.c.state == DeliveryState.QUEUED.value,
-                deliveries.c.next_attempt_at <= now,
-            )
-            .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
-            .limit(limit)
+            sa.select(d)
+            .where(d.c.id.in_(ids), d.c.lease_owner == owner, d.c.lease_expires_at == lease_until)
+            .order_by(d.c.next_attempt_at, d.c.id)
         )
         return [_delivery(r) for r in rows]
+
+    def release(self, delivery_ids: list[str], *, owner: str) -> None:
+        if not delivery_ids:
+            return
+        self._conn.execute(
+            deliveries.update()
+            .where(deliveries.c.id.in_(delivery_ids), deliveries.c.lease_owner == owner)
+            .values(lease_owner=None, lease_expires_at=None)
+        )
 
     def mark_sent(self, delivery_id: str, at: datetime) -> None:
         self._conn.execute(
             deliveries.update()
             .where(deliveries.c.id == delivery_id)
-            .values(state=DeliveryState.SENT.value, sent_at=at, attempts=deliveries.c.attempts + 1)
+            .values(
+                state=DeliveryState.SENT.value,
+                sent_at=at,
+                attempts=deliveries.c.attempts + 1,
+                lease_owner=None,
+                lease_expires_at=None,
+            )
         )
 
     def mark_failed(
@@ -168,6 +236,8 @@ class SqlOutboxRepository:
                 attempts=attempts,
                 next_attempt_at=next_attempt_at,
                 last_error=error[:2000],
+                lease_owner=None,
+                lease_expires_at=None,
             )
         )
 
@@ -181,3 +251,26 @@ class SqlOutboxRepository:
         for channel, state, count in rows:
             out.setdefault(str(channel), {})[str(state)] = int(count)
         return out
+
+    def dead_letters(self, alert_id: str, limit: int) -> list[Delivery]:
+        rows = self._conn.execute(
+            sa.select(deliveries)
+            .where(
+                deliveries.c.alert_id == alert_id,
+                deliveries.c.state == DeliveryState.FAILED.value,
+            )
+            .order_by(deliveries.c.channel, deliveries.c.id)
+            .limit(limit)
+        )
+        return [_delivery(r) for r in rows]
+
+    def outstanding(self, channels: tuple[Channel, ...]) -> int:
+        count = self._conn.execute(
+            sa.select(sa.func.count())
+            .select_from(deliveries)
+            .where(
+                deliveries.c.channel.in_([c.value for c in channels]),
+                deliveries.c.state == DeliveryState.QUEUED.value,
+            )
+        ).scalar_one()
+        return int(count)

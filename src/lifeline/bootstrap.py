@@ -36,6 +36,8 @@ from lifeline.alerts.store import (
 from lifeline.alerts.worker import DeliveryWorker
 from lifeline.config import Settings
 from lifeline.dispatch import service as dispatch_service
+from lifeline.dispatch.model import DISPATCH, TRAVEL
+from lifeline.dispatch.store import SqlDispatchRepository
 from lifeline.geo import service as geo_service
 from lifeline.geo.loading import road_travel_times
 from lifeline.geo.network import RoadNetworkError
@@ -168,6 +170,7 @@ def build_platform(
         RESERVES.name: SqlReservesRepository,
         PLANS.name: SqlPlansRepository,
         WARNING.name: SqlWarningRepository,
+        DISPATCH.name: SqlDispatchRepository,
     }
     links = link_signer(settings)
     factories[LINKS.name] = lambda _conn: links
@@ -200,6 +203,7 @@ def build_platform(
         for subscription in context.subscriptions():
             relay.subscribe(subscription)
     geo_service.register_handlers(bus, travel)
+    factories[TRAVEL.name] = lambda _conn: travel  # the travel-time port, per unit of work
     rule_sink = warning_service.RuleEvaluationSink()
     warning_service.register_evaluation(bus, rule_sink)
     batch_sinks: tuple[BatchSink, ...] = (rule_sink,)

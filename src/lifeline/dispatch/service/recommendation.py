@@ -1,0 +1,117 @@
+"""Recommendation of units for one incident, and the incident view as dispatch sees it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from lifeline.dispatch.messages import ListIncidentViews, RecommendUnits
+from lifeline.dispatch.model import DISPATCHABLE, TRAVEL, IncidentView, Unit, UnitType
+from lifeline.dispatch.recommend import coverage_loss_s, recommend
+from lifeline.dispatch.service._common import authorize_collection, load_incident, repo_of
+from lifeline.geo.travel import FloatArray, LonLat, TravelTimes
+from lifeline.kernel.bus import HandlerContext
+from lifeline.kernel.errors import InvalidInput
+
+MAX_UNITS = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class RankedUnit:
+    unit: Unit
+    eta_s: float
+    coverage_loss_s: float
+    score_s: float
+    selected: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RecommendationView:
+    incident: IncidentView
+    requirement: dict[str, int]
+    from_run_card: bool
+    ranked: tuple[RankedUnit, ...]
+    shortfall: dict[str, int]
+    travel_basis: str
+    coverage_weight: float
+
+
+def lonlat(points: Sequence[Unit]) -> list[LonLat]:
+    return [(u.position.lon, u.position.lat) for u in points]
+
+
+def dispatchable_units(ctx: HandlerContext) -> list[Unit]:
+    units, _ = repo_of(ctx).list_units(ctx.scope_paths, limit=MAX_UNITS)
+    return [u for u in units if u.status in DISPATCHABLE]
+
+
+def coverage_losses(travel: TravelTimes, units: Sequence[Unit]) -> FloatArray:
+    """Per unit, the coverage loss (seconds) at the home stations of its own type if it left."""
+    loss = np.zeros(len(units))
+    by_type: dict[UnitType, list[int]] = {}
+    for i, unit in enumerate(units):
+        by_type.setdefault(unit.unit_type, []).append(i)
+    for members in by_type.values():
+        stations = sorted({(units[i].station_location.lon, units[i].station_location.lat)
+                           for i in members})  # fmt: skip
+        cover = travel.matrix_s(lonlat([units[i] for i in members]), stations)
+        loss[members] = coverage_loss_s(cover)
+    return loss
+
+
+def recommend_units(query: RecommendUnits, ctx: HandlerContext) -> RecommendationView:
+    if not 0 <= query.coverage_weight <= 10:
+        raise InvalidInput("coverage_weight", "must be within [0, 10]")
+    incident = load_incident(ctx, query.incident_id)
+    if query.requirement is not None:
+        requirement: dict[str, int] = {}
+        for i, (unit_type, count) in enumerate(query.requirement):
+            if not 0 < count <= 100:
+                raise InvalidInput(f"requirement[{i}].count", "must be within 1..100")
+            requirement[unit_type.value] = requirement.get(unit_type.value, 0) + count
+        from_card = False
+    else:
+        requirement = incident.required_units()
+        from_card = bool(requirement)
+    travel = ctx.uow.repo(TRAVEL)
+    units = dispatchable_units(ctx)
+    if requirement:
+        units = [u for u in units if u.unit_type.value in requirement]
+    target = (incident.location.lon, incident.location.lat)
+    eta = travel.to_one_s(lonlat(units), target) if units else np.zeros(0)
+    loss = coverage_losses(travel, units)
+    result = recommend(
+        eta,
+        [u.unit_type.value for u in units],
+        requirement,
+        loss,
+        coverage_weight=query.coverage_weight,
+    )
+    limit = max(1, min(query.limit, 1000))
+    ranked = [c for c in result.candidates if c.selected]
+    ranked += [c for c in result.candidates if not c.selected][: max(0, limit - len(ranked))]
+    return RecommendationView(
+        incident=incident,
+        requirement=requirement,
+        from_run_card=from_card,
+        ranked=tuple(
+            RankedUnit(
+                unit=units[c.index],
+                eta_s=c.eta_s,
+                coverage_loss_s=c.coverage_loss_s,
+                score_s=c.score_s,
+                selected=c.selected,
+            )
+            for c in ranked
+        ),
+        shortfall=dict(result.shortfall),
+        travel_basis=travel.description,
+        coverage_weight=query.coverage_weight,
+    )
+
+
+def list_incident_views(query: ListIncidentViews, ctx: HandlerContext) -> list[IncidentView]:
+    authorize_collection(ctx, "incident")
+    return repo_of(ctx).list_incidents(ctx.scope_paths, open_only=query.open_only)

@@ -29,7 +29,7 @@ from lifeline.kernel.ports import RepoKey
 class UnitType(StrEnum):
     """Kinds of response unit; the run cards of plans name these."""
 
-    ENGINE = "engine"  # fire engine (pumper)
+    ENGINE = "fire_engine"  # fire engine (pumper)
     LADDER = "ladder"  # aerial ladder / platform
     HAZMAT = "hazmat"  # hazardous-materials unit
     AMBULANCE = "ambulance"

@@ -34,13 +34,13 @@ def city(platform: Platform, world: World) -> City:
 
 def test_incident_view_follows_the_events(client: TestClient, world: World, city: City) -> None:
     commander = world.headers(Role.COMMANDER, "district")
-    incident = city.incident(22.55, grade="II", units={"engine": 2, "ambulance": 1},
+    incident = city.incident(22.55, grade="II", units={"fire_engine": 2, "ambulance": 1},
                              materials={"0301001": 20})  # fmt: skip
     views = client.get("/dispatch/incidents", headers=commander).json()
     assert [v["id"] for v in views] == [incident]
     view = views[0]
     assert view["grade"] == "II"
-    assert view["required_units"] == {"engine": 2, "ambulance": 1}
+    assert view["required_units"] == {"fire_engine": 2, "ambulance": 1}
     assert view["required_materials"] == {"0301001": 20.0}
     assert view["run_cards"][0]["plan_code"] == "warehouse-fire"
     other = world.headers(Role.COMMANDER, "sibling")
@@ -59,7 +59,7 @@ def test_recommendation_ranks_by_eta_and_fills_the_run_card(
     far = city.unit("E-north", UnitType.ENGINE, "north")
     amb = city.unit("A-south", UnitType.AMBULANCE, "south")
     city.unit("L-north", UnitType.LADDER, "north")
-    incident = city.incident(22.552, grade="III", units={"engine": 2, "ambulance": 1,
+    incident = city.incident(22.552, grade="III", units={"fire_engine": 2, "ambulance": 1,
                                                           "hazmat": 1})  # fmt: skip
     analyst = world.headers(Role.ANALYST, "district")
     resp = client.get(f"/dispatch/incidents/{incident}/recommendation", headers=analyst)
@@ -99,7 +99,7 @@ def test_coverage_penalty_keeps_the_lone_station_covered(
     city.unit("E-middle", UnitType.ENGINE, "middle")
     city.unit("E-south", UnitType.ENGINE, "south")
     city.unit("E-south-2", UnitType.ENGINE, "south")
-    incident = city.incident(22.5251, units={"engine": 1})  # a hair nearer the middle station
+    incident = city.incident(22.5251, units={"fire_engine": 1})  # a hair nearer the middle station
     analyst = world.headers(Role.ANALYST, "district")
     url = f"/dispatch/incidents/{incident}/recommendation"
     plain = client.get(url + "?coverage_weight=0", headers=analyst).json()
@@ -117,8 +117,8 @@ def test_plan_propose_approve_dispatches_and_conflicts(
     city.unit("E2", UnitType.ENGINE, "north")
     city.unit("E3", UnitType.ENGINE, "south")
     # a grave fire and a minor one compete for the middle engine
-    grave = city.incident(22.56, grade="I", units={"engine": 2})
-    minor = city.incident(22.54, grade="IV", units={"engine": 1})
+    grave = city.incident(22.56, grade="I", units={"fire_engine": 2})
+    minor = city.incident(22.54, grade="IV", units={"fire_engine": 1})
     commander = world.headers(Role.COMMANDER, "district")
     resp = client.post(
         "/dispatch/plans",
@@ -156,7 +156,7 @@ def test_plan_propose_approve_dispatches_and_conflicts(
     )
     assert resp.json()["assignments"] == []
     assert resp.json()["shortfalls"] == [
-        {"incident_id": minor, "unit_type": "engine", "missing": 1}
+        {"incident_id": minor, "unit_type": "fire_engine", "missing": 1}
     ]
     with platform.uow() as uow:
         orders = [e for e in uow.timeline("unit", e1.id) if e.type == "UnitDispatched"]
@@ -166,14 +166,14 @@ def test_plan_propose_approve_dispatches_and_conflicts(
 def test_stale_plan_approval_is_refused_whole(client: TestClient, world: World, city: City) -> None:
     e1 = city.unit("E1", UnitType.ENGINE, "middle")
     e2 = city.unit("E2", UnitType.ENGINE, "north")
-    incident = city.incident(22.56, grade="II", units={"engine": 2})
+    incident = city.incident(22.56, grade="II", units={"fire_engine": 2})
     commander = world.headers(Role.COMMANDER, "district")
     plan = client.post(
         "/dispatch/plans",
         json={"organisation_id": world.org["district"], "incident_ids": [incident]},
         headers=commander,
     ).json()
-    other = city.incident(22.60, units={"engine": 1})
+    other = city.incident(22.60, units={"fire_engine": 1})
     taken = client.post(
         f"/dispatch/units/{e2.id}/dispatch", json={"incident_id": other}, headers=commander
     )
@@ -197,7 +197,7 @@ def test_stale_plan_approval_is_refused_whole(client: TestClient, world: World, 
 def test_plan_bad_input_and_rights(client: TestClient, world: World, city: City) -> None:
     city.unit("E1", UnitType.ENGINE, "middle")
     no_card = city.incident(22.56)
-    carded = city.incident(22.55, units={"engine": 1})
+    carded = city.incident(22.55, units={"fire_engine": 1})
     commander = world.headers(Role.COMMANDER, "district")
     org = world.org["district"]
     cases = [
@@ -253,7 +253,7 @@ def test_plan_carries_materials_from_the_reserves(
     platform.bus.handle(
         rm.ReceiveStock(depot_id=depot.id, material_code="0301001", quantity=15), SYSTEM_ACTOR
     )
-    incident = city.incident(22.55, units={"engine": 1}, materials={"0301001": 20})
+    incident = city.incident(22.55, units={"fire_engine": 1}, materials={"0301001": 20})
     commander = world.headers(Role.COMMANDER, "district")
     plan = client.post(
         "/dispatch/plans",

@@ -40,7 +40,7 @@ def test_register_list_and_get_a_unit(client: TestClient, world: World, city: Ci
     station = city.stations["福田消防站"]
     resp = client.post(
         "/dispatch/units",
-        json={"call_sign": "FT-E1", "unit_type": "engine", "station_id": station.id,
+        json={"call_sign": "FT-E1", "unit_type": "fire_engine", "station_id": station.id,
               "capabilities": ["foam", "pump"]},
         headers=liaison,
     )  # fmt: skip
@@ -54,7 +54,7 @@ def test_register_list_and_get_a_unit(client: TestClient, world: World, city: Ci
     )
     by_call_sign = client.get("/dispatch/units/FT-E1", headers=liaison)
     assert by_call_sign.json()["id"] == unit["id"]
-    listed = client.get("/dispatch/units?unit_type=engine", headers=liaison).json()
+    listed = client.get("/dispatch/units?unit_type=fire_engine", headers=liaison).json()
     assert [u["id"] for u in listed["items"]] == [unit["id"]]
     assert client.get("/dispatch/units?unit_type=ladder", headers=liaison).json()["total"] == 0
 
@@ -64,8 +64,8 @@ def test_bad_registrations_name_the_field(client: TestClient, world: World, city
     station = city.stations["福田消防站"]
     cases = [
         ({"call_sign": "X1", "unit_type": "tank", "station_id": station.id}, "unit_type"),
-        ({"call_sign": "X1", "unit_type": "engine", "station_id": "nope"}, "station_id"),
-        ({"call_sign": "X/1", "unit_type": "engine", "station_id": station.id}, "call_sign"),
+        ({"call_sign": "X1", "unit_type": "fire_engine", "station_id": "nope"}, "station_id"),
+        ({"call_sign": "X/1", "unit_type": "fire_engine", "station_id": station.id}, "call_sign"),
     ]
     for body, field in cases:
         resp = client.post("/dispatch/units", json=body, headers=liaison)
@@ -75,7 +75,7 @@ def test_bad_registrations_name_the_field(client: TestClient, world: World, city
     shelter = city.station("避难所", 22.55, FacilityKind.SHELTER)
     resp = client.post(
         "/dispatch/units",
-        json={"call_sign": "X2", "unit_type": "engine", "station_id": shelter.id},
+        json={"call_sign": "X2", "unit_type": "fire_engine", "station_id": shelter.id},
         headers=liaison,
     )
     assert resp.status_code == 422
@@ -83,7 +83,7 @@ def test_bad_registrations_name_the_field(client: TestClient, world: World, city
     city.unit("DUP", UnitType.ENGINE, "福田消防站")
     resp = client.post(
         "/dispatch/units",
-        json={"call_sign": "DUP", "unit_type": "engine", "station_id": station.id},
+        json={"call_sign": "DUP", "unit_type": "fire_engine", "station_id": station.id},
         headers=liaison,
     )
     assert resp.status_code == 409
@@ -96,7 +96,7 @@ def test_rights_and_scope(client: TestClient, world: World, city: City) -> None:
     station = city.stations["福田消防站"]
     resp = client.post(
         "/dispatch/units",
-        json={"call_sign": "A1", "unit_type": "engine", "station_id": station.id},
+        json={"call_sign": "A1", "unit_type": "fire_engine", "station_id": station.id},
         headers=analyst,
     )
     assert resp.status_code == 403

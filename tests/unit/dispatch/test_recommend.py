@@ -69,7 +69,7 @@ def test_bad_arguments() -> None:
         min_size=1,
         max_size=15,
     ),
-    st.dictionaries(st.sampled_from(["engine", "ladder", "ambulance"]), st.integers(0, 4)),
+    st.dictionaries(st.sampled_from(["engine", "ladder", "ambulance"]), st.integers(1, 4)),
 )
 def test_selection_fills_each_type_up_to_the_count_with_its_best_scores(
     units: list[tuple[float, str]], card: dict[str, int]

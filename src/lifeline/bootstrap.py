@@ -52,7 +52,11 @@ from lifeline.kernel.eventlog import AUDIT, SqlAuditRepository
 from lifeline.kernel.outbox import OutboxRelay, Subscription
 from lifeline.kernel.uow import RepoFactory, SqlUnitOfWork
 from lifeline.monitoring import service as monitoring_service
+from lifeline.monitoring.model import MONITORING
+from lifeline.monitoring.ratelimit import RateLimiter
 from lifeline.monitoring.sinks import BatchSink
+from lifeline.monitoring.store import SqlMonitoringRepository
+from lifeline.monitoring.validation import IngestWindow
 from lifeline.plans import service as plans_service
 from lifeline.plans.model import PLANS
 from lifeline.plans.store import SqlPlansRepository
@@ -128,6 +132,9 @@ class Platform:
     travel: TravelTimes = field(default_factory=GreatCircleTravelTimes)
     batch_sinks: tuple[BatchSink, ...] = ()
     repo_factories: dict[str, RepoFactory] = field(default_factory=dict)
+    ingest_limiter: RateLimiter = field(
+        default_factory=lambda: RateLimiter(rate_per_s=50.0, burst=500.0)
+    )
 
     def uow(self, actor: Actor = SYSTEM_ACTOR, *, read_only: bool = False) -> SqlUnitOfWork:
         """A fresh unit of work acting as ``actor``."""
@@ -171,6 +178,7 @@ def build_platform(
         PLANS.name: SqlPlansRepository,
         WARNING.name: SqlWarningRepository,
         DISPATCH.name: SqlDispatchRepository,
+        MONITORING.name: SqlMonitoringRepository,
     }
     links = link_signer(settings)
     factories[LINKS.name] = lambda _conn: links
@@ -211,7 +219,7 @@ def build_platform(
         settings.jwt_secret.get_secret_value() if settings.jwt_secret else secrets.token_hex(32)
     )
     tokens = TokenCodec(secret=secret, ttl_s=settings.jwt_ttl_s, clock=clock)
-    return Platform(
+    platform = Platform(
         settings=settings,
         engine=engine,
         clock=clock,
@@ -221,7 +229,21 @@ def build_platform(
         travel=travel,
         batch_sinks=batch_sinks,
         repo_factories=factories,
+        ingest_limiter=RateLimiter(
+            rate_per_s=settings.monitoring_device_rate_per_s,
+            burst=settings.monitoring_device_burst,
+        ),
     )
+    monitoring_service.register_runtime(
+        bus,
+        window=IngestWindow(
+            late_window_s=settings.monitoring_late_window_s,
+            future_tolerance_s=settings.monitoring_future_tolerance_s,
+        ),
+        grace_factor=settings.monitoring_offline_grace_factor,
+        sinks=lambda: platform.batch_sinks,
+    )
+    return platform
 
 
 def channel_adapters(settings: Settings) -> dict[Channel, ChannelAdapter]:

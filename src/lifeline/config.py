@@ -65,6 +65,30 @@ class Settings(BaseSettings):
         default=None,
         description="mqtt://host:port of the broker the sensor ingest workers subscribe to",
     )
+    monitoring_late_window_s: float = Field(
+        default=86_400.0,
+        gt=0,
+        description="Observations older than this (phenomenon time before now) are quarantined",
+    )
+    monitoring_future_tolerance_s: float = Field(
+        default=300.0,
+        ge=0,
+        description="Observations timestamped later than now plus this are quarantined",
+    )
+    monitoring_device_rate_per_s: float = Field(
+        default=50.0, gt=0, description="Observations per second one device may send, sustained"
+    )
+    monitoring_device_burst: float = Field(
+        default=500.0, gt=0, description="Observations one device may send at once (bucket size)"
+    )
+    monitoring_offline_grace_factor: float = Field(
+        default=3.0,
+        gt=1,
+        description="A device is offline after this many expected reporting intervals of silence",
+    )
+    monitoring_health_interval_s: float = Field(
+        default=30.0, gt=0, description="How often device health is checked while serving"
+    )
     event_chain: bool = Field(
         default=True, description="Hash-chain the event log (off only for benchmarks)"
     )

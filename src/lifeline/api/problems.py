@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from fastapi import Request
@@ -17,6 +18,7 @@ from lifeline.kernel.errors import (
     Forbidden,
     InvalidInput,
     NotFound,
+    TooManyRequests,
     Unauthenticated,
 )
 
@@ -93,6 +95,7 @@ _STATUS: list[tuple[type[DomainError], int, str]] = [
     (Conflict, 409, "conflict"),
     (Unauthenticated, 401, "unauthenticated"),
     (Forbidden, 403, "forbidden"),
+    (TooManyRequests, 429, "too-many-requests"),
 ]
 
 
@@ -101,6 +104,8 @@ async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
     for cls, status, kind in _STATUS:
         if isinstance(exc, cls):
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+            if isinstance(exc, TooManyRequests):
+                headers = {"Retry-After": str(max(1, math.ceil(exc.retry_after_s)))}
             errors = exc.problems if isinstance(exc, InvalidInput) else None
             detail = f"{exc.kind} not found" if isinstance(exc, NotFound) else str(exc)
             return problem(

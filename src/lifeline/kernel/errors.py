@@ -9,7 +9,8 @@
     │   │   └── OutOfScope  (404)      it exists, but outside the caller's scope (recorded)
     │   ├── Conflict        (409)      the state forbids it (duplicate key, stale version)
     │   ├── Unauthenticated (401)      no or bad credentials
-    │   └── Forbidden       (403)      authenticated, but the role lacks the permission
+    │   ├── Forbidden       (403)      authenticated, but the role lacks the permission
+    │   └── TooManyRequests (429)      the caller exceeds its rate; retry after a while
     ├── IntegrityViolation             stored data fails a check (e.g. the audit chain is broken)
     └── ConfigurationError             settings or wiring are wrong; raised at start-up
 
@@ -84,6 +85,16 @@ class Forbidden(DomainError):
     """The caller is authenticated but their roles lack the permission."""
 
     title = "Forbidden"
+
+
+class TooManyRequests(DomainError):
+    """The caller sends faster than its rate limit allows; ``retry_after_s`` says when to retry."""
+
+    title = "Too many requests"
+
+    def __init__(self, message: str, *, retry_after_s: float) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__(message)
 
 
 class IntegrityViolation(LifelineError):

@@ -1,0 +1,188 @@
+"""Observation ingest: validate a parsed batch, quarantine what is refused, store the rest in one
+multi-row insert, and hand the stored batch to every sink in the same unit of work.
+
+Device keys authenticate here too (:func:`authenticate_device`), for HTTP and MQTT alike.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from lifeline.kernel.access import AccessDecision, Actor, ActorKind, Outcome
+from lifeline.kernel.bus import HandlerContext
+from lifeline.kernel.errors import TooManyRequests, Unauthenticated
+from lifeline.kernel.ids import new_id
+from lifeline.kernel.uow import UnitOfWork
+from lifeline.monitoring.batch import ObservationBatch
+from lifeline.monitoring.formats import Rejection
+from lifeline.monitoring.messages import IngestObservations
+from lifeline.monitoring.model import DEVICE_ROLE, MONITORING, QuarantinedRow, StreamLimits
+from lifeline.monitoring.ratelimit import RateLimiter
+from lifeline.monitoring.service._common import repo_of
+from lifeline.monitoring.service.registry import split_device_key
+from lifeline.monitoring.sinks import BatchSink
+from lifeline.monitoring.validation import IngestWindow, validate
+from lifeline.security import passwords
+from lifeline.security.model import Permission
+
+log = logging.getLogger(__name__)
+
+REJECTIONS_SHOWN = 100  # rejections listed in an answer; all of them are quarantined
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What happened to a batch: every received row is accepted, a duplicate or rejected."""
+
+    batch_id: str
+    received: int
+    accepted: int
+    duplicates: int
+    rejections: list[Rejection] = field(default_factory=list)
+    accepted_index: list[int] = field(default_factory=list)  # payload positions stored
+
+    @property
+    def rejected(self) -> int:
+        return len(self.rejections)
+
+    def reasons(self) -> dict[str, int]:
+        return dict(sorted(Counter(r.reason.value for r in self.rejections).items()))
+
+
+class Ingestor:
+    """The ``IngestObservations`` handler, configured with the ingest window and the sinks."""
+
+    def __init__(self, window: IngestWindow, sinks: Callable[[], Sequence[BatchSink]]) -> None:
+        self.window = window
+        self._sinks = sinks
+
+    def __call__(self, cmd: IngestObservations, ctx: HandlerContext) -> IngestResult:
+        rows = cmd.rows
+        repo = repo_of(ctx)
+        now = ctx.uow.clock.now()
+        now_us = round(now.timestamp() * 1_000_000)
+        streams = repo.datastreams_by_id(rows.datastream_ids)
+        limits = {
+            s.id: StreamLimits(s.thing_id, s.path, s.min_value, s.max_value)
+            for s in streams.values()
+        }
+        device = ctx.actor.id if DEVICE_ROLE in ctx.actor.roles else None
+        ok, refused = validate(
+            rows,
+            limits,
+            now_us=now_us,
+            window=self.window,
+            device_thing_id=device,
+            scope_paths=None if device else ctx.actor.scope_paths,
+        )
+        picked = np.flatnonzero(ok)
+        ids = [rows.datastream_ids[i] for i in picked]
+        for path in sorted({streams[s].path for s in ids}):
+            ctx.authorize(target_kind="datastream-collection", target_id="", target_path=path)
+        batch_id = new_id()
+        times = rows.time_us[picked]
+        values = rows.values[picked]
+        inserted = repo.insert_observations(batch_id, ids, times.tolist(), values.tolist(), now_us)
+        rejections = sorted([*rows.rejected, *refused], key=lambda r: r.index)
+        repo.quarantine(
+            [
+                QuarantinedRow(
+                    batch_id=batch_id, row_index=r.index, reason=r.reason.value,
+                    detail=r.detail, raw=r.raw, received_at=now, source=cmd.source,
+                    writer=ctx.actor.ref, datastream_id=r.datastream_id,
+                    thing_id=streams[r.datastream_id].thing_id
+                    if r.datastream_id in streams else device,
+                    path=streams[r.datastream_id].path
+                    if r.datastream_id in streams else _writer_path(ctx.actor),
+                )
+                for r in rejections
+            ]
+        )  # fmt: skip
+        if inserted:
+            at = np.asarray(inserted, dtype=np.int64)
+            stored_ids = tuple(ids[i] for i in inserted)
+            batch = ObservationBatch(
+                datastream_ids=stored_ids,
+                phenomenon_time_s=times[at] / 1_000_000,
+                values=values[at],
+                received_at_s=np.full(len(inserted), now_us / 1_000_000),
+                streams={s: streams[s].stream_info() for s in set(stored_ids)},
+            )
+            for sink in self._sinks():
+                sink(batch, ctx.uow)
+        return IngestResult(
+            batch_id=batch_id,
+            received=rows.total,
+            accepted=len(inserted),
+            duplicates=len(ids) - len(inserted),
+            rejections=rejections,
+            accepted_index=[rows.index[int(picked[i])] for i in inserted],
+        )
+
+
+def _writer_path(actor: Actor) -> str | None:
+    """Where a quarantined row without a known datastream is filed: the writer's own scope."""
+    return actor.scope_paths[0] if actor.scope_paths else None
+
+
+def admit(limiter: RateLimiter, actor: Actor, n: int, now_s: float) -> None:
+    """Take ``n`` observations from the writer's token bucket or raise ``TooManyRequests``."""
+    wait_s = limiter.admit(actor.ref, n, now_s)
+    if wait_s > 0:
+        raise TooManyRequests(
+            f"{actor.ref} exceeds {limiter.rate_per_s:g} observations/s "
+            f"(burst {limiter.burst:g}); retry in {wait_s:.1f} s",
+            retry_after_s=wait_s,
+        )
+
+
+def authenticate_device(uow_factory: Callable[[], UnitOfWork], key: str) -> Actor:
+    """Resolve a device key to the device's :class:`Actor` (it may write only observations of
+    its own datastreams); raise ``Unauthenticated`` and log the refusal otherwise."""
+    prefix = split_device_key(key)
+    with uow_factory() as uow:
+        repo = uow.repo(MONITORING)
+        record = repo.device_key_by_prefix(prefix) if prefix else None
+        if (
+            record is None
+            or not record.active
+            or not passwords.api_key_matches(key, record.key_hash)
+        ):
+            uow.log_access(
+                AccessDecision(
+                    at=uow.clock.now(), actor_id=f"device-key:{prefix or '?'}",
+                    actor_organisation_id=None, action="authenticate",
+                    permission="authenticate", outcome=Outcome.DENIED,
+                    reason="unknown, revoked or wrong device key",
+                )
+            )  # fmt: skip
+            uow.commit()
+            raise Unauthenticated("unknown, revoked or wrong device key")
+        thing = repo.get_thing(record.thing_id)
+        assert thing is not None  # a key references its thing (foreign key)
+        return Actor(
+            id=thing.id,
+            kind=ActorKind.SERVICE,
+            organisation_id=thing.organisation_id,
+            roles=frozenset({DEVICE_ROLE}),
+            permissions=frozenset({Permission.SENSOR_WRITE.value}),
+            scope_paths=(thing.path,),
+            name=thing.name,
+        )
+
+
+def quarantine_unattributed(
+    uow_factory: Callable[[], UnitOfWork], rows: list[QuarantinedRow]
+) -> None:
+    """Keep rows refused before any actor could be established (an MQTT message without a
+    valid device key, or over its device's rate) in the quarantine, so nothing is dropped."""
+    if not rows:
+        return
+    with uow_factory() as uow:
+        uow.repo(MONITORING).quarantine(rows)
+        uow.commit()

@@ -1,0 +1,123 @@
+"""Ingest validation, vectorised over a batch: which rows are stored and why the others are not.
+
+Checks, in order (a row gets the first reason that applies): the datastream exists; a device
+writes only its own thing's datastreams, an account only datastreams inside its organisation
+scope; the result is finite; it lies within the datastream's physical range ``[min, max]``; its
+phenomenon time is at most ``future_tolerance_s`` after now and at most ``late_window_s``
+before now (late and out-of-order data inside the window are accepted).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from lifeline.monitoring.formats import ParsedRows, Rejection, RejectReason
+from lifeline.monitoring.model import StreamLimits
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True, slots=True)
+class IngestWindow:
+    """How far from now a phenomenon time may lie, in seconds."""
+
+    late_window_s: float
+    future_tolerance_s: float
+
+
+def validate(
+    rows: ParsedRows,
+    limits: Mapping[str, StreamLimits],
+    *,
+    now_us: int,
+    window: IngestWindow,
+    device_thing_id: str | None = None,
+    scope_paths: tuple[str, ...] | None = None,
+) -> tuple[BoolArray, list[Rejection]]:
+    """Return the mask of rows to store (aligned with ``rows``' columns) and a rejection for
+    every other row. ``device_thing_id`` restricts writes to that thing's datastreams;
+    ``scope_paths`` (when not None) to datastreams of organisations under those paths."""
+    n = len(rows.datastream_ids)
+    ok = np.ones(n, dtype=np.bool_)
+    lo = np.empty(n, dtype=np.float64)
+    hi = np.empty(n, dtype=np.float64)
+    rejected: list[Rejection] = []
+
+    def reject(i: int, reason: RejectReason, detail: str) -> None:
+        ok[i] = False
+        rejected.append(
+            Rejection(
+                index=rows.index[i],
+                reason=reason,
+                detail=detail,
+                raw=_raw(rows, i),
+                datastream_id=rows.datastream_ids[i],
+            )
+        )
+
+    in_scope: dict[str, bool] = {}
+    for i, stream_id in enumerate(rows.datastream_ids):
+        found = limits.get(stream_id)
+        if found is None:
+            reject(i, RejectReason.UNKNOWN_DATASTREAM, f"no datastream {stream_id!r}")
+            continue
+        if device_thing_id is not None and found.thing_id != device_thing_id:
+            reject(i, RejectReason.FOREIGN_DATASTREAM, "the datastream belongs to another device")
+            continue
+        if scope_paths is not None:
+            allowed = in_scope.get(found.path)
+            if allowed is None:
+                allowed = in_scope[found.path] = any(found.path.startswith(p) for p in scope_paths)
+            if not allowed:
+                reject(i, RejectReason.OUT_OF_SCOPE, "the datastream is outside your scope")
+                continue
+        lo[i], hi[i] = found.min_value, found.max_value
+
+    values, times = rows.values, rows.time_us
+    checks: list[tuple[BoolArray, RejectReason]] = []
+    with np.errstate(invalid="ignore"):
+        finite = np.isfinite(values)
+        checks.append((~finite, RejectReason.NOT_FINITE))
+        checks.append((finite & ((values < lo) | (values > hi)), RejectReason.OUT_OF_RANGE))
+    latest = now_us + round(window.future_tolerance_s * 1_000_000)
+    earliest = now_us - round(window.late_window_s * 1_000_000)
+    checks.append((times > latest, RejectReason.FUTURE))
+    checks.append((times < earliest, RejectReason.TOO_LATE))
+    for bad, reason in checks:
+        for at in np.flatnonzero(bad & ok).tolist():
+            reject(at, reason, _detail(reason, rows, at, lo, hi, now_us))
+    return ok, rejected
+
+
+def _detail(
+    reason: RejectReason,
+    rows: ParsedRows,
+    i: int,
+    lo: npt.NDArray[np.float64],
+    hi: npt.NDArray[np.float64],
+    now_us: int,
+) -> str:
+    if reason is RejectReason.NOT_FINITE:
+        return f"result: {rows.values[i]} is not a finite number"
+    if reason is RejectReason.OUT_OF_RANGE:
+        return f"result: {rows.values[i]:g} is outside the physical range [{lo[i]:g}, {hi[i]:g}]"
+    offset_s = (int(rows.time_us[i]) - now_us) / 1_000_000
+    if reason is RejectReason.FUTURE:
+        return f"phenomenon_time: {offset_s:.0f} s in the future"
+    return f"phenomenon_time: {-offset_s:.0f} s old, beyond the late window"
+
+
+def _raw(rows: ParsedRows, i: int) -> str:
+    value = float(rows.values[i])
+    return json.dumps(
+        {
+            "datastream_id": rows.datastream_ids[i],
+            "phenomenon_time_us": int(rows.time_us[i]),
+            "result": value if np.isfinite(value) else str(value),
+        }
+    )

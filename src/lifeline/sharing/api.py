@@ -500,11 +500,21 @@ def replay(quarantine_id: str, body: ReplayIn, actor: CurrentActor, bus: BusDep)
 
 
 # --- sharing agreements ---------------------------------------------------------------------
+class RowFilterIn(Strict):
+    area: dict[str, Any] | None = Field(
+        default=None, description="GeoJSON Polygon or MultiPolygon (WGS84) the records lie in"
+    )
+    time_field: str | None = Field(default=None, max_length=100)
+    since: datetime | None = Field(default=None, description="inclusive, with a UTC offset")
+    until: datetime | None = Field(default=None, description="exclusive, with a UTC offset")
+
+
 class AgreementIn(Strict):
     grantee_organisation_id: str = Field(min_length=1, max_length=36)
     fields: list[str] = Field(min_length=1, max_length=100)
     purpose: str = Field(min_length=1, max_length=2000)
     expires_at: datetime | None = None
+    row_filter: RowFilterIn | None = None
 
 
 class AgreementOut(Out):
@@ -518,6 +528,23 @@ class AgreementOut(Out):
     created_at: datetime
     expires_at: datetime | None
     revoked_at: datetime | None
+    row_filter: dict[str, Any] | None
+
+    @classmethod
+    def of(cls, agreement: Agreement) -> AgreementOut:
+        return cls(
+            id=agreement.id,
+            dataset_id=agreement.dataset_id,
+            organisation_id=agreement.organisation_id,
+            grantee_organisation_id=agreement.grantee_organisation_id,
+            fields=list(agreement.fields),
+            purpose=agreement.purpose,
+            granted_by=agreement.granted_by,
+            created_at=agreement.created_at,
+            expires_at=agreement.expires_at,
+            revoked_at=agreement.revoked_at,
+            row_filter=agreement.row_filter.to_json() if agreement.row_filter else None,
+        )
 
 
 @router.post(
@@ -535,19 +562,23 @@ def grant_agreement(
             fields=tuple(body.fields),
             purpose=body.purpose,
             expires_at=body.expires_at,
+            area=body.row_filter.area if body.row_filter else None,
+            time_field=body.row_filter.time_field if body.row_filter else None,
+            since=body.row_filter.since if body.row_filter else None,
+            until=body.row_filter.until if body.row_filter else None,
         ),
         actor,
     )
-    return AgreementOut.model_validate(agreement)
+    return AgreementOut.of(agreement)
 
 
 @router.get("/datasets/{dataset_id}/agreements", summary="Agreements of a dataset")
 def list_agreements(dataset_id: str, actor: CurrentActor, bus: BusDep) -> list[AgreementOut]:
     found = bus.handle(ListAgreements(dataset_id=dataset_id), actor)
-    return [AgreementOut.model_validate(a) for a in found]
+    return [AgreementOut.of(a) for a in found]
 
 
 @router.post("/agreements/{agreement_id}/revoke", summary="Revoke an agreement")
 def revoke_agreement(agreement_id: str, actor: CurrentActor, bus: BusDep) -> AgreementOut:
     agreement = bus.handle(RevokeAgreement(agreement_id=agreement_id), actor)
-    return AgreementOut.model_validate(agreement)
+    return AgreementOut.of(agreement)

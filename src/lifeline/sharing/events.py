@@ -57,6 +57,7 @@ class AgreementGranted(DomainEvent):
     fields: tuple[str, ...]
     purpose: str
     expires_at: str | None
+    row_filter: str | None = None  # JSON of the filter, when records are restricted
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -140,6 +140,10 @@ class GrantAgreement(Command):
     fields: tuple[str, ...]
     purpose: str
     expires_at: datetime | None = None
+    area: dict[str, Any] | None = None  # row filter: a GeoJSON Polygon the records lie in
+    time_field: str | None = None  # row filter: a time field of the records …
+    since: datetime | None = None  # … at or after this
+    until: datetime | None = None  # … and before this
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from lifeline.kernel.ports import RepoKey
+from lifeline.sharing.row_filter import RowFilter
 
 RAGGED = "__ragged__"  # a reader sets it on a row that does not fit the header, with why
 
@@ -110,7 +111,8 @@ class QuarantinedRecord:
 @dataclass(frozen=True, slots=True)
 class Agreement:
     """The owner lets ``grantee_organisation_id`` read ``fields`` of a dataset, for a purpose,
-    until ``expires_at``; personal fields are always masked for the grantee."""
+    until ``expires_at``, optionally only the records its ``row_filter`` keeps (an area, a time
+    window); personal fields are always masked for the grantee."""
 
     id: str
     dataset_id: str
@@ -122,6 +124,7 @@ class Agreement:
     created_at: datetime
     expires_at: datetime | None = None
     revoked_at: datetime | None = None
+    row_filter: RowFilter | None = None  # which records; None: all of them
 
     def active(self, now: datetime) -> bool:
         return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)

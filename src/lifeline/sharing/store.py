@@ -21,6 +21,7 @@ from lifeline.sharing.model import (
     RunStatus,
     Source,
 )
+from lifeline.sharing.row_filter import RowFilter
 
 ID = sa.String(36)
 
@@ -132,12 +133,14 @@ agreements = sa.Table(
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("expires_at", UtcDateTime(), nullable=True),
     sa.Column("revoked_at", UtcDateTime(), nullable=True),
+    sa.Column("row_filter", sa.JSON(), nullable=True),
 )
 
 
 def _agreement(m: Any) -> Agreement:
     values = {k: m[k] for k in _names(agreements)}
     values["fields"] = tuple(values["fields"])
+    values["row_filter"] = RowFilter.from_json(m["row_filter"]) if m["row_filter"] else None
     return Agreement(**values)
 
 
@@ -463,7 +466,9 @@ class SqlSharingRepository:
 
     # agreements --------------------------------------------------------------------------
     def add_agreement(self, agreement: Agreement) -> None:
-        self._conn.execute(agreements.insert().values(**_row(agreement, agreements)))
+        row = _row(agreement, agreements)
+        row["row_filter"] = agreement.row_filter.to_json() if agreement.row_filter else None
+        self._conn.execute(agreements.insert().values(**row))
 
     def get_agreement(self, agreement_id: str) -> Agreement | None:
         m = self._first(sa.select(agreements).where(agreements.c.id == agreement_id))

@@ -126,3 +126,80 @@ def test_agreements_are_validated_and_need_the_grant_right(
     assert analyst.status_code == 403
     outsider = client.post(url, json=body, headers=steward(world, "sibling"))
     assert outsider.status_code == 404
+
+
+CALLS_MAPPING = """
+record_type: incident
+key: [id]
+fields:
+  external_id: {column: id}
+  type: {column: type}
+  category: {const: accident_disaster}
+  reported_at: {column: at, format: iso}
+  location: {lon: lon, lat: lat}
+"""
+CALLS = (
+    "id,type,at,lon,lat\n"
+    "C1,fire,2026-06-30T10:00:00+08:00,114.05,22.54\n"  # in Futian, in the window
+    "C2,fire,2026-06-30T11:00:00+08:00,114.12,22.55\n"  # in Luohu (outside the area)
+    "C3,fire,2026-06-20T10:00:00+08:00,114.05,22.53\n"  # in Futian, before the window
+    "C4,gas,2026-06-30T23:30:00+08:00,114.06,22.52\n"  # in Futian, in the window
+)
+FUTIAN = {
+    "type": "Polygon",
+    "coordinates": [[[114.0, 22.50], [114.09, 22.50], [114.09, 22.58], [114.0, 22.58],
+                     [114.0, 22.50]]],
+}  # fmt: skip
+
+
+def test_a_row_filter_shares_only_records_in_the_area_and_time_window(
+    platform: Platform, client: TestClient
+) -> None:
+    world = build_world(
+        platform, client, roles=(Role.DATA_STEWARD, Role.ANALYST), levels=("district", "sibling")
+    )
+    owner = steward(world)
+    dataset = make_dataset(
+        client, owner, world.org["district"], record_type="incident", mapping=CALLS_MAPPING
+    )
+    assert upload(client, owner, dataset["id"], CALLS.encode(), "calls.csv").status_code == 201
+    grant = {
+        "grantee_organisation_id": world.org["sibling"],
+        "fields": ["type"],  # the filter uses location and time, which the grantee never sees
+        "purpose": "Futian calls of 30 June for the joint review",
+        "row_filter": {"area": FUTIAN, "time_field": "reported_at",
+                       "since": "2026-06-30T00:00:00+08:00", "until": "2026-07-01T00:00:00+08:00"},
+    }  # fmt: skip
+    granted = client.post(
+        f"/sharing/datasets/{dataset['id']}/agreements", json=grant, headers=owner
+    )
+    assert granted.status_code == 201, granted.text
+    assert granted.json()["row_filter"]["time_field"] == "reported_at"
+    analyst = world.headers(Role.ANALYST, "sibling")
+    url = f"/sharing/datasets/{dataset['id']}/records"
+    seen = client.get(url, headers=analyst).json()
+    assert seen["total"] == 2
+    assert sorted(r["data"]["type"] for r in seen["items"]) == ["fire", "gas"]
+    assert all(set(r["data"]) == {"type"} for r in seen["items"])
+    page = client.get(url, params={"limit": 1, "offset": 1}, headers=analyst).json()
+    assert (page["total"], len(page["items"])) == (2, 1)
+    exported = client.get(
+        f"/sharing/datasets/{dataset['id']}/export", params={"format": "ndjson"}, headers=analyst
+    )
+    assert len(exported.text.splitlines()) == 2
+    # the owner still sees everything
+    assert client.get(url, headers=owner).json()["total"] == 4
+
+    for bad, field in (
+        ({"time_field": "type", "since": "2026-06-30T00:00:00+08:00"}, "row_filter.time_field"),
+        ({"since": "2026-06-30T00:00:00+08:00"}, "row_filter.time_field"),
+        ({"area": {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1],
+                                                         [0, 0]]]}}, "row_filter.area"),
+    ):  # fmt: skip
+        refused = client.post(
+            f"/sharing/datasets/{dataset['id']}/agreements",
+            json={**grant, "row_filter": bad},
+            headers=owner,
+        )
+        assert refused.status_code == 422, bad
+        assert refused.json()["errors"][0]["field"] == field

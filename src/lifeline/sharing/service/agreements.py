@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from lifeline.kernel.bus import HandlerContext
 from lifeline.kernel.errors import Conflict, InvalidInput, NotFound
 from lifeline.kernel.ids import new_id
@@ -9,6 +11,7 @@ from lifeline.security.model import ORG_PATHS
 from lifeline.sharing.events import AgreementGranted, AgreementRevoked
 from lifeline.sharing.messages import GrantAgreement, ListAgreements, RevokeAgreement
 from lifeline.sharing.model import SHARING, Agreement
+from lifeline.sharing.row_filter import checked_filter
 from lifeline.sharing.service._common import dataset_for, org_path
 from lifeline.sharing.standard import STANDARD, RecordType
 
@@ -30,6 +33,9 @@ def grant_agreement(cmd: GrantAgreement, ctx: HandlerContext) -> Agreement:
     now = ctx.uow.clock.now()
     if cmd.expires_at is not None and cmd.expires_at <= now:
         raise InvalidInput("expires_at", "must be in the future")
+    row_filter = checked_filter(
+        spec, area=cmd.area, time_field=cmd.time_field, since=cmd.since, until=cmd.until
+    )
     agreement = Agreement(
         id=new_id(),
         dataset_id=dataset.id,
@@ -40,6 +46,7 @@ def grant_agreement(cmd: GrantAgreement, ctx: HandlerContext) -> Agreement:
         granted_by=ctx.actor.ref,
         created_at=now,
         expires_at=cmd.expires_at,
+        row_filter=row_filter,
     )
     ctx.uow.repo(SHARING).add_agreement(agreement)
     ctx.uow.record(
@@ -51,6 +58,7 @@ def grant_agreement(cmd: GrantAgreement, ctx: HandlerContext) -> Agreement:
             fields=agreement.fields,
             purpose=agreement.purpose,
             expires_at=agreement.expires_at.isoformat() if agreement.expires_at else None,
+            row_filter=json.dumps(row_filter.to_json()) if row_filter else None,
         )
     )
     return agreement

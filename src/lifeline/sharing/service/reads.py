@@ -32,6 +32,7 @@ from lifeline.sharing.model import (
     QuarantineStatus,
 )
 from lifeline.sharing.quality import freshness
+from lifeline.sharing.row_filter import RowMatcher
 from lifeline.sharing.service._common import (
     dataset_for,
     dataset_view,
@@ -175,12 +176,42 @@ def _agreed_view(dataset: Dataset, agreement: Agreement) -> Any:
     return view
 
 
+SCAN_BATCH = 1000
+
+
+def _filtered_page(
+    ctx: HandlerContext, dataset: Dataset, agreement: Agreement, limit: int, offset: int
+) -> tuple[list[CanonicalRecord], int]:
+    """The records an agreement's row filter keeps, paged: the dataset is scanned in key order
+    in batches (the filter may test fields the grantee does not see, so it runs here, before
+    the view), counting the matches for the total."""
+    assert agreement.row_filter is not None
+    keep = RowMatcher(agreement.row_filter)
+    repo = ctx.uow.repo(SHARING)
+    window: list[CanonicalRecord] = []
+    matched = scanned = 0
+    while True:
+        batch, total = repo.list_records(dataset.id, SCAN_BATCH, scanned)
+        for record in batch:
+            if keep(record.data):
+                if offset <= matched < offset + limit:
+                    window.append(record)
+                matched += 1
+        scanned += len(batch)
+        if not batch or scanned >= total:
+            return window, matched
+
+
 def list_records(query: ListRecords, ctx: HandlerContext) -> RecordPage:
     dataset, agreement = dataset_view(ctx, query.dataset_id)
-    items, total = ctx.uow.repo(SHARING).list_records(dataset.id, query.limit, query.offset)
     if agreement is not None:
         view = _agreed_view(dataset, agreement)
+        if agreement.row_filter is None:
+            items, total = ctx.uow.repo(SHARING).list_records(dataset.id, query.limit, query.offset)
+        else:
+            items, total = _filtered_page(ctx, dataset, agreement, query.limit, query.offset)
         return RecordPage(items=[view(r) for r in items], total=total, masked=True)
+    items, total = ctx.uow.repo(SHARING).list_records(dataset.id, query.limit, query.offset)
     masked, mask = _masker(ctx, dataset)
     return RecordPage(items=[mask(r) for r in items], total=total, masked=masked)
 

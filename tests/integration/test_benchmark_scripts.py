@@ -43,3 +43,20 @@ def test_event_log_benchmark_explains_itself(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "--quick" in result.stdout
     assert "--postgres-url" in result.stdout
+
+
+def test_plans_benchmark_quick_run_prints_tasks_per_second_and_the_ratio(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "plans.py"), "--quick"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "5 departments x 10 actions = 50 tasks" in out
+    for step in ("activation (1 transaction)", "baseline (1 transaction/task)"):
+        assert re.search(rf"^{re.escape(step)}\s+50\s+[\d.]+\s+[\d,]+$", out, re.M), out
+    assert re.search(r"^ratio activation/baseline tasks/s: \d+\.\d\d$", out, re.M), out

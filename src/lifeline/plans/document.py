@@ -18,6 +18,9 @@ from lifeline.kernel.errors import FieldProblem, InvalidInput
 from lifeline.plans.model import PlanDocument, check_document
 
 MAX_YAML_BYTES = 1_000_000
+# libyaml's safe loader and dumper when PyYAML was built with it (about twice as fast)
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 @cache
@@ -56,7 +59,7 @@ def from_yaml(text: str | bytes) -> PlanDocument:
     if len(text) > MAX_YAML_BYTES:
         raise InvalidInput("document", f"larger than {MAX_YAML_BYTES} bytes")
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -67,7 +70,7 @@ def from_yaml(text: str | bytes) -> PlanDocument:
 
 def to_yaml(doc: PlanDocument) -> str:
     """The document as YAML (UTF-8 text, Chinese kept readable, keys in document order)."""
-    return yaml.safe_dump(to_data(doc), allow_unicode=True, sort_keys=False, width=100)
+    return yaml.dump(to_data(doc), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
 
 
 def _join(prefix: str, path: str) -> str:

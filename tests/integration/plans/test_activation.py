@@ -3,6 +3,8 @@ the bus and the outbox relay, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import threading
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -14,7 +16,7 @@ from lifeline.kernel.clock import VirtualClock
 from lifeline.kernel.errors import Conflict
 from lifeline.kernel.events import StoredEvent
 from lifeline.plans.messages import ActivatePlan, CheckOverdueTasks, ListActivations, ListTasks
-from lifeline.plans.model import Activation, Grade, Task
+from lifeline.plans.model import PLANS, Activation, Grade, Task
 from tests.integration.conftest import T0
 from tests.integration.plans.helpers import make_orgs, publish_grade, save_shipped
 
@@ -187,3 +189,49 @@ def test_overdue_tasks_escalate_to_the_department_then_the_commander(
         by_task.setdefault(e.aggregate_id, []).append(e.payload["escalated_to"])
     for task in due_now:
         assert by_task[task.id] == ["department_head", "commander"]
+
+
+def test_two_commanders_activating_one_plan_at_once_make_one_activation(
+    platform: Platform,
+) -> None:
+    orgs = make_orgs(platform)
+    plan = save_shipped(platform, "typhoon.yaml", orgs.org["city"])
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def activate() -> None:
+        barrier.wait()
+        try:
+            platform.bus.handle(
+                ActivatePlan(plan_id=plan.id, incident_id="TY-1", level=Grade.II), SYSTEM_ACTOR
+            )
+            outcomes.append("activated")
+        except Conflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=activate) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcomes) == ["activated", "conflict"]
+    [activation] = _activations(platform, "TY-1")
+    assert len(_events(platform, "PlanActivated")) == 1
+    assert len(_tasks(platform, activation.id)) == len(
+        [a for a in plan.document.actions if a.applies_at(Grade.II)]
+    )
+
+
+def test_the_store_refuses_a_second_live_activation_even_past_the_service_check(
+    platform: Platform,
+) -> None:
+    orgs = make_orgs(platform)
+    plan = save_shipped(platform, "typhoon.yaml", orgs.org["city"])
+    first = platform.bus.handle(
+        ActivatePlan(plan_id=plan.id, incident_id="TY-2", level=Grade.IV), SYSTEM_ACTOR
+    )
+    with platform.uow() as uow:
+        with pytest.raises(Conflict):
+            uow.repo(PLANS).add_activation(replace(first, id="another"))
+        # the transaction is still usable after the refused insert
+        assert uow.repo(PLANS).get_activation(first.id) is not None

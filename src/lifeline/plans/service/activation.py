@@ -75,7 +75,7 @@ def _department_paths(uow: UnitOfWork, doc: PlanDocument) -> dict[str, tuple[str
     return bound
 
 
-def _assigned(tasks: list[Task]) -> list[TaskAssigned]:
+def task_assigned_events(tasks: list[Task]) -> list[TaskAssigned]:
     return [
         TaskAssigned(
             aggregate_id=t.id,
@@ -153,7 +153,7 @@ def open_activation(
             exercise=exercise,
             tasks=len(tasks),
         ),
-        *_assigned(tasks),
+        *task_assigned_events(tasks),
     )
     return activation
 
@@ -197,7 +197,7 @@ def raise_level(uow: UnitOfWork, activation: Activation, level: Grade) -> Activa
             tasks=len(tasks),
             exercise=activation.exercise,
         ),
-        *_assigned(tasks),
+        *task_assigned_events(tasks),
     )
     return raised
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from lifeline.kernel.errors import Conflict
 from lifeline.plans.document import from_data, to_data
 from lifeline.plans.model import (
     Activation,
@@ -266,7 +267,16 @@ class SqlPlansRepository:
     # --- activations -----------------------------------------------------------------------
 
     def add_activation(self, activation: Activation) -> None:
-        self._conn.execute(activations.insert().values(**_activation_row(activation)))
+        """Insert a live activation; a concurrent one of the same plan for the same incident
+        that committed first makes this a :class:`Conflict` (the unique ``live_key``)."""
+        try:
+            with self._conn.begin_nested():
+                self._conn.execute(activations.insert().values(**_activation_row(activation)))
+        except sa.exc.IntegrityError:
+            raise Conflict(
+                f"plan {activation.plan_code!r} is already active for incident "
+                f"{activation.incident_id!r}"
+            ) from None
 
     def update_activation(self, activation: Activation) -> None:
         row = _activation_row(activation)

@@ -43,6 +43,10 @@ from lifeline.geo.loading import road_travel_times
 from lifeline.geo.network import RoadNetworkError
 from lifeline.geo.travel import GreatCircleTravelTimes, TravelTimes
 from lifeline.incidents import service as incidents_service
+from lifeline.incidents.merging import MergeRules
+from lifeline.incidents.model import INCIDENTS
+from lifeline.incidents.service import IntakeSettings
+from lifeline.incidents.store import SqlIncidentsRepository
 from lifeline.kernel.access import SYSTEM_ACTOR, Actor
 from lifeline.kernel.bus import MessageBus
 from lifeline.kernel.clock import Clock, SystemClock
@@ -179,6 +183,7 @@ def build_platform(
         WARNING.name: SqlWarningRepository,
         DISPATCH.name: SqlDispatchRepository,
         MONITORING.name: SqlMonitoringRepository,
+        INCIDENTS.name: SqlIncidentsRepository,
     }
     links = link_signer(settings)
     factories[LINKS.name] = lambda _conn: links
@@ -203,7 +208,6 @@ def build_platform(
     for context in (
         monitoring_service,
         warning_service,
-        incidents_service,
         plans_service,
         dispatch_service,
     ):
@@ -215,6 +219,10 @@ def build_platform(
     rule_sink = warning_service.RuleEvaluationSink()
     warning_service.register_evaluation(bus, rule_sink)
     batch_sinks: tuple[BatchSink, ...] = (rule_sink,)
+    intake_settings = incident_intake_settings(settings)
+    incidents_service.register_handlers(bus, intake_settings)
+    for subscription in incidents_service.subscriptions(intake_settings):
+        relay.subscribe(subscription)
     secret = (
         settings.jwt_secret.get_secret_value() if settings.jwt_secret else secrets.token_hex(32)
     )
@@ -301,6 +309,20 @@ def delivery_worker(platform: Platform, *, owner: str | None = None) -> Delivery
             Channel.WEBHOOK: s.delivery_rate_webhook_per_s,
         },
         owner=owner,
+    )
+
+
+def incident_intake_settings(settings: Settings) -> IntakeSettings:
+    """Duplicate detection and public-report limits of the incidents context."""
+    return IntakeSettings(
+        merge=MergeRules(
+            window_s=settings.incident_merge_window_s,
+            distance_m=settings.incident_merge_distance_m,
+        ),
+        public_window_s=settings.incident_public_window_s,
+        public_per_ip=settings.incident_public_per_ip,
+        public_per_phone=settings.incident_public_per_phone,
+        photo_max_bytes=settings.incident_photo_max_bytes,
     )
 
 

@@ -169,3 +169,21 @@ class Settings(BaseSettings):
         description="HMAC-SHA256 key signing webhook bodies (X-Lifeline-Signature); unset: "
         "webhooks are not sent",
     )
+    incident_merge_window_s: float = Field(
+        default=600.0, gt=0, description="Reports this close in time may be duplicates (seconds)"
+    )
+    incident_merge_distance_m: float = Field(
+        default=200.0, gt=0, description="Reports this close in space may be duplicates (metres)"
+    )
+    incident_public_window_s: float = Field(
+        default=3600.0, gt=0, description="Window of the public report rate limits (seconds)"
+    )
+    incident_public_per_ip: int = Field(
+        default=10, gt=0, description="Public reports accepted per address per window"
+    )
+    incident_public_per_phone: int = Field(
+        default=5, gt=0, description="Public reports accepted per phone number per window"
+    )
+    incident_photo_max_bytes: int = Field(
+        default=5 * 1024 * 1024, gt=0, description="Largest photo a public report may carry"
+    )

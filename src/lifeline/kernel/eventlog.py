@@ -199,6 +199,13 @@ def read_aggregate(
     return [_to_stored(r) for r in rows]
 
 
+def read_where(conn: sa.Connection, condition: sa.ColumnElement[bool]) -> list[StoredEvent]:
+    """Every event matching ``condition`` (on :data:`event_log`'s columns), in log order: for
+    timelines that gather events of several aggregates."""
+    rows = conn.execute(sa.select(event_log).where(condition).order_by(event_log.c.seq)).all()
+    return [_to_stored(r) for r in rows]
+
+
 def last_seq(conn: sa.Connection) -> int:
     value = conn.execute(sa.select(sa.func.max(event_log.c.seq))).scalar()
     return int(value or 0)

@@ -3,11 +3,13 @@
 Networks: the Helsinki OpenStreetMap extract shipped with the tests, and a generated street
 grid of 500,000 nodes centred on Shenzhen (``--quick``: 20,000). For each:
 
-- **one-to-many** — what a recommendation asks: the travel times of 200 units at random points
-  to one incident (``RoadTravelTimes.to_one_s``, one backward search bounded by the horizon),
-  p50 and p99 over many incidents; baselines in the same run: the same query unbounded (scipy's
-  Dijkstra over the whole network) and a plain Dijkstra in Python (networkx
-  ``single_source_dijkstra_path_length`` on the reversed graph, unbounded, fewer queries);
+- **one-to-many** — what a recommendation asks: 200 units at random points and one incident,
+  p50 and p99 over many incidents, as ``nearest-10`` (``nearest_to_one_s``: the 10 fastest
+  units ranked, searching outward only as far as they need), ``bounded`` (``to_one_s``: every
+  unit's time, one backward search bounded by the horizon), and two baselines in the same
+  run: ``unbounded`` (scipy's Dijkstra over the whole network) and ``networkx`` (a plain
+  Dijkstra in Python, ``single_source_dijkstra_path_length`` on the reversed graph, unbounded,
+  fewer queries);
 - **horizon** — the bounded query's p50/p99 at 10, 30 and 60 minutes on the largest network;
 - **many-to-many** — a 1,000 × 5,000 matrix (``--quick``: 50 × 200) on the largest network,
   bounded against unbounded: time and peak traced memory (tracemalloc; numpy reports its
@@ -38,6 +40,7 @@ from lifeline.geo.travel import FloatArray
 
 HELSINKI = Path(__file__).resolve().parents[1] / "tests" / "data" / "roads" / "helsinki.osm.pbf"
 UNITS = 200
+NEAREST = 10
 HORIZON_S = 1800.0
 
 
@@ -62,9 +65,17 @@ def timed(fn: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def one_to_many(travel: RoadTravelTimes, queries: int, rng: np.random.Generator) -> list[float]:
+def one_to_many(
+    travel: RoadTravelTimes, queries: int, rng: np.random.Generator, nearest: int = 0
+) -> list[float]:
+    """Seconds per query: all units' times (``to_one_s``), or the ``nearest`` fastest ranked."""
     units = random_points(travel.network, UNITS, rng)
     incidents = random_points(travel.network, queries, rng)
+    if nearest:
+        return [
+            timed(partial(travel.nearest_to_one_s, units, incident, nearest))
+            for incident in incidents
+        ]
     return [timed(partial(travel.to_one_s, units, incident)) for incident in incidents]
 
 
@@ -118,12 +129,13 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{net.name:<28} {net.node_count:>9,} {net.edge_count:>10,} {elapsed:>8.2f}")
 
     print()
-    print("One-to-many (to_one_s) latency")
+    print("One-to-many latency: 200 units -> one incident")
     print(f"{'network':<28} {'method':<10} {'queries':>7} {'p50 ms':>9} {'p99 ms':>9}")
     for net in networks:
         bounded = RoadTravelTimes(net, horizon_s=HORIZON_S)
         unbounded = RoadTravelTimes(net, horizon_s=np.inf)
         rows = {
+            f"nearest-{NEAREST}": (queries, one_to_many(bounded, queries, rng, NEAREST)),
             "bounded": (queries, one_to_many(bounded, queries, rng)),
             "unbounded": (queries, one_to_many(unbounded, queries, rng)),
             "networkx": (nx_queries, networkx_baseline(net, nx_queries, rng)),
@@ -134,6 +146,9 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{net.name:<28} {method:<10} {count:>7} {p50[method]:>9.2f} {p99:>9.2f}")
         for method in ("unbounded", "networkx"):
             print(f"ratio {method}/bounded p50 {net.name}: {p50[method] / p50['bounded']:.2f}")
+        for method in ("bounded", "unbounded", "networkx"):
+            ratio = p50[method] / p50[f"nearest-{NEAREST}"]
+            print(f"ratio {method}/nearest-{NEAREST} p50 {net.name}: {ratio:.2f}")
 
     biggest = networks[-1]
     print()

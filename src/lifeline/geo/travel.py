@@ -9,7 +9,7 @@ the road network (:mod:`lifeline.geo.network`) when one is loaded, otherwise
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -61,6 +61,29 @@ class TravelTimes(Protocol):
     def from_one_s(self, origin: LonLat, targets: Sequence[LonLat]) -> FloatArray:
         """``(len(targets),)`` seconds from one origin to each target."""
         ...
+
+
+@runtime_checkable
+class RanksNearest(Protocol):
+    """Travel times that can answer "the k fastest origins" more cheaply than all of them."""
+
+    def nearest_to_one_s(self, origins: Sequence[LonLat], target: LonLat, k: int) -> FloatArray:
+        """``(len(origins),)`` seconds, exact at least for the ``k`` fastest; others may be inf."""
+        ...
+
+
+def nearest_to_one_s(
+    travel: TravelTimes, origins: Sequence[LonLat], target: LonLat, k: int
+) -> FloatArray:
+    """Seconds from each origin to ``target``, exact at least for the ``k`` fastest origins.
+
+    What a recommendation needs (rank units, keep the best few): adapters that can stop early
+    (the road network searches outward only until ``k`` origins are reached) do; any other
+    :class:`TravelTimes` answers :meth:`TravelTimes.to_one_s` in full.
+    """
+    if isinstance(travel, RanksNearest):
+        return travel.nearest_to_one_s(origins, target, k)
+    return travel.to_one_s(origins, target)
 
 
 class GreatCircleTravelTimes:

@@ -22,11 +22,18 @@ def test_routing_benchmark_quick_run_prints_latencies_ratios_and_the_matrix() ->
     assert result.returncode == 0, result.stderr
     out = result.stdout
     for name in ("helsinki.osm.pbf", r"synthetic:20000 \(seed 1\)"):
-        for method, count in (("bounded", 20), ("unbounded", 20), ("networkx", 3)):
+        for method, count in (
+            ("nearest-10", 20),
+            ("bounded", 20),
+            ("unbounded", 20),
+            ("networkx", 3),
+        ):
             row = rf"^{name}\s+{method}\s+{count}\s+{NUMBER}\s+{NUMBER}$"
             assert re.search(row, out, re.M), out
         for method in ("unbounded", "networkx"):
             assert re.search(rf"^ratio {method}/bounded p50 {name}: {NUMBER}$", out, re.M), out
+            ratio = rf"^ratio {method}/nearest-10 p50 {name}: {NUMBER}$"
+            assert re.search(ratio, out, re.M), out
     for horizon in (600, 1800, 3600):
         assert re.search(rf"^\s+{horizon}\s+{NUMBER}\s+{NUMBER}$", out, re.M), out
     assert "Many-to-many 50 x 200" in out

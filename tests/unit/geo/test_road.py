@@ -9,7 +9,7 @@ from lifeline.geo.network import RoadNetwork
 from lifeline.geo.road import RoadTravelTimes
 from lifeline.geo.snapping import OffNetwork, haversine_pairs_m
 from lifeline.geo.synthetic import synthetic_network
-from lifeline.geo.travel import TravelTimes
+from lifeline.geo.travel import GreatCircleTravelTimes, TravelTimes, nearest_to_one_s
 
 # a 1 km one-way street 0 → 1 at 36 km/h (100 s), and a 2 km way back 1 → 2 → 0 at 72 km/h
 LON = [114.0, 114.0097, 114.005]
@@ -93,3 +93,33 @@ def test_it_implements_the_port(loop: RoadTravelTimes) -> None:
     port: TravelTimes = loop
     assert "loop" in port.description
     assert "600 s" in port.description
+
+
+@pytest.mark.parametrize("k", [1, 5, 40])
+def test_nearest_to_one_ranks_the_k_fastest_exactly_and_searches_less(k: int) -> None:
+    travel = RoadTravelTimes(synthetic_network(2_500, seed=6), horizon_s=1800)
+    rng = np.random.default_rng(k)
+    net = travel.network
+    units = [(float(net.lon[i]), float(net.lat[i]) + 2e-4) for i in rng.choice(net.node_count, 40)]
+    incident = (float(net.lon[1200]), float(net.lat[1200]))
+    full = travel.to_one_s(units, incident)
+    near = travel.nearest_to_one_s(units, incident, k, start_s=60)
+    fastest = np.argsort(full, kind="stable")[:k]
+    assert near[fastest] == pytest.approx(full[fastest])
+    finite = np.isfinite(near)
+    assert near[finite] == pytest.approx(full[finite])
+    if k == 1:
+        assert not finite.all()  # the search stopped before reaching every unit
+    assert np.all(near[~finite] >= full[fastest].max())
+    assert nearest_to_one_s(travel, units, incident, k)[fastest] == pytest.approx(full[fastest])
+
+
+def test_nearest_to_one_falls_back_to_all_times_on_the_great_circle() -> None:
+    fallback = GreatCircleTravelTimes()
+    units = [(114.05, 22.54), (114.06, 22.55)]
+    assert np.array_equal(
+        nearest_to_one_s(fallback, units, (114.07, 22.55), 1),
+        fallback.to_one_s(units, (114.07, 22.55)),
+    )
+    with pytest.raises(ValueError, match="k must be"):
+        RoadTravelTimes(synthetic_network(100)).nearest_to_one_s(units, (114.0579, 22.5431), 0)

@@ -112,6 +112,11 @@ class RoadNetwork:
         return self.forward.transpose().tocsr()
 
     def summary(self) -> NetworkSummary:
+        """Sizes, extent and what was dropped (computed once)."""
+        return self._summary
+
+    @cached_property
+    def _summary(self) -> NetworkSummary:
         n = self.node_count
         key = self.tail * n + self.head
         one_way = int(np.count_nonzero(~np.isin(self.head * n + self.tail, key)))

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.sparse.csgraph import connected_components
 
-from lifeline.geo.network import DisconnectedNetwork, MalformedNetwork, RoadNetwork
+from lifeline.geo.network import (
+    MIN_EDGE_TIME_S,
+    DisconnectedNetwork,
+    MalformedNetwork,
+    RoadNetwork,
+)
 
 LON = [114.0, 114.001, 114.002, 114.003]
 LAT = [22.5, 22.5, 22.5, 22.5]
@@ -78,3 +86,48 @@ def test_forward_and_backward_matrices_are_transposes() -> None:
     net = RoadNetwork.from_edges("t", LON[:3], LAT[:3], [0, 1, 2], [1, 2, 0], [10, 20, 30], 36)
     assert np.array_equal(net.forward.toarray().T, net.backward.toarray())
     assert net.summary().one_way_edges == 3
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(min_value=2, max_value=12),
+    edges=st.lists(
+        st.tuples(
+            st.integers(0, 11),
+            st.integers(0, 11),
+            st.floats(0, 500),
+            st.floats(1, 120),
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+)
+def test_any_accepted_network_is_strongly_connected_simple_and_accounts_for_drops(
+    n: int, edges: list[tuple[int, int, float, float]]
+) -> None:
+    edges = [(u % n, v % n, length, speed) for u, v, length, speed in edges]
+    u, v, length, speed = (list(col) for col in zip(*edges, strict=True))
+    lon = [114.0 + 0.001 * i for i in range(n)]
+    try:
+        net = RoadNetwork.from_edges("p", lon, [22.5] * n, u, v, length, speed, min_kept_fraction=0)
+    except MalformedNetwork:
+        assert all(a == b for a, b in zip(u, v, strict=True))  # only self-loops
+        return
+    except DisconnectedNetwork:
+        return  # no strongly connected part of two or more nodes
+    count, _ = connected_components(net.forward, directed=True, connection="strong")
+    assert count == 1
+    assert net.node_count + net.dropped_nodes == n
+    pairs = list(zip(net.tail.tolist(), net.head.tolist(), strict=True))
+    assert len(set(pairs)) == len(pairs)
+    assert all(a != b for a, b in pairs)
+    assert (net.time_s >= MIN_EDGE_TIME_S).all()
+    distinct = {(a, b) for a, b in zip(u, v, strict=True) if a != b}
+    assert net.edge_count + net.dropped_edges == len(distinct)
+    for a, b, t in zip(net.tail.tolist(), net.head.tolist(), net.time_s.tolist(), strict=True):
+        fastest = min(
+            max(length_m / (kmh / 3.6), MIN_EDGE_TIME_S)
+            for x, y, length_m, kmh in edges
+            if lon[x] == net.lon[a] and lon[y] == net.lon[b]
+        )
+        assert t == pytest.approx(fastest)

@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 from lifeline.dispatch import messages as m
+from lifeline.dispatch.service.coverage import (
+    CoverageView,
+    MoveUpView,
+    assess_coverage,
+    recommend_move_up,
+    relocate_unit,
+)
 from lifeline.dispatch.service.plans import (
     approve_dispatch_plan,
     get_dispatch_plan,
@@ -30,7 +37,14 @@ from lifeline.dispatch.service.units import (
 from lifeline.kernel.bus import MessageBus
 from lifeline.kernel.outbox import Subscription
 
-__all__ = ["RankedUnit", "RecommendationView", "register_handlers", "subscriptions"]
+__all__ = [
+    "CoverageView",
+    "MoveUpView",
+    "RankedUnit",
+    "RecommendationView",
+    "register_handlers",
+    "subscriptions",
+]
 
 
 def register_handlers(bus: MessageBus) -> None:
@@ -50,6 +64,9 @@ def register_handlers(bus: MessageBus) -> None:
     bus.register(m.ListDispatchPlans, list_dispatch_plans)
     bus.register(m.ApproveDispatchPlan, approve_dispatch_plan)
     bus.register(m.RejectDispatchPlan, reject_dispatch_plan)
+    bus.register(m.AssessCoverage, assess_coverage)
+    bus.register(m.RecommendMoveUp, recommend_move_up)
+    bus.register(m.RelocateUnit, relocate_unit)
 
 
 def subscriptions() -> tuple[Subscription, ...]:

@@ -124,6 +124,46 @@ def move_up(
         else 0.0
     )
     cost = np.concatenate([np.zeros(n_units), epsilon * finite_r, -w])
+    constraint = _constraints(reach_stay, reach_site, mu, ms, max_moves)
+    integrality = np.concatenate([np.ones(n_units + n_x), np.zeros(n_demand)])
+    res = milp(
+        cost,
+        constraints=constraint,
+        integrality=integrality,
+        bounds=Bounds(np.zeros(n_vars), np.ones(n_vars)),
+        options={"time_limit": time_limit_s, "disp": False},
+    )  # fmt: skip
+    if res.x is None:
+        return MoveUpResult((), before, before, 0.0, False, str(res.message))
+    x = np.asarray(res.x)[n_units : n_units + n_x] > 0.5
+    moves = tuple(sorted((int(mu[k]), int(ms[k])) for k in np.flatnonzero(x)))
+    after_t = c.copy()
+    for u, s in moves:
+        after_t[u] = a[s]
+    after = assess(after_t, w, standard_s)
+    if after.covered_weight <= before.covered_weight:  # moving gains nothing: stay put
+        return MoveUpResult((), before, before, 0.0, res.status == 0, str(res.message))
+    return MoveUpResult(
+        moves=moves,
+        before=before,
+        after=after,
+        relocation_s=float(sum(r[u, s] for u, s in moves)),
+        optimal=res.status == 0,
+        status=str(res.message),
+    )
+
+
+def _constraints(
+    reach_stay: BoolArray,
+    reach_site: BoolArray,
+    mu: npt.NDArray[np.intp],
+    ms: npt.NDArray[np.intp],
+    max_moves: int,
+) -> LinearConstraint:
+    """The rows of the move-up MILP over the variables (z_u, x_k for candidate moves k, y_d)."""
+    n_units, n_demand = reach_stay.shape
+    n_sites = reach_site.shape[0]
+    n_x = mu.size
     rows: list[sp.csr_matrix] = []
     lower: list[FloatArray] = []
     upper: list[FloatArray] = []
@@ -168,30 +208,4 @@ def move_up(
     rows.append(into.tocsr())
     lower.append(np.full(n_sites, -np.inf))
     upper.append(np.ones(n_sites))
-    integrality = np.concatenate([np.ones(n_units + n_x), np.zeros(n_demand)])
-    res = milp(
-        cost,
-        constraints=LinearConstraint(sp.vstack(rows).tocsr(), np.concatenate(lower),
-                                     np.concatenate(upper)),
-        integrality=integrality,
-        bounds=Bounds(np.zeros(n_vars), np.ones(n_vars)),
-        options={"time_limit": time_limit_s, "disp": False},
-    )  # fmt: skip
-    if res.x is None:
-        return MoveUpResult((), before, before, 0.0, False, str(res.message))
-    x = np.asarray(res.x)[n_units : n_units + n_x] > 0.5
-    moves = tuple(sorted((int(mu[k]), int(ms[k])) for k in np.flatnonzero(x)))
-    after_t = c.copy()
-    for u, s in moves:
-        after_t[u] = a[s]
-    after = assess(after_t, w, standard_s)
-    if after.covered_weight <= before.covered_weight:  # moving gains nothing: stay put
-        return MoveUpResult((), before, before, 0.0, res.status == 0, str(res.message))
-    return MoveUpResult(
-        moves=moves,
-        before=before,
-        after=after,
-        relocation_s=float(sum(r[u, s] for u, s in moves)),
-        optimal=res.status == 0,
-        status=str(res.message),
-    )
+    return LinearConstraint(sp.vstack(rows).tocsr(), np.concatenate(lower), np.concatenate(upper))

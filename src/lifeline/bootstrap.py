@@ -81,6 +81,7 @@ from lifeline.sharing.crypto import parse_master_key
 from lifeline.sharing.model import SHARING
 from lifeline.sharing.store import SqlSharingRepository
 from lifeline.warning import service as warning_service
+from lifeline.warning.detectors.sink import StreamDetectorSink
 from lifeline.warning.model import WARNING
 from lifeline.warning.store import SqlWarningRepository
 
@@ -218,7 +219,7 @@ def build_platform(
     factories[TRAVEL.name] = lambda _conn: travel  # the travel-time port, per unit of work
     rule_sink = warning_service.RuleEvaluationSink()
     warning_service.register_evaluation(bus, rule_sink)
-    batch_sinks: tuple[BatchSink, ...] = (rule_sink,)
+    batch_sinks: tuple[BatchSink, ...] = (rule_sink, StreamDetectorSink())
     intake_settings = incident_intake_settings(settings)
     incidents_service.register_handlers(bus, intake_settings)
     for subscription in incidents_service.subscriptions(intake_settings):

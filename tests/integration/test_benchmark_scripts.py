@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[2]
 EVENT_LOG_BENCHMARK = ROOT / "benchmarks" / "event_log.py"
 
@@ -60,3 +62,82 @@ def test_plans_benchmark_quick_run_prints_tasks_per_second_and_the_ratio(tmp_pat
     for step in ("activation (1 transaction)", "baseline (1 transaction/task)"):
         assert re.search(rf"^{re.escape(step)}\s+50\s+[\d.]+\s+[\d,]+$", out, re.M), out
     assert re.search(r"^ratio activation/baseline tasks/s: \d+\.\d\d$", out, re.M), out
+
+
+DETECTORS_BENCHMARK = ROOT / "benchmarks" / "detectors.py"
+
+
+def _write_sensor_samples(folder: Path) -> None:
+    """Tiny files in the layouts of SKAB, the smoke-detector and the MQ gas-sensor data."""
+    rng = np.random.default_rng(2)
+    (folder / "skab" / "valve1").mkdir(parents=True)
+    lines = ["datetime;a1;a2;cur;pres;temp;thermo;volt;flow;anomaly;changepoint"]
+    for i in range(600):
+        shift = 5.0 if 450 <= i < 520 else 0.0
+        values = [f"{v:.4f}" for v in rng.normal(10.0, 0.1, 8) + shift]
+        label = "1.0" if shift else "0.0"
+        lines.append(f"2020-03-09 10:{i // 60:02d}:{i % 60:02d};{';'.join(values)};{label};0.0")
+    (folder / "skab" / "valve1" / "1.csv").write_text("\n".join(lines) + "\n")
+    smoke = [",Temperature[C],Humidity[%],eCO2[ppm],Fire Alarm"]
+    for i in range(500):
+        fire = i >= 420
+        co2 = 400.0 + (900.0 if fire else 0.0) + rng.normal(0, 2)
+        smoke.append(
+            f"{i},{20 + rng.normal(0, 0.1):.3f},{50 + rng.normal(0, 0.5):.2f},{co2:.0f},{int(fire)}"
+        )
+    (folder / "smoke_detection_iot.csv").write_text("\n".join(smoke) + "\n")
+    gas = ["Serial Number,MQ2,MQ3,MQ5,MQ6,MQ7,MQ8,MQ135,Gas"]
+    for i in range(500):
+        label = "Smoke" if i >= 420 else "NoGas"
+        base = 300.0 if label == "Smoke" else 500.0
+        gas.append(
+            f"{i}," + ",".join(f"{base + rng.normal(0, 3):.0f}" for _ in range(7)) + f",{label}"
+        )
+    (folder / "gas_sensors_mq.csv").write_text("\n".join(gas) + "\n")
+
+
+def test_detectors_benchmark_quick_run_prints_quality_cost_and_ratios(tmp_path: Path) -> None:
+    _write_sensor_samples(tmp_path / "sensors")
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(DETECTORS_BENCHMARK),
+            "--quick",
+            "--data-dir",
+            str(tmp_path / "sensors"),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    quality = r"\s+\d\.\d{3}\s+\d\.\d{3}\s+\d\.\d{3}\s+\d+/\d+\s+\d+\s+(nan|[\d.]+)$"
+    for name in ("synthetic", "skab", "smoke", "gas"):
+        for method in ("detector", "baseline"):
+            assert re.search(rf"^{name}\s+{method}{quality}", out, re.M), out
+        assert re.search(rf"^ratio detector/baseline {name}: F1 [\d.]+|inf", out, re.M), out
+    assert re.search(rf"^synthetic\s+no-season{quality}", out, re.M), out
+    # the planted shifts are found in every sample file
+    for name, events in (("skab", "1/1"), ("smoke", "1/1"), ("gas", "1/1")):
+        assert re.search(rf"^{name}\s+detector\s+[\d.\s]+{events}", out, re.M), out
+    assert re.search(r"^detector\s+\d+\.\d{3}$", out, re.M), out
+    assert re.search(r"^ratio detector/baseline cost: [\d.]+$", out, re.M), out
+    assert re.search(r"^detector state: [\d,]+ bytes per stream$", out, re.M), out
+
+
+def test_detectors_benchmark_explains_itself(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(DETECTORS_BENCHMARK), "--help"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "--data-dir" in result.stdout
+    assert "--quick" in result.stdout

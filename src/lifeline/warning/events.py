@@ -176,3 +176,30 @@ class SilenceCreated(DomainEvent):
 @dataclass(frozen=True, kw_only=True)
 class SilenceEnded(DomainEvent):
     aggregate_type: ClassVar[str] = "warning_silence"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnomalyDetected(DomainEvent):
+    """A datastream turned anomalous by the seasonal detector (no fixed threshold involved);
+    ``aggregate_id`` is the datastream id.
+
+    ``reason`` is ``spike`` (one reading far from its seasonal profile), ``shift_up`` or
+    ``shift_down`` (a sustained change, by CUSUM); ``value`` was read at ``observed_at`` where
+    ``expected`` was the profile's location, ``z`` the robust z-score and ``cusum`` the larger of
+    the two cumulative sums (both in units of the profile's scale).
+    """
+
+    aggregate_type: ClassVar[str] = "datastream"
+    thing_id: str
+    kind: str
+    unit: str
+    reason: str
+    value: float
+    expected: float
+    z: float
+    cusum: float
+    observed_at: str
+    area_id: str | None = None
+    lon: float | None = None
+    lat: float | None = None
+    exercise: bool = False

@@ -95,12 +95,13 @@ def validate(
     files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, help="YAML files.")],
 ) -> None:
     """Check YAML plan documents without saving them; every problem names its path."""
-    from lifeline.plans.document import from_yaml
+    from lifeline.plans.document import check_materials, from_yaml
 
     failed = 0
     for path in files:
         try:
             doc = from_yaml(path.read_bytes())
+            check_materials(doc)
         except InvalidInput as exc:
             failed += 1
             for problem in exc.problems:

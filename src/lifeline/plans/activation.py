@@ -13,6 +13,7 @@ Pure functions on plan documents and plain values; time comes in as arguments.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,6 +38,66 @@ class Facts:
     incident_type: str
     grade: Grade | None
     numbers: Mapping[str, float]
+
+
+FACT_EVENTS = frozenset({"IncidentOpened", "IncidentGraded", "IncidentFactsUpdated"})
+INJURIES = ("deaths", "serious_injuries", "minor_injuries")
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentView:
+    """What the plans context knows of an incident from its events in the log."""
+
+    facts: Facts | None  # None until the incident has a type and a grade
+    exercise: bool
+
+
+def incident_view(events: Sequence[tuple[str, Mapping[str, object]]]) -> IncidentView:
+    """Fold an incident's ``(event type, payload)`` timeline into its latest type, grade and
+    numeric facts.
+
+    ``IncidentFactsUpdated.changes`` holds ``measure → [old, new]``; numeric fields of the other
+    events count as facts too. ``casualties`` is deaths + serious + minor injuries unless given.
+    """
+    incident_type: str | None = None
+    grade: Grade | None = None
+    exercise = False
+    numbers: dict[str, float] = {}
+    for kind, payload in events:
+        if kind not in FACT_EVENTS:
+            continue
+        if isinstance(payload.get("incident_type"), str):
+            incident_type = str(payload["incident_type"])
+        if kind == "IncidentGraded" and isinstance(payload.get("grade"), str):
+            try:
+                grade = Grade(str(payload["grade"]))
+            except ValueError:
+                grade = None
+        exercise = bool(payload.get("exercise", exercise))
+        numbers.update(_numeric(payload))
+        changes = payload.get("changes")
+        if isinstance(changes, Mapping):
+            for measure, change in changes.items():
+                if isinstance(change, list | tuple) and len(change) == 2:
+                    numbers.update(_numeric({str(measure): change[1]}))
+    if "casualties" not in numbers and any(k in numbers for k in INJURIES):
+        numbers["casualties"] = sum(numbers.get(k, 0.0) for k in INJURIES)
+    if incident_type is None or grade is None:
+        return IncidentView(facts=None, exercise=exercise)
+    return IncidentView(
+        facts=Facts(incident_type=incident_type, grade=grade, numbers=numbers), exercise=exercise
+    )
+
+
+def _numeric(payload: Mapping[str, object]) -> dict[str, float]:
+    return {
+        key: float(value)
+        for key, value in payload.items()
+        if isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and key not in ("lon", "lat")
+        and math.isfinite(value)
+    }
 
 
 def type_specificity(doc: PlanDocument, incident_type: str) -> int | None:

@@ -16,6 +16,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from lifeline.kernel.errors import FieldProblem, InvalidInput
 from lifeline.plans.model import PlanDocument, check_document
+from lifeline.reserves.catalogue import catalogue
 
 MAX_YAML_BYTES = 1_000_000
 # libyaml's safe loader and dumper when PyYAML was built with it (about twice as fast)
@@ -46,6 +47,24 @@ def from_data(data: Any, *, prefix: str = "") -> PlanDocument:
     if problems:
         raise InvalidInput([FieldProblem(_join(prefix, p.field), p.reason) for p in problems])
     return doc
+
+
+def check_materials(doc: PlanDocument) -> None:
+    """Every material code must be in the reserves catalogue; raise ``InvalidInput`` naming the
+    paths of those that are not. (Not part of :func:`from_data`, so a stored document stays
+    readable if the catalogue changes later.)"""
+    known = catalogue().materials
+    problems = [
+        FieldProblem(
+            f"levels.{i}.materials.{j}.material_code",
+            f"{need.material_code!r} is not in the material catalogue",
+        )
+        for i, level in enumerate(doc.levels)
+        for j, need in enumerate(level.materials)
+        if need.material_code not in known
+    ]
+    if problems:
+        raise InvalidInput(problems)
 
 
 def to_data(doc: PlanDocument) -> dict[str, Any]:

@@ -46,6 +46,7 @@ class PlanActivated(DomainEvent):
     required_materials: tuple[RequiredMaterial, ...] = ()
     exercise: bool = False
     tasks: int = 0
+    warning_measures: tuple[str, ...] = ()  # English titles of the level's warning measures
 
 
 @dataclass(frozen=True, kw_only=True)

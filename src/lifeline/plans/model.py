@@ -53,7 +53,7 @@ WILDCARD = "*"
 @dataclass(frozen=True, kw_only=True)
 class Trigger:
     """One criterion of a response level: the incident grade reaches ``grade_at_least``, or the
-    numeric fact ``fact`` (``deaths``, ``serious_injuries``, ``casualties``, ``evacuated`` …)
+    numeric fact ``fact`` (``deaths``, ``serious_injuries``, ``casualties``, ``evacuated_people`` …)
     is at least ``at_least``. A level is triggered when any of its criteria holds."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = _STRICT

@@ -14,12 +14,14 @@ and to publish incident grades as the incidents context does.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from fastapi.testclient import TestClient
 
 from lifeline.bootstrap import Platform
 from lifeline.incidents.events import IncidentGraded
 from lifeline.kernel.access import SYSTEM_ACTOR
+from lifeline.kernel.events import DomainEvent
 from lifeline.plans.document import from_yaml
 from lifeline.plans.messages import SavePlan
 from lifeline.plans.model import Plan
@@ -126,5 +128,23 @@ def publish_grade(
                 exercise=exercise,
             )
         )
+        uow.commit()
+    platform.relay.drain()
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncidentFactsUpdated(DomainEvent):
+    """The incidents context's event of new casualty figures (``measure → [old, new]``)."""
+
+    aggregate_type: ClassVar[str] = "incident"
+    changes: dict[str, tuple[float, float]]
+    reason: str
+
+
+def publish_facts(
+    platform: Platform, incident_id: str, changes: dict[str, tuple[float, float]]
+) -> None:
+    with platform.uow() as uow:
+        uow.record(IncidentFactsUpdated(aggregate_id=incident_id, changes=changes, reason="test"))
         uow.commit()
     platform.relay.drain()

@@ -18,7 +18,7 @@ from lifeline.kernel.events import StoredEvent
 from lifeline.plans.messages import ActivatePlan, CheckOverdueTasks, ListActivations, ListTasks
 from lifeline.plans.model import PLANS, Activation, Grade, Task
 from tests.integration.conftest import T0
-from tests.integration.plans.helpers import make_orgs, publish_grade, save_shipped
+from tests.integration.plans.helpers import make_orgs, publish_facts, publish_grade, save_shipped
 
 
 def _events(platform: Platform, event_type: str) -> list[StoredEvent]:
@@ -62,6 +62,9 @@ def test_a_graded_warehouse_fire_activates_the_park_plan_with_its_run_card_and_t
         {"unit_type": "hazmat", "count": 1},
         {"unit_type": "ambulance", "count": 2},
     ]
+    assert event.payload["warning_measures"] == [
+        "Park broadcast and SMS telling staff to evacuate"
+    ]  # the smoke warning to neighbours starts at level III
     assert {m["material_code"] for m in event.payload["required_materials"]} == {
         "0401002",
         "0801002",
@@ -151,7 +154,7 @@ def test_commander_activation_and_a_second_one_conflicts(platform: Platform) -> 
             plan_id=plan.id,
             incident_id="INC-5",
             grade=Grade.IV,
-            facts={"evacuated": 1_500},
+            facts={"evacuated_people": 1_500},
             exercise=True,
         ),
         SYSTEM_ACTOR,
@@ -235,3 +238,21 @@ def test_the_store_refuses_a_second_live_activation_even_past_the_service_check(
             uow.repo(PLANS).add_activation(replace(first, id="another"))
         # the transaction is still usable after the refused insert
         assert uow.repo(PLANS).get_activation(first.id) is not None
+
+
+def test_new_casualty_figures_raise_the_plan_and_add_the_mass_casualty_plan(
+    platform: Platform,
+) -> None:
+    orgs = make_orgs(platform)
+    save_shipped(platform, "warehouse_fire.yaml", orgs.org["park"])
+    save_shipped(platform, "mass_casualty.yaml", orgs.org["city"])
+    publish_grade(platform, "INC-7", "III")
+    assert [(a.plan_code, a.level) for a in _activations(platform, "INC-7")] == [
+        ("park-warehouse-fire", Grade.III)
+    ]
+    publish_facts(platform, "INC-7", {"deaths": (0, 12), "serious_injuries": (0, 20)})
+    found = {a.plan_code: a for a in _activations(platform, "INC-7")}
+    assert found["park-warehouse-fire"].level is Grade.I  # deaths ≥ 10 is a level I criterion
+    assert found["mass-casualty"].level is Grade.II  # deaths ≥ 10 (not 30)
+    assert found["mass-casualty"].automatic
+    assert len(_events(platform, "ResponseLevelRaised")) == 1

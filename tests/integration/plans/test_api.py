@@ -86,7 +86,8 @@ def test_bad_documents_answer_problem_json_naming_the_path(
     resp = client.post(
         "/plans/validate", content=bad_material.encode(), headers={**commander, **YAML}
     )
-    assert resp.status_code == 200  # the structure is valid; references are checked on save
+    assert resp.status_code == 422
+    assert [e["field"] for e in resp.json()["errors"]] == ["levels.1.materials.0.material_code"]
     resp = client.post(
         "/plans/import",
         params={"organisation_id": orgs.org["city"]},
@@ -183,3 +184,55 @@ def _doc(name: str) -> dict[str, object]:
     from lifeline.plans.document import to_data
 
     return to_data(from_yaml(shipped_yaml(name)))
+
+
+def test_an_activation_keeps_the_version_that_fired_when_the_plan_is_revised(
+    platform: Platform, client: TestClient
+) -> None:
+    orgs = make_orgs(platform)
+    commander = sign_in(platform, client, orgs, Role.COMMANDER, "city")
+    text = shipped_yaml("hazchem_leak.yaml")
+    plan = client.post(
+        "/plans/import",
+        params={"organisation_id": orgs.org["city"]},
+        content=text.encode(),
+        headers={**commander, **YAML},
+    ).json()
+    first = client.post(
+        f"/plans/{plan['id']}/activate",
+        json={"incident_id": "HZ-1", "grade": "IV"},
+        headers=commander,
+    ).json()
+    assert (first["level"], first["plan_version"], first["title_en"]) == (
+        "IV",
+        1,
+        "Hazardous-chemical leak",
+    )
+    revised_doc = _doc("hazchem_leak.yaml")
+    revised_doc["title_en"] = "Hazardous-chemical leak (2027 revision)"
+    revised = client.put(
+        f"/plans/{plan['id']}", json={"document": revised_doc, "note": "2027"}, headers=commander
+    )
+    assert revised.json()["version"] == 2
+    snapshot = client.get(f"/plans/activations/{first['id']}/document", headers=commander)
+    assert from_yaml(snapshot.text) == from_yaml(text)
+    again = client.get(f"/plans/activations/{first['id']}", headers=commander).json()
+    assert (again["plan_version"], again["title_en"]) == (1, "Hazardous-chemical leak")
+    second = client.post(
+        f"/plans/{plan['id']}/activate",
+        json={"incident_id": "HZ-2", "level": "IV"},
+        headers=commander,
+    ).json()
+    assert (second["plan_version"], second["title_en"]) == (
+        2,
+        "Hazardous-chemical leak (2027 revision)",
+    )
+    # a retired plan is kept but cannot be activated
+    assert client.post(f"/plans/{plan['id']}/retire", headers=commander).json()["status"] == (
+        "retired"
+    )
+    refused = client.post(
+        f"/plans/{plan['id']}/activate", json={"incident_id": "HZ-3", "level": "IV"},
+        headers=commander,
+    )  # fmt: skip
+    assert refused.status_code == 409

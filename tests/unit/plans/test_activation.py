@@ -15,6 +15,7 @@ from lifeline.plans.activation import (
     choose,
     due_for_escalation,
     escalation_target,
+    incident_view,
     response_level,
     type_specificity,
 )
@@ -49,8 +50,11 @@ def test_choose_takes_the_most_specific_plan_and_adds_cross_cutting_ones() -> No
 def test_a_level_holds_when_any_criterion_holds() -> None:
     hazchem = DOCS["hazchem-leak"]
     assert response_level(hazchem, _facts("accident.hazmat", Grade.IV)) is Grade.IV
-    assert response_level(hazchem, _facts("accident.hazmat", Grade.IV, evacuated=1000)) is Grade.II
-    assert response_level(hazchem, _facts("accident.hazmat", None, evacuated=999)) is None
+    assert (
+        response_level(hazchem, _facts("accident.hazmat", Grade.IV, evacuated_people=1000))
+        is Grade.II
+    )
+    assert response_level(hazchem, _facts("accident.hazmat", None, evacuated_people=999)) is None
 
 
 @given(st.sampled_from(sorted(DOCS)), st.sampled_from(list(Grade)), st.sampled_from(list(Grade)))
@@ -107,3 +111,19 @@ def test_escalation_waits_for_the_deadline_and_then_repeats() -> None:
         "commander",
         "commander",
     ]
+
+
+def test_the_incident_view_folds_type_grade_and_latest_figures() -> None:
+    timeline: list[tuple[str, dict[str, object]]] = [
+        ("IncidentOpened", {"incident_type": "accident.fire.warehouse", "lon": 114.1}),
+        ("IncidentGraded", {"grade": "III", "incident_type": "accident.fire.warehouse"}),
+        ("IncidentFactsUpdated", {"changes": {"deaths": [0, 2], "serious_injuries": [0, 5]}}),
+        ("IncidentStatusChanged", {"status": "responding"}),
+        ("IncidentFactsUpdated", {"changes": {"deaths": [2, 4]}, "reason": "count"}),
+    ]
+    view = incident_view(timeline)
+    assert view.facts is not None
+    assert (view.facts.incident_type, view.facts.grade) == ("accident.fire.warehouse", Grade.III)
+    assert view.facts.numbers == {"deaths": 4.0, "serious_injuries": 5.0, "casualties": 9.0}
+    assert incident_view(timeline[:1]).facts is None  # no grade yet
+    assert incident_view([("IncidentGraded", {"grade": "V", "incident_type": "x"})]).facts is None

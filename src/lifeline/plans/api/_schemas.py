@@ -75,6 +75,8 @@ class ActivationOut(BaseModel):
     plan_id: str
     plan_code: str
     plan_version: int
+    title: str
+    title_en: str
     incident_id: str
     organisation_id: str
     level: str
@@ -92,6 +94,7 @@ class ActivationOut(BaseModel):
         units, materials = run_card(a.document, a.level)
         return cls(
             id=a.id, plan_id=a.plan_id, plan_code=a.plan_code, plan_version=a.plan_version,
+            title=a.document.title, title_en=a.document.title_en,
             incident_id=a.incident_id, organisation_id=a.organisation_id, level=a.level.value,
             automatic=a.automatic, status=a.status.value, exercise=a.exercise,
             activated_at=a.activated_at, activated_by=a.activated_by,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 from pydantic import Field
 
 from lifeline.api.deps import BusDep, CurrentActor, PlatformDep
 from lifeline.api.pagination import Page, PageParams, page_params
 from lifeline.plans import messages as m
 from lifeline.plans.api._schemas import ActivationOut, Strict, TaskOut
+from lifeline.plans.document import to_yaml
 
 router = APIRouter(prefix="/plans/activations")
 PageDep = Annotated[PageParams, Depends(page_params)]
@@ -41,6 +42,17 @@ def list_activations(
 @router.get("/{activation_id}", summary="One activation with its run card")
 def get_activation(activation_id: str, bus: BusDep, actor: CurrentActor) -> ActivationOut:
     return ActivationOut.of(bus.handle(m.GetActivation(activation_id=activation_id), actor))
+
+
+@router.get(
+    "/{activation_id}/document",
+    summary="The plan version this activation snapshotted, as YAML",
+    response_class=Response,
+    responses={200: {"content": {"application/yaml": {}}}},
+)
+def activation_document(activation_id: str, bus: BusDep, actor: CurrentActor) -> Response:
+    activation = bus.handle(m.GetActivation(activation_id=activation_id), actor)
+    return Response(to_yaml(activation.document), media_type="application/yaml; charset=utf-8")
 
 
 @router.post("/{activation_id}/stand-down", summary="Stand the activation down")

@@ -14,7 +14,7 @@ from lifeline.api.pagination import Page, PageParams, page_params
 from lifeline.kernel.errors import InvalidInput
 from lifeline.plans import messages as m
 from lifeline.plans.api._schemas import ActivationOut, PlanOut, PlanVersionOut, Strict
-from lifeline.plans.document import from_data, from_yaml, to_yaml
+from lifeline.plans.document import check_materials, from_data, from_yaml, to_yaml
 from lifeline.plans.model import Grade, Plan, PlanDocument
 from lifeline.plans.service import Saved
 
@@ -69,7 +69,8 @@ class ActivateIn(Strict):
     grade: Grade | None = None
     incident_type: str | None = Field(None, max_length=100)
     facts: dict[str, float] = Field(
-        default_factory=dict, description="Numeric facts: deaths, casualties, evacuated …"
+        default_factory=dict,
+        description="Numeric facts: deaths, serious_injuries, casualties, evacuated_people …",
     )
     exercise: bool = False
 
@@ -132,11 +133,12 @@ async def import_plan(
 
 @router.post(
     "/validate",
-    summary="Check a YAML plan without saving it (422 names each problem's path)",
+    summary="Check a YAML plan (structure, rules, material codes) without saving it",
     openapi_extra=YAML_BODY_DOC,
 )
 async def validate_plan(request: Request, actor: CurrentActor) -> ValidationOut:
     doc = await _yaml_document(request)
+    check_materials(doc)
     return ValidationOut(
         valid=True,
         code=doc.code,

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import replace
-from typing import Any
 
 from lifeline.incidents.events import IncidentGraded
 from lifeline.kernel.bus import HandlerContext
@@ -21,7 +20,14 @@ from lifeline.kernel.events import StoredEvent
 from lifeline.kernel.ids import new_id
 from lifeline.kernel.outbox import Subscription
 from lifeline.kernel.uow import UnitOfWork
-from lifeline.plans.activation import Facts, build_tasks, choose, response_level, type_specificity
+from lifeline.plans.activation import (
+    Facts,
+    build_tasks,
+    choose,
+    incident_view,
+    response_level,
+    type_specificity,
+)
 from lifeline.plans.events import (
     PlanActivated,
     PlanStoodDown,
@@ -152,6 +158,9 @@ def open_activation(
             required_materials=materials,
             exercise=exercise,
             tasks=len(tasks),
+            warning_measures=tuple(
+                w.title_en for w in doc.warning_measures if not w.levels or level in w.levels
+            ),
         ),
         *task_assigned_events(tasks),
     )
@@ -284,30 +293,20 @@ def list_activations(query: ListActivations, ctx: HandlerContext) -> tuple[list[
 # --- automatic activation -------------------------------------------------------------------
 
 
-def _numbers(payload: dict[str, Any]) -> dict[str, float]:
-    """Numeric facts carried by the event (``deaths``, ``casualties`` …), if any."""
-    return {
-        key: float(value)
-        for key, value in payload.items()
-        if isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and key not in ("lon", "lat")
-        and math.isfinite(value)
-    }
+def on_incident_event(event: StoredEvent, uow: UnitOfWork) -> None:
+    """On a grade or new facts: raise live activations whose level the incident's latest facts
+    make graver; activate the plans that now apply and were never activated for it.
 
-
-def on_incident_graded(event: StoredEvent, uow: UnitOfWork) -> None:
-    """Raise live activations whose level the new grade makes graver; activate the plans that
-    now apply and were never activated for this incident."""
-    payload = event.payload
-    try:
-        grade = Grade(payload["grade"])
-        incident_type = str(payload["incident_type"])
-    except (KeyError, ValueError):
-        log.warning("IncidentGraded %s carries no usable grade or type; skipped", event.id)
-        return
-    facts = Facts(incident_type=incident_type, grade=grade, numbers=_numbers(payload))
+    The incident's latest type, grade and figures are folded from its own events in the log
+    (:func:`lifeline.plans.activation.incident_view`), so a fact update that reaches a
+    cross-cutting plan's criterion (mass casualty) activates it without a re-grade.
+    """
     incident_id = event.aggregate_id
+    timeline = uow.timeline("incident", incident_id)
+    view = incident_view([(e.type, e.payload) for e in timeline])
+    if view.facts is None:
+        return
+    facts = view.facts
     repo = uow.repo(PLANS)
     seen = repo.activations_for_incident(incident_id)
     for activation in seen:
@@ -326,8 +325,7 @@ def on_incident_graded(event: StoredEvent, uow: UnitOfWork) -> None:
     }
     chosen = choose([(p.id, p.document) for p in candidates.values()], facts)
     done = {a.plan_id for a in seen}
-    exercise = bool(payload.get("exercise", False))
-    for plan_id, level in _nearest_owners(chosen, candidates, incident_type):
+    for plan_id, level in _nearest_owners(chosen, candidates, facts.incident_type):
         if plan_id in done:
             continue
         open_activation(
@@ -336,7 +334,7 @@ def on_incident_graded(event: StoredEvent, uow: UnitOfWork) -> None:
             incident_id=incident_id,
             level=level,
             automatic=True,
-            exercise=exercise,
+            exercise=view.exercise,
         )
 
 
@@ -362,7 +360,7 @@ def subscriptions() -> tuple[Subscription, ...]:
     return (
         Subscription(
             name="plans.activate_on_grade",
-            handler=on_incident_graded,
-            event_types=frozenset({IncidentGraded.event_type()}),
+            handler=on_incident_event,
+            event_types=frozenset({IncidentGraded.event_type(), "IncidentFactsUpdated"}),
         ),
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from lifeline.kernel.bus import HandlerContext
 from lifeline.kernel.errors import Conflict, FieldProblem, InvalidInput, NotFound
 from lifeline.kernel.ids import new_id
+from lifeline.plans.document import check_materials
 from lifeline.plans.events import PlanCreated, PlanRetired, PlanRevised
 from lifeline.plans.messages import (
     GetPlan,
@@ -19,7 +20,6 @@ from lifeline.plans.messages import (
 )
 from lifeline.plans.model import Plan, PlanDocument, PlanStatus, PlanVersion
 from lifeline.plans.service._common import authorize_collection, load_plan, repo_of
-from lifeline.reserves.catalogue import catalogue
 from lifeline.security.model import ORG_PATHS
 
 
@@ -31,26 +31,16 @@ class Saved:
 
 def check_references(ctx: HandlerContext, doc: PlanDocument) -> None:
     """Material codes must be in the reserves catalogue; bound organisations must exist."""
-    problems: list[FieldProblem] = []
-    known = catalogue().materials
-    for i, level in enumerate(doc.levels):
-        for j, need in enumerate(level.materials):
-            if need.material_code not in known:
-                problems.append(
-                    FieldProblem(
-                        f"levels.{i}.materials.{j}.material_code",
-                        f"{need.material_code!r} is not in the material catalogue",
-                    )
-                )
+    check_materials(doc)
     paths = ctx.uow.repo(ORG_PATHS)
-    for i, dept in enumerate(doc.departments):
-        if dept.organisation_id is not None and paths.path_of(dept.organisation_id) is None:
-            problems.append(
-                FieldProblem(
-                    f"departments.{i}.organisation_id",
-                    f"organisation {dept.organisation_id!r} does not exist",
-                )
-            )
+    problems = [
+        FieldProblem(
+            f"departments.{i}.organisation_id",
+            f"organisation {dept.organisation_id!r} does not exist",
+        )
+        for i, dept in enumerate(doc.departments)
+        if dept.organisation_id is not None and paths.path_of(dept.organisation_id) is None
+    ]
     if problems:
         raise InvalidInput(problems)
 

@@ -27,12 +27,15 @@ from lifeline.sharing import service as svc
 from lifeline.sharing.export import ExportFormat, render
 from lifeline.sharing.messages import (
     DatasetQuality,
+    DecideLink,
     GetDataset,
     GetLineage,
     GetRun,
     GrantAgreement,
+    LinkRecords,
     ListAgreements,
     ListDatasets,
+    ListLinks,
     ListQuarantine,
     ListRecords,
     ListRuns,
@@ -582,3 +585,70 @@ def list_agreements(dataset_id: str, actor: CurrentActor, bus: BusDep) -> list[A
 def revoke_agreement(agreement_id: str, actor: CurrentActor, bus: BusDep) -> AgreementOut:
     agreement = bus.handle(RevokeAgreement(agreement_id=agreement_id), actor)
     return AgreementOut.of(agreement)
+
+
+# --- probabilistic de-duplication -------------------------------------------------------------
+class LinkageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    other_dataset_id: str | None = Field(
+        default=None, max_length=36, description="link across to this dataset; none: within"
+    )
+
+
+class LinkageOut(BaseModel):
+    dataset_id: str
+    other_dataset_id: str | None
+    compared: int
+    merged: int
+    pending: int
+
+
+class LinkOut(Out):
+    id: str
+    dataset_id: str
+    left_record_id: str
+    right_record_id: str
+    right_dataset_id: str
+    score: float
+    features: dict[str, float | None]
+    status: str
+    automatic: bool
+    created_at: datetime
+    decided_by: str | None
+    decided_at: datetime | None
+
+
+@router.post(
+    "/datasets/{dataset_id}/linkage",
+    summary="Find records describing one entity (probabilistic de-duplication)",
+)
+def run_linkage(dataset_id: str, body: LinkageIn, actor: CurrentActor, bus: BusDep) -> LinkageOut:
+    event = bus.handle(
+        LinkRecords(dataset_id=dataset_id, other_dataset_id=body.other_dataset_id), actor
+    )
+    return LinkageOut(
+        dataset_id=dataset_id,
+        other_dataset_id=event.other_dataset_id,
+        compared=event.compared,
+        merged=event.merged,
+        pending=event.pending,
+    )
+
+
+@router.get("/datasets/{dataset_id}/links", summary="Links found by de-duplication")
+def list_links(
+    dataset_id: str,
+    actor: CurrentActor,
+    bus: BusDep,
+    status_: Annotated[str | None, Query(alias="status", max_length=20)] = None,
+) -> list[LinkOut]:
+    found = bus.handle(ListLinks(dataset_id=dataset_id, status=status_), actor)
+    return [LinkOut.model_validate(x) for x in found]
+
+
+@router.post(
+    "/links/{link_id}/{decision}",
+    summary="Confirm or reject a pending link, or undo a merge",
+)
+def decide_link(link_id: str, decision: str, actor: CurrentActor, bus: BusDep) -> LinkOut:
+    return LinkOut.model_validate(bus.handle(DecideLink(link_id=link_id, decision=decision), actor))

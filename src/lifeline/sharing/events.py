@@ -65,3 +65,26 @@ class AgreementRevoked(DomainEvent):
     aggregate_type: ClassVar[str] = "sharing_agreement"
     dataset_id: str
     grantee_organisation_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordsLinked(DomainEvent):
+    """A linkage pass: how many pairs were compared, merged and queued for review."""
+
+    aggregate_type: ClassVar[str] = "sharing_dataset"
+    other_dataset_id: str | None
+    compared: int
+    merged: int
+    pending: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinkDecided(DomainEvent):
+    """A person confirmed, rejected or undid a link (record ids only, never values)."""
+
+    aggregate_type: ClassVar[str] = "sharing_link"
+    dataset_id: str
+    left_record_id: str
+    right_record_id: str
+    from_status: str
+    to_status: str

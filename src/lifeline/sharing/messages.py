@@ -156,3 +156,29 @@ class RevokeAgreement(Command):
 class ListAgreements(Query):
     permission: ClassVar[str] = Permission.SHARING_READ
     dataset_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinkRecords(Command):
+    """Find records describing one entity: within the dataset, or between it and another
+    dataset of the same record type. Strong pairs merge, the rest wait for a person."""
+
+    permission: ClassVar[str] = Permission.SHARING_WRITE
+    dataset_id: str
+    other_dataset_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class DecideLink(Command):
+    """``confirm`` a pending link (merge), ``reject`` it, or ``undo`` a merge."""
+
+    permission: ClassVar[str] = Permission.SHARING_WRITE
+    link_id: str
+    decision: str  # "confirm" | "reject" | "undo"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListLinks(Query):
+    permission: ClassVar[str] = Permission.SHARING_READ
+    dataset_id: str
+    status: str | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -130,6 +131,34 @@ class Agreement:
         return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
 
 
+class LinkStatus(StrEnum):
+    """merged (automatically or confirmed) · pending (waits for a person) · rejected · undone."""
+
+    MERGED = "merged"
+    PENDING = "pending"
+    REJECTED = "rejected"
+    UNDONE = "undone"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordLink:
+    """Two canonical records found to describe one entity. Both records stay as they are (their
+    lineage intact); the link is the merge, so undoing it loses nothing."""
+
+    id: str
+    dataset_id: str
+    left_record_id: str
+    right_record_id: str
+    right_dataset_id: str
+    score: float
+    features: dict[str, float | None]
+    status: LinkStatus
+    automatic: bool
+    created_at: datetime
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+
+
 class SharingRepository(Protocol):
     """Port for the data hub's tables (implemented in ``store``)."""
 
@@ -192,6 +221,20 @@ class SharingRepository(Protocol):
     def revoke_agreement(self, agreement_id: str, at: datetime) -> None: ...
 
     def agreements_for(self, dataset_id: str) -> list[Agreement]: ...
+
+    def all_records(self, dataset_id: str) -> Iterator[CanonicalRecord]: ...
+
+    def add_links(self, links: list[RecordLink]) -> None: ...
+
+    def linked_pairs(self, dataset_id: str) -> set[tuple[str, str]]: ...
+
+    def get_link(self, link_id: str) -> RecordLink | None: ...
+
+    def set_link_status(
+        self, link_id: str, expected: LinkStatus, status: LinkStatus, actor: str, at: datetime
+    ) -> bool: ...
+
+    def list_links(self, dataset_id: str, status: LinkStatus | None) -> list[RecordLink]: ...
 
 
 SHARING: RepoKey[SharingRepository] = RepoKey("sharing")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -15,9 +16,11 @@ from lifeline.sharing.model import (
     CanonicalRecord,
     Dataset,
     IngestRun,
+    LinkStatus,
     MappingVersion,
     QuarantinedRecord,
     QuarantineStatus,
+    RecordLink,
     RunStatus,
     Source,
 )
@@ -111,6 +114,24 @@ quarantine = sa.Table(
     sa.Column("resolved_at", UtcDateTime(), nullable=True),
 )
 
+links = sa.Table(
+    "sharing_link",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("dataset_id", ID, sa.ForeignKey("sharing_dataset.id"), nullable=False, index=True),
+    sa.Column("left_record_id", ID, nullable=False),
+    sa.Column("right_record_id", ID, nullable=False),
+    sa.Column("right_dataset_id", ID, nullable=False),
+    sa.Column("score", sa.Float(), nullable=False),
+    sa.Column("features", sa.JSON(), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("automatic", sa.Boolean(), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("decided_by", sa.String(80), nullable=True),
+    sa.Column("decided_at", UtcDateTime(), nullable=True),
+    sa.UniqueConstraint("left_record_id", "right_record_id"),
+)
+
 data_keys = sa.Table(
     "sharing_data_key",
     metadata,
@@ -142,6 +163,13 @@ def _agreement(m: Any) -> Agreement:
     values["fields"] = tuple(values["fields"])
     values["row_filter"] = RowFilter.from_json(m["row_filter"]) if m["row_filter"] else None
     return Agreement(**values)
+
+
+def _link(m: Any) -> RecordLink:
+    values = {k: m[k] for k in _names(links)}
+    values["status"] = LinkStatus(values["status"])
+    values["features"] = dict(values["features"])
+    return RecordLink(**values)
 
 
 def _names(table: sa.Table) -> list[str]:
@@ -486,3 +514,55 @@ class SqlSharingRepository:
             .order_by(agreements.c.created_at)
         ).all()
         return [_agreement(r._mapping) for r in rows]
+
+    # records, whole ---------------------------------------------------------------------
+    def all_records(self, dataset_id: str) -> Iterator[CanonicalRecord]:
+        """Every record of a dataset, decrypted, in key order, read in pages of 1,000."""
+        offset = 0
+        while True:
+            page, _ = self.list_records(dataset_id, 1000, offset)
+            yield from page
+            if len(page) < 1000:
+                return
+            offset += len(page)
+
+    # links -------------------------------------------------------------------------------
+    def add_links(self, items: list[RecordLink]) -> None:
+        if items:
+            rows = []
+            for link in items:
+                row = _row(link, links)
+                row["status"] = link.status.value
+                rows.append(row)
+            self._conn.execute(links.insert(), rows)
+
+    def linked_pairs(self, dataset_id: str) -> set[tuple[str, str]]:
+        rows = self._conn.execute(
+            sa.select(links.c.left_record_id, links.c.right_record_id).where(
+                links.c.dataset_id == dataset_id
+            )
+        ).all()
+        return {(str(a), str(b)) for a, b in rows}
+
+    def get_link(self, link_id: str) -> RecordLink | None:
+        m = self._first(sa.select(links).where(links.c.id == link_id))
+        return None if m is None else _link(m)
+
+    def set_link_status(
+        self, link_id: str, expected: LinkStatus, status: LinkStatus, actor: str, at: datetime
+    ) -> bool:
+        result = self._conn.execute(
+            links.update()
+            .where(links.c.id == link_id, links.c.status == expected.value)
+            .values(status=status.value, decided_by=actor, decided_at=at)
+        )
+        return bool(result.rowcount == 1)
+
+    def list_links(self, dataset_id: str, status: LinkStatus | None) -> list[RecordLink]:
+        where = links.c.dataset_id == dataset_id
+        if status is not None:
+            where = sa.and_(where, links.c.status == status.value)
+        rows = self._conn.execute(
+            sa.select(links).where(where).order_by(links.c.score.desc(), links.c.id)
+        ).all()
+        return [_link(r._mapping) for r in rows]

@@ -5,12 +5,15 @@ from __future__ import annotations
 from lifeline.kernel.bus import MessageBus
 from lifeline.sharing.messages import (
     DatasetQuality,
+    DecideLink,
     GetDataset,
     GetLineage,
     GetRun,
     GrantAgreement,
+    LinkRecords,
     ListAgreements,
     ListDatasets,
+    ListLinks,
     ListQuarantine,
     ListRecords,
     ListRuns,
@@ -29,6 +32,7 @@ from lifeline.sharing.service.agreements import (
     revoke_agreement,
 )
 from lifeline.sharing.service.ingest import preview_mapping, run_ingest
+from lifeline.sharing.service.linkage import decide_link, link_records, list_links
 from lifeline.sharing.service.quarantine import replay_quarantined
 from lifeline.sharing.service.reads import (
     Lineage,
@@ -65,6 +69,9 @@ def register_handlers(bus: MessageBus) -> None:
     bus.register(GetRun, get_run)
     bus.register(ListRuns, list_runs)
     bus.register(DatasetQuality, dataset_quality)
+    bus.register(LinkRecords, link_records)
+    bus.register(DecideLink, decide_link)
+    bus.register(ListLinks, list_links)
     bus.register(ListRecords, list_records)
     bus.register(GetLineage, get_lineage)
     bus.register(ListQuarantine, list_quarantine)

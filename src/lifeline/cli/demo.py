@@ -14,6 +14,7 @@ from rich.table import Table
 from lifeline.alerts.seed import seed_alerts
 from lifeline.bootstrap import Platform, build_platform
 from lifeline.config import Settings
+from lifeline.incidents.seed import seed_incidents
 from lifeline.kernel.access import SYSTEM_ACTOR
 from lifeline.migrations import runner
 from lifeline.plans.seed import seed_plans
@@ -86,6 +87,7 @@ def seed_demo(platform: Platform) -> Demo:
     seed_reserves(platform.bus, city)
     seed_alerts(platform, city)
     seed_plans(platform.bus, city)
+    seed_incidents(platform.bus, city)
     return Demo(city=city, logins=logins, device_api_key=device.api_key)
 
 
@@ -127,6 +129,7 @@ def run_demo(console: Console, *, host: str, port: int, db_path: str, serve: boo
     console.print(reserves_summary(platform.bus))
     console.print(f"Public warnings (typhoon, park evacuation): {url}/public/warnings")
     console.print(f"Emergency plans (9 shipped, Chinese and English): {url}/plans")
+    console.print(f"Incidents (calls, a merged duplicate, a citizen's report): {url}/incidents")
     console.print(f"\nOpen [bold]{url}/[/bold]  ·  API docs {url}/docs  ·  health {url}/health")
     if not serve:
         platform.close()

@@ -10,6 +10,7 @@ import typer
 from lifeline import __version__
 from lifeline.cli.alerts import alerts_app
 from lifeline.cli.consoles import console, err
+from lifeline.cli.incidents import incidents_app
 from lifeline.cli.ingest import ingest_app
 from lifeline.cli.keys import keys_app
 from lifeline.cli.plans import plans_app
@@ -31,6 +32,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(ingest_app, name="ingest")
+app.add_typer(incidents_app, name="incidents")
 app.add_typer(keys_app, name="keys")
 app.add_typer(plans_app, name="plans")
 app.add_typer(reserves_app, name="reserves")

@@ -9,7 +9,9 @@ grid of 500,000 nodes centred on Shenzhen (``--quick``: 20,000). For each:
   unit's time, one backward search bounded by the horizon), and two baselines in the same
   run: ``unbounded`` (scipy's Dijkstra over the whole network) and ``networkx`` (a plain
   Dijkstra in Python, ``single_source_dijkstra_path_length`` on the reversed graph, unbounded,
-  fewer queries);
+  fewer queries); and ``kept-trees``: the units' forward search trees kept beforehand
+  (``keep_trees``, units standing at their stations), so the query is a look-up — the warm-up
+  time and memory are printed;
 - **horizon** — the bounded query's p50/p99 at 10, 30 and 60 minutes on the largest network;
 - **many-to-many** — a 1,000 × 5,000 matrix (``--quick``: 50 × 200) on the largest network,
   bounded against unbounded: time and peak traced memory (tracemalloc; numpy reports its
@@ -66,11 +68,22 @@ def timed(fn: Callable[[], object]) -> float:
 
 
 def one_to_many(
-    travel: RoadTravelTimes, queries: int, rng: np.random.Generator, nearest: int = 0
+    travel: RoadTravelTimes,
+    queries: int,
+    rng: np.random.Generator,
+    nearest: int = 0,
+    keep: bool = False,
 ) -> list[float]:
-    """Seconds per query: all units' times (``to_one_s``), or the ``nearest`` fastest ranked."""
+    """Seconds per query: all units' times (``to_one_s``), or the ``nearest`` fastest ranked;
+    with ``keep``, the units' search trees are kept first (units at their stations)."""
     units = random_points(travel.network, UNITS, rng)
     incidents = random_points(travel.network, queries, rng)
+    if keep:
+        tracemalloc.start()
+        warm_s = timed(partial(travel.keep_trees, units))
+        peak_mib = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        print(f"  (kept {UNITS} trees in {warm_s:.2f} s, peak traced memory {peak_mib:.0f} MiB)")
     if nearest:
         return [
             timed(partial(travel.nearest_to_one_s, units, incident, nearest))
@@ -134,7 +147,9 @@ def main(argv: list[str] | None = None) -> None:
     for net in networks:
         bounded = RoadTravelTimes(net, horizon_s=HORIZON_S)
         unbounded = RoadTravelTimes(net, horizon_s=np.inf)
+        stations = RoadTravelTimes(net, horizon_s=HORIZON_S, tree_budget_bytes=2**30)
         rows = {
+            "kept-trees": (queries, one_to_many(stations, queries, rng, keep=True)),
             f"nearest-{NEAREST}": (queries, one_to_many(bounded, queries, rng, NEAREST)),
             "bounded": (queries, one_to_many(bounded, queries, rng)),
             "unbounded": (queries, one_to_many(unbounded, queries, rng)),
@@ -149,6 +164,10 @@ def main(argv: list[str] | None = None) -> None:
         for method in ("bounded", "unbounded", "networkx"):
             ratio = p50[method] / p50[f"nearest-{NEAREST}"]
             print(f"ratio {method}/nearest-{NEAREST} p50 {net.name}: {ratio:.2f}")
+        for method in ("bounded", "unbounded", "networkx"):
+            print(
+                f"ratio {method}/kept-trees p50 {net.name}: {p50[method] / p50['kept-trees']:.2f}"
+            )
 
     biggest = networks[-1]
     print()

@@ -8,15 +8,20 @@ A query point is snapped to its nearest node (refused beyond the snapping limit,
 where d is the snapping distance (metres), v_access the speed of that first and last stretch
 and T the network's shortest travel time (seconds). Searches are bounded by ``horizon_s``:
 any time beyond it reads ``inf`` (unreachable in time). Matrices search from whichever side
-has fewer distinct nodes (forward from the origins, or backward from the targets).
+has fewer distinct nodes (forward from the origins, or backward from the targets), unless every
+origin has a search tree kept by :meth:`RoadTravelTimes.keep_trees` (units at their stations):
+then the times are looked up.
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from lifeline.geo.network import FloatArray, IntArray, NetworkSummary, RoadNetwork
 from lifeline.geo.routing import shortest_path, times_between
@@ -28,6 +33,9 @@ DEFAULT_HORIZON_S = 1800.0
 
 DEFAULT_ACCESS_KMH = 20.0
 """Speed between a point and its snapped node (km/h): the slow first and last metres."""
+
+DEFAULT_TREE_BUDGET_BYTES = 256 * 1024 * 1024
+"""Memory for kept search trees (:meth:`RoadTravelTimes.keep_trees`), bytes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +77,7 @@ class RoadTravelTimes:
         horizon_s: float = DEFAULT_HORIZON_S,
         snap_max_m: float = DEFAULT_SNAP_MAX_M,
         access_kmh: float = DEFAULT_ACCESS_KMH,
+        tree_budget_bytes: int = DEFAULT_TREE_BUDGET_BYTES,
     ) -> None:
         if not (horizon_s > 0 and snap_max_m > 0 and access_kmh > 0):
             raise ValueError("horizon_s, snap_max_m and access_kmh must be positive")
@@ -76,6 +85,10 @@ class RoadTravelTimes:
         self.horizon_s = horizon_s
         self.access_mps = access_kmh / 3.6
         self.snapper = Snapper(network.lon, network.lat, max_m=snap_max_m)
+        self.max_trees = max(0, tree_budget_bytes // (4 * network.node_count))
+        self._tree_slot: OrderedDict[int, int] = OrderedDict()  # node → row of _tree_rows
+        self._tree_rows: npt.NDArray[np.float32] = np.zeros((0, network.node_count), np.float32)
+        self._trees_lock = threading.Lock()
         network.forward.sort_indices()
         network.backward.sort_indices()
 
@@ -129,6 +142,8 @@ class RoadTravelTimes:
         o = self.snapper.snap(as_points(origins, "origins"), "origins")
         t = self.snapper.snap(as_points([target], "target"), "target", single=True)
         o_nodes, o_inv = np.unique(o.node, return_inverse=True)
+        if self._kept_rows(o_nodes, t.node) is not None:  # all exact from kept trees
+            return self._matrix(o, t)[:, 0]
         backward = self.network.backward
         access_t = float(t.distance_m[0]) / self.access_mps
         limit = min(start_s, self.horizon_s)
@@ -140,11 +155,67 @@ class RoadTravelTimes:
                 return times
             limit = min(2.0 * limit, self.horizon_s)
 
+    def keep_trees(self, origins: Sequence[LonLat]) -> int:
+        """Search forward once from each origin's node and keep every node's time from it, so
+        later queries whose origins all have a kept tree (units at their home stations) are
+        look-ups instead of searches. Returns how many trees are kept.
+
+        Trees are float32 seconds (``inf`` beyond the horizon), one per node: 4 bytes × nodes
+        each, at most :attr:`max_trees` of them (``tree_budget_bytes``); the least recently used
+        is dropped first.
+        """
+        nodes = np.unique(self.snapper.snap(as_points(origins, "origins"), "origins").node)
+        with self._trees_lock:
+            missing = [n for n in nodes.tolist() if n not in self._tree_slot]
+        every = np.arange(self.network.node_count, dtype=np.int64)
+        for start in range(0, len(missing), 16):
+            chunk = np.asarray(missing[start : start + 16], dtype=np.int64)
+            rows = times_between(self.network.forward, chunk, every, limit_s=self.horizon_s)
+            with self._trees_lock:
+                for node, row in zip(chunk.tolist(), rows, strict=True):
+                    self._store_tree(node, row)
+        with self._trees_lock:
+            return len(self._tree_slot)
+
+    def _store_tree(self, node: int, row: FloatArray) -> None:
+        if self.max_trees == 0:
+            return
+        if node in self._tree_slot:
+            slot = self._tree_slot[node]
+        elif len(self._tree_slot) < self.max_trees:
+            slot = len(self._tree_slot)
+            if slot >= self._tree_rows.shape[0]:  # grow by doubling, up to max_trees rows
+                grown = np.empty(
+                    (min(self.max_trees, max(8, 2 * slot)), self.network.node_count), np.float32
+                )
+                grown[:slot] = self._tree_rows[:slot]
+                self._tree_rows = grown
+        else:  # reuse the least recently used tree's row
+            _, slot = self._tree_slot.popitem(last=False)
+        self._tree_rows[slot] = row
+        self._tree_slot[node] = slot
+        self._tree_slot.move_to_end(node)
+
+    def _kept_rows(self, o_nodes: IntArray, t_nodes: IntArray) -> FloatArray | None:
+        """Times from every origin node to the target nodes from kept trees, or ``None``."""
+        with self._trees_lock:
+            slot = self._tree_slot
+            if not slot or any(n not in slot for n in o_nodes.tolist()):
+                return None
+            for n in o_nodes.tolist():
+                slot.move_to_end(n)
+            rows = np.fromiter((slot[n] for n in o_nodes.tolist()), np.int64, o_nodes.shape[0])
+            out: FloatArray = self._tree_rows[np.ix_(rows, t_nodes)].astype(np.float64)
+        return out
+
     def _matrix(self, o: Snapped, t: Snapped) -> FloatArray:
         o_nodes, o_inv = np.unique(o.node, return_inverse=True)
         t_nodes, t_inv = np.unique(t.node, return_inverse=True)
         net = self.network
-        if o_nodes.shape[0] <= t_nodes.shape[0]:
+        kept = self._kept_rows(o_nodes, t_nodes)
+        if kept is not None:
+            core = kept
+        elif o_nodes.shape[0] <= t_nodes.shape[0]:
             core = times_between(net.forward, o_nodes, t_nodes, limit_s=self.horizon_s)
         else:
             core = times_between(net.backward, t_nodes, o_nodes, limit_s=self.horizon_s).T

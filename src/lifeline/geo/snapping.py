@@ -51,6 +51,9 @@ def as_points(points: Sequence[tuple[float, float]] | FloatArray, field: str) ->
         return np.zeros((0, 2))
     if arr.ndim != 2 or arr.shape[1] != 2:
         raise InvalidInput(field, "must be a list of [lon, lat] pairs")
+    lon_ok = np.isfinite(arr[:, 0]) & (np.abs(arr[:, 0]) <= 180.0)
+    if (lon_ok & np.isfinite(arr[:, 1]) & (np.abs(arr[:, 1]) <= 90.0)).all():
+        return arr
     problems = []
     for i, (lon, lat) in enumerate(arr):
         if not (math.isfinite(lon) and math.isfinite(lat)):

@@ -23,6 +23,7 @@ def test_routing_benchmark_quick_run_prints_latencies_ratios_and_the_matrix() ->
     out = result.stdout
     for name in ("helsinki.osm.pbf", r"synthetic:20000 \(seed 1\)"):
         for method, count in (
+            ("kept-trees", 20),
             ("nearest-10", 20),
             ("bounded", 20),
             ("unbounded", 20),
@@ -34,6 +35,11 @@ def test_routing_benchmark_quick_run_prints_latencies_ratios_and_the_matrix() ->
             assert re.search(rf"^ratio {method}/bounded p50 {name}: {NUMBER}$", out, re.M), out
             ratio = rf"^ratio {method}/nearest-10 p50 {name}: {NUMBER}$"
             assert re.search(ratio, out, re.M), out
+            ratio = rf"^ratio {method}/kept-trees p50 {name}: {NUMBER}$"
+            assert re.search(ratio, out, re.M), out
+    assert re.search(
+        rf"^  \(kept 200 trees in {NUMBER} s, peak traced memory \d+ MiB\)$", out, re.M
+    )
     for horizon in (600, 1800, 3600):
         assert re.search(rf"^\s+{horizon}\s+{NUMBER}\s+{NUMBER}$", out, re.M), out
     assert "Many-to-many 50 x 200" in out

@@ -123,3 +123,36 @@ def test_nearest_to_one_falls_back_to_all_times_on_the_great_circle() -> None:
     )
     with pytest.raises(ValueError, match="k must be"):
         RoadTravelTimes(synthetic_network(100)).nearest_to_one_s(units, (114.0579, 22.5431), 0)
+
+
+def test_kept_trees_answer_by_look_up_with_the_same_times(monkeypatch: pytest.MonkeyPatch) -> None:
+    net = synthetic_network(900, seed=8)
+    travel = RoadTravelTimes(net, horizon_s=1800)
+    stations = [(float(net.lon[i]), float(net.lat[i]) + 1e-4) for i in (10, 300, 600)]
+    incidents = [(float(net.lon[i]), float(net.lat[i])) for i in (50, 450, 899)]
+    searched = travel.matrix_s(stations, incidents)
+    nearest = travel.nearest_to_one_s(stations, incidents[0], 1)
+    assert travel.keep_trees(stations) == 3
+
+    def no_search(*_: object, **__: object) -> None:
+        raise AssertionError("searched although every origin has a kept tree")
+
+    monkeypatch.setattr("lifeline.geo.road.times_between", no_search)
+    assert travel.matrix_s(stations, incidents) == pytest.approx(searched, rel=1e-6)
+    assert travel.to_one_s(stations, incidents[1]) == pytest.approx(searched[:, 1], rel=1e-6)
+    finite = np.isfinite(nearest)
+    looked_up = travel.nearest_to_one_s(stations, incidents[0], 1)
+    assert looked_up[finite] == pytest.approx(nearest[finite], rel=1e-6)
+    with pytest.raises(AssertionError, match="searched"):  # an origin without a tree searches
+        travel.to_one_s([*stations, incidents[2]], incidents[1])
+
+
+def test_kept_trees_stay_within_their_memory_budget() -> None:
+    net = synthetic_network(400, seed=8)
+    travel = RoadTravelTimes(net, tree_budget_bytes=4 * net.node_count * 2)
+    points = [(float(net.lon[i]), float(net.lat[i])) for i in (1, 100, 200)]
+    assert travel.max_trees == 2
+    assert travel.keep_trees(points) == 2
+    # the least recently used tree was dropped, so these origins search again, same answer
+    fresh = RoadTravelTimes(net)
+    assert travel.to_one_s(points, points[0]) == pytest.approx(fresh.to_one_s(points, points[0]))

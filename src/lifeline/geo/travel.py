@@ -86,6 +86,26 @@ def nearest_to_one_s(
     return travel.to_one_s(origins, target)
 
 
+@runtime_checkable
+class KeepsTrees(Protocol):
+    """Travel times that can precompute the searches from origins queried again and again."""
+
+    def keep_trees(self, origins: Sequence[LonLat]) -> int:
+        """Prepare for queries from ``origins``; return how many origins are prepared."""
+        ...
+
+
+def prepare_origins(travel: TravelTimes, origins: Sequence[LonLat]) -> int:
+    """Let ``travel`` prepare for many queries from ``origins`` (units' home stations).
+
+    The road network keeps each origin's search tree, so later queries whose origins are all
+    prepared are look-ups; other adapters need nothing and return 0.
+    """
+    if isinstance(travel, KeepsTrees):
+        return travel.keep_trees(origins)
+    return 0
+
+
 class GreatCircleTravelTimes:
     """t = detour · d_great-circle / v: the fallback when no road network is loaded.
 

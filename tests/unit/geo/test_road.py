@@ -9,7 +9,12 @@ from lifeline.geo.network import RoadNetwork
 from lifeline.geo.road import RoadTravelTimes
 from lifeline.geo.snapping import OffNetwork, haversine_pairs_m
 from lifeline.geo.synthetic import synthetic_network
-from lifeline.geo.travel import GreatCircleTravelTimes, TravelTimes, nearest_to_one_s
+from lifeline.geo.travel import (
+    GreatCircleTravelTimes,
+    TravelTimes,
+    nearest_to_one_s,
+    prepare_origins,
+)
 
 # a 1 km one-way street 0 → 1 at 36 km/h (100 s), and a 2 km way back 1 → 2 → 0 at 72 km/h
 LON = [114.0, 114.0097, 114.005]
@@ -156,3 +161,11 @@ def test_kept_trees_stay_within_their_memory_budget() -> None:
     # the least recently used tree was dropped, so these origins search again, same answer
     fresh = RoadTravelTimes(net)
     assert travel.to_one_s(points, points[0]) == pytest.approx(fresh.to_one_s(points, points[0]))
+
+
+def test_prepare_origins_keeps_trees_on_the_road_network_only() -> None:
+    net = synthetic_network(400, seed=8)
+    travel = RoadTravelTimes(net)
+    points = [(float(net.lon[i]), float(net.lat[i])) for i in (1, 100)]
+    assert prepare_origins(travel, points) == 2
+    assert prepare_origins(GreatCircleTravelTimes(), points) == 0

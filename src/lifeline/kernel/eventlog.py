@@ -304,8 +304,11 @@ class SqlAuditRepository:
         aggregate_id: str | None = None,
         organisation_ids: Sequence[str] | None = None,
         types: Sequence[str] | None = None,
+        since: datetime | None = None,
     ) -> list[StoredEvent]:
         query = sa.select(event_log).where(event_log.c.seq > after_seq)
+        if since is not None:
+            query = query.where(event_log.c.occurred_at >= since)
         if aggregate_type:
             query = query.where(event_log.c.aggregate_type == aggregate_type)
         if aggregate_id:

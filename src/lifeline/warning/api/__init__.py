@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from lifeline.warning.api import alarms, rules
+from lifeline.warning.api import alarms, analysis, rules
 
 router = APIRouter(prefix="/warning", tags=["warning"])
 router.include_router(rules.router)
 router.include_router(alarms.router)
+router.include_router(analysis.router)
 
 __all__ = ["router"]

@@ -7,7 +7,7 @@ from functools import partial
 from lifeline.kernel.bus import MessageBus
 from lifeline.kernel.outbox import Subscription
 from lifeline.warning import messages as m
-from lifeline.warning.service import alarms, escalation, rules, silences
+from lifeline.warning.service import alarms, analysis, escalation, rules, silences
 from lifeline.warning.service.escalation import EscalationReport
 from lifeline.warning.service.evaluation import RuleEvaluationSink
 
@@ -23,6 +23,9 @@ __all__ = [
 def register_handlers(bus: MessageBus) -> None:
     """Register this context's command and query handlers on ``bus``."""
     _register_alarms(bus)
+    bus.register(analysis.RiskMap, analysis.risk_map)
+    bus.register(analysis.EstimateImpact, analysis.estimate_impact)
+    bus.register(analysis.ForecastCascade, analysis.forecast_cascade)
 
 
 def _register_alarms(bus: MessageBus) -> None:

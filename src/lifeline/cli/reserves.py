@@ -59,7 +59,10 @@ def materials() -> None:
 def gaps(
     database_url: DbUrl = None,
     within_min: Annotated[float, typer.Option(help="Reachable within, minutes.")] = 30.0,
-    speed_kmh: Annotated[float, typer.Option(help="Great-circle travel speed, km/h.")] = 40.0,
+    speed_kmh: Annotated[
+        float | None,
+        typer.Option(help="Great-circle speed, km/h; default: the road travel times."),
+    ] = None,
 ) -> None:
     """Print every reserve standard's gap report: required vs on hand vs reachable."""
     from lifeline.kernel.access import SYSTEM_ACTOR

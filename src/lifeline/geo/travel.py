@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from lifeline.kernel.geo import EARTH_RADIUS_M
+from lifeline.kernel.ports import RepoKey
 
 FloatArray = npt.NDArray[np.float64]
 LonLat = tuple[float, float]
@@ -142,3 +143,7 @@ class GreatCircleTravelTimes:
     def from_one_s(self, origin: LonLat, targets: Sequence[LonLat]) -> FloatArray:
         out: FloatArray = self.matrix_s([origin], targets)[0]
         return out
+
+
+TRAVEL_TIMES: RepoKey[TravelTimes] = RepoKey("travel_times")
+"""The port as a unit-of-work repository: ``ctx.uow.repo(TRAVEL_TIMES)`` in any service."""

@@ -179,12 +179,13 @@ class ListStandards(Query):
 @dataclass(frozen=True, kw_only=True)
 class GapReport(Query):
     """Required vs on hand (depots of the standard's organisation subtree) vs reachable (any
-    visible depot within ``within_min`` minutes at ``speed_kmh`` great-circle)."""
+    visible depot within ``within_min`` minutes: road travel times, or great-circle at
+    ``speed_kmh`` when given)."""
 
     permission: ClassVar[str] = R
     standard_id: str
     within_min: float = 30.0
-    speed_kmh: float = 40.0
+    speed_kmh: float | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -192,7 +193,8 @@ class SiteDepots(Query):
     """Where to place ``p`` depots among candidates (or, for set covering, how few suffice).
 
     ``demand`` is ((lon, lat, weight), …), ``candidates`` ((lon, lat, name), …); travel time is
-    great-circle distance at ``speed_kmh``. ``exact`` solves the MIP with HiGHS (time-limited),
+    the platform's road travel time, or great-circle distance at ``speed_kmh`` when given.
+    ``exact`` solves the MIP with HiGHS (time-limited),
     otherwise the greedy + interchange heuristic.
     """
 
@@ -202,7 +204,7 @@ class SiteDepots(Query):
     candidates: tuple[tuple[float, float, str], ...]
     p: int = 1
     within_min: float = 15.0
-    speed_kmh: float = 30.0
+    speed_kmh: float | None = None
     exact: bool = True
 
 
@@ -218,12 +220,13 @@ class IncidentNeed:
 @dataclass(frozen=True, kw_only=True)
 class PlanAllocation(Query):
     """Propose which lots (visible to the caller, usable, unreserved) go to which incident,
-    minimising quantity × great-circle travel time at ``speed_kmh``, lots nearest expiry first.
+    minimising quantity × travel time (road, or great-circle at ``speed_kmh`` when given), lots
+    nearest expiry first.
     A proposal only: reserving or issuing the stock are separate commands."""
 
     permission: ClassVar[str] = R
     incidents: tuple[IncidentNeed, ...]
-    speed_kmh: float = 40.0
+    speed_kmh: float | None = None
     max_time_min: float | None = None
 
 
@@ -260,7 +263,7 @@ class CommitRequest(Command):
     permission: ClassVar[str] = A
     request_id: str
     commitments: tuple[tuple[str, float], ...] = ()
-    speed_kmh: float = 40.0
+    speed_kmh: float | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -339,12 +342,13 @@ class ListResponders(Query):
 
 @dataclass(frozen=True, kw_only=True)
 class FindResponders(Query):
-    """Who can reach ``target`` within ``within_min`` at ``speed_kmh`` with the filters."""
+    """Who can reach ``target`` within ``within_min`` with the filters (road travel times, or
+    great-circle at ``speed_kmh`` when given)."""
 
     permission: ClassVar[str] = R
     target: Point
     within_min: float = 30.0
-    speed_kmh: float = 40.0
+    speed_kmh: float | None = None
     certification: str | None = None
     skill: str | None = None
     at: datetime | None = None  # None: now

@@ -12,6 +12,7 @@ starts). A responder without a roster is on duty whenever the availability flag 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from enum import StrEnum
@@ -19,7 +20,7 @@ from enum import StrEnum
 import numpy as np
 
 from lifeline.kernel.geo import Point
-from lifeline.reserves.gaps import haversine_m, travel_time_min
+from lifeline.reserves.gaps import FloatArray, haversine_m, travel_time_min
 
 
 class PersonnelKind(StrEnum):
@@ -145,14 +146,17 @@ def who_can_reach(
     target: Point,
     *,
     within_min: float,
-    speed_kmh: float,
     at: datetime,
+    speed_kmh: float = 40.0,
     certification: str | None = None,
     skill: str | None = None,
     include_unavailable: bool = False,
+    eta: Callable[[list[Responder]], FloatArray] | None = None,
 ) -> list[Reach]:
     """Responders meeting the filters who reach ``target`` within ``within_min``, nearest first;
-    availability and certifications are judged at ``at`` (timezone-aware)."""
+    availability and certifications are judged at ``at`` (timezone-aware). Travel minutes come
+    from ``eta`` (e.g. road travel times for the candidates) or, without it, great-circle
+    distance at ``speed_kmh``."""
     today = at.date()
     pool = [
         r
@@ -169,10 +173,10 @@ def who_can_reach(
         np.array([target.lon]),
         np.array([target.lat]),
     )[:, 0]
-    eta = travel_time_min(dist, speed_kmh)
+    minutes = eta(pool) if eta is not None else travel_time_min(dist, speed_kmh)
     found = [
         Reach(r, float(d), float(t))
-        for r, d, t in zip(pool, dist, eta, strict=True)
+        for r, d, t in zip(pool, dist, minutes, strict=True)
         if t <= within_min
     ]
     return sorted(found, key=lambda x: (x.eta_min, x.responder.name))

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from lifeline.bootstrap import Platform
 from lifeline.cli.main import app
 from lifeline.kernel.access import SYSTEM_ACTOR
-from lifeline.registry.seed import seed_city
+from lifeline.registry.seed import PARK_CENTRE, seed_city
 from lifeline.reserves import messages as m
 from lifeline.reserves.demo import reserves_summary, seed_reserves
 
@@ -72,9 +72,15 @@ def test_demo_seeds_depots_expiring_lots_visible_gaps_and_a_siting_result(
     assert all(f["geometry"]["type"] == "Point" for f in features)
     summary = reserves_summary(platform.bus)
     assert "13 depots" in summary
-    # two of the park team (the third is off duty) and Longgang's Liu Yang: 12,975 m from the
-    # park, 19.5 min at 40 km/h
-    assert "3 hazmat-certified responders within 30 min of the park" in summary
+    # two of the park team (the third is off duty); Longgang's Liu Yang, 12,975 m away, is out
+    # of reach on the platform's travel times without a road network: × 1.3 detour at 30 km/h
+    # = 33.7 min (at a stated 40 km/h great-circle he would be 19.5 min away)
+    assert "2 hazmat-certified responders within 30 min of the park" in summary
+    at_40 = platform.bus.handle(
+        m.FindResponders(target=PARK_CENTRE, within_min=30, certification="hazmat", speed_kmh=40),
+        SYSTEM_ACTOR,
+    )
+    assert len(at_40) == 3
     assert demo.responders == 6
     request = platform.bus.handle(m.GetRequest(request_id=demo.request_id), SYSTEM_ACTOR)
     assert request.status.value == "committed"

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from lifeline.bootstrap import Platform
+from lifeline.bootstrap import Platform, build_platform
+from lifeline.config import Settings
 from lifeline.kernel.access import SYSTEM_ACTOR
 from lifeline.kernel.clock import VirtualClock
 from lifeline.kernel.errors import InvalidInput
@@ -212,3 +214,48 @@ def test_agreements_over_http_are_scoped(platform: Platform, client: TestClient)
     )
     assert bad.status_code == 422
     assert "material_code" in bad.text
+
+
+def test_reachability_follows_the_road_network_when_one_is_loaded(
+    settings: Settings, engine: sa.Engine, clock: VirtualClock
+) -> None:
+    """With a road network, a gap report without a stated speed uses road travel times: its
+    basis names the network and each depot's reach matches the network's own matrix."""
+    road = build_platform(
+        settings.model_copy(update={"road_network": "synthetic:3000:11"}),
+        clock=clock,
+        engine=engine,
+    )
+    orgs = make_orgs(road)
+    centre = Point(114.058, 22.543)  # the synthetic grid covers about 6.6 km around Futian
+    near = depot(road, orgs.futian, "Near", lon=114.060, lat=22.545)
+    far = depot(road, orgs.luohu, "Far", lon=114.085, lat=22.570)
+    offshore = depot(road, orgs.luohu, "Beyond the network", lon=114.30, lat=22.70)
+    receive(road, near.id, "0101001", 10)
+    receive(road, far.id, "0101001", 90)
+    receive(road, offshore.id, "0101001", 1000)
+    standard = road.bus.handle(
+        m.CreateStandard(
+            name="Tents", organisation_id=orgs.futian, area_name="Futian", center=centre,
+            population=20_000, lines=(StandardLine("0101001", per_1000_residents=5),),
+        ),
+        SYSTEM_ACTOR,
+    )  # fmt: skip
+    minutes = road.travel.to_one_s([(114.060, 22.545), (114.085, 22.570)], (centre.lon, centre.lat))
+    minutes = minutes / 60
+    budget = float(minutes[0]) + 1.0
+    assert minutes[1] > budget  # the far depot is out of reach by road within the budget
+    report: GapReportView = road.bus.handle(
+        m.GapReport(standard_id=standard.id, within_min=budget), SYSTEM_ACTOR
+    )
+    assert report.travel_basis == road.travel.description
+    assert "great-circle" not in report.travel_basis
+    assert report.lines[0].reachable == 10
+    everything: GapReportView = road.bus.handle(
+        m.GapReport(standard_id=standard.id, within_min=float(minutes[1]) + 1.0), SYSTEM_ACTOR
+    )
+    assert everything.lines[0].reachable == 100  # never the depot off the network
+    stated: GapReportView = road.bus.handle(
+        m.GapReport(standard_id=standard.id, within_min=budget, speed_kmh=40), SYSTEM_ACTOR
+    )
+    assert stated.travel_basis == "great-circle distance at 40 km/h"

@@ -55,8 +55,15 @@ def test_who_can_reach_the_park_in_30_minutes_with_hazmat(
     lapsing = register("Chen Jie", 22.700, 10)  # 0.014° = 1,556.7 m = 2.34 min; cert: 10 days
     register("Wang Fang", 22.690, None)  # no certification
     url = f"/reserves/responders/reach?lon={PARK[0]}&lat={PARK[1]}&certification=hazmat"
+    # by default the platform's travel times: without a road network, great-circle × 1.3 detour
+    # at 30 km/h (500 m/min): 1,556.7 m → 4.05 min, 11,119.5 m → 28.91 min
     found = client.get(url, headers=officer).json()
     assert [(f["responder"]["name"], f["eta_min"]) for f in found] == [
+        ("Chen Jie", 4.05),
+        ("Li Wei", 28.91),
+    ]
+    stated = client.get(f"{url}&speed_kmh=40", headers=officer).json()  # great-circle, 40 km/h
+    assert [(f["responder"]["name"], f["eta_min"]) for f in stated] == [
         ("Chen Jie", 2.34),
         ("Li Wei", 16.68),
     ]

@@ -17,3 +17,9 @@ class Strict(BaseModel):
     """Request bodies refuse unknown fields and strip surrounding whitespace."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+SPEED_HELP = (
+    "great-circle speed in km/h; leave out for the platform's road travel times (great-circle "
+    "fallback when no road network is loaded)"
+)

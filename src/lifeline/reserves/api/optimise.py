@@ -36,7 +36,13 @@ class SitingIn(Strict):
     candidates: list[CandidateIn] = Field(min_length=1, max_length=500)
     p: int = Field(1, ge=1, description="Sites to open (p-median, maximal covering)")
     within_min: float = Field(15.0, gt=0, le=1440, description="Coverage time (covering models)")
-    speed_kmh: float = Field(30.0, gt=0, le=300, description="Great-circle travel speed")
+    speed_kmh: float | None = Field(
+        None,
+        gt=0,
+        le=300,
+        description="great-circle speed; "
+        "none: road travel times (great-circle fallback without a network)",
+    )
     exact: bool = Field(True, description="Exact MIP (HiGHS) or greedy + interchange heuristic")
 
 
@@ -66,7 +72,13 @@ class IncidentNeedIn(Strict):
 
 class AllocationIn(Strict):
     incidents: list[IncidentNeedIn] = Field(min_length=1, max_length=500)
-    speed_kmh: float = Field(40.0, gt=0, le=300)
+    speed_kmh: float | None = Field(
+        None,
+        gt=0,
+        le=300,
+        description="great-circle speed; "
+        "none: road travel times (great-circle fallback without a network)",
+    )
     max_time_min: float | None = Field(None, gt=0)
 
 

@@ -188,7 +188,7 @@ def reach(
     lon: Annotated[float, Query(ge=-180, le=180)],
     lat: Annotated[float, Query(ge=-90, le=90)],
     within_min: Annotated[float, Query(gt=0, le=1440)] = 30.0,
-    speed_kmh: Annotated[float, Query(gt=0, le=300)] = 40.0,
+    speed_kmh: Annotated[float | None, Query(gt=0, le=300)] = None,
     certification: Annotated[str | None, Query(max_length=100)] = None,
     skill: Annotated[str | None, Query(max_length=100)] = None,
     at: Annotated[

@@ -34,7 +34,13 @@ class CommitIn(Strict):
         default_factory=dict,
         description="lot id → quantity; empty: commit the allocation model's proposal",
     )
-    speed_kmh: float = Field(40.0, gt=0, le=300)
+    speed_kmh: float | None = Field(
+        None,
+        gt=0,
+        le=300,
+        description="great-circle speed; "
+        "none: road travel times (great-circle fallback without a network)",
+    )
 
 
 class ReceiveIn(Strict):

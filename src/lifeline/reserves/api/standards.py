@@ -116,7 +116,8 @@ class GapReportOut(BaseModel):
     standard_name: str
     area_name: str
     within_min: float
-    speed_kmh: float
+    speed_kmh: float | None
+    travel_basis: str
     risk_level: str
     risk_multiplier: float
     lines: list[GapLineOut]
@@ -128,7 +129,7 @@ def gap_report(
     bus: BusDep,
     actor: CurrentActor,
     within_min: Annotated[float, Query(gt=0, le=1440)] = 30.0,
-    speed_kmh: Annotated[float, Query(gt=0, le=300)] = 40.0,
+    speed_kmh: Annotated[float | None, Query(gt=0, le=300)] = None,
 ) -> GapReportOut:
     report: GapReportView = bus.handle(
         m.GapReport(standard_id=standard_id, within_min=within_min, speed_kmh=speed_kmh), actor
@@ -139,6 +140,7 @@ def gap_report(
         area_name=report.area_name,
         within_min=report.within_min,
         speed_kmh=report.speed_kmh,
+        travel_basis=report.travel_basis,
         risk_level=report.risk_level,
         risk_multiplier=report.risk_multiplier,
         lines=[GapLineOut.model_validate(ln, from_attributes=True) for ln in report.lines],

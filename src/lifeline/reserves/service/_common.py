@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from lifeline.geo.travel import TRAVEL_TIMES, TravelTimes
 from lifeline.kernel.bus import HandlerContext
 from lifeline.kernel.errors import InvalidInput, NotFound
+from lifeline.kernel.geo import Point
+from lifeline.reserves.gaps import FloatArray, haversine_m, travel_time_min
 from lifeline.reserves.model import RESERVES, Depot, Lot, ReservesRepository
 from lifeline.security.model import ORG_PATHS
 
@@ -40,3 +48,63 @@ def load_lot(ctx: HandlerContext, lot_id: str) -> Lot:
 def authorize_collection(ctx: HandlerContext, kind: str) -> None:
     scope = ctx.scope_paths[0] if ctx.scope_paths else "/"
     ctx.authorize(target_kind=f"{kind}-collection", target_id="", target_path=scope)
+
+
+def check_speed(speed_kmh: float | None) -> None:
+    if speed_kmh is not None and not (math.isfinite(speed_kmh) and speed_kmh > 0):
+        raise InvalidInput("speed_kmh", "must be a positive speed")
+
+
+def travel_min(
+    ctx: HandlerContext,
+    origins: Sequence[Point],
+    targets: Sequence[Point],
+    speed_kmh: float | None,
+) -> FloatArray:
+    """Minutes from each origin (rows) to each target (columns).
+
+    With ``speed_kmh``: great-circle distance at that speed (``d / (v · 1000/60)``). Without:
+    the platform's travel times — the road network when one is loaded, else its great-circle
+    fallback — in seconds / 60; ``inf`` where unreachable, including points off the network.
+    """
+    if not origins or not targets:
+        return np.zeros((len(origins), len(targets)))
+    if speed_kmh is not None:
+        dist = haversine_m(
+            np.array([p.lon for p in origins]),
+            np.array([p.lat for p in origins]),
+            np.array([p.lon for p in targets]),
+            np.array([p.lat for p in targets]),
+        )
+        return travel_time_min(dist, speed_kmh)
+    port = ctx.uow.repo(TRAVEL_TIMES)
+    o = [(p.lon, p.lat) for p in origins]
+    t = [(p.lon, p.lat) for p in targets]
+    try:
+        seconds = np.asarray(port.matrix_s(o, t), dtype=float)
+    except InvalidInput:
+        # some point lies off the road network (a depot beyond the loaded extract): it is
+        # unreachable by road, which is an answer, not an error
+        seconds = np.full((len(o), len(t)), np.inf)
+        rows = [i for i, p in enumerate(o) if _on_network(port, p)]
+        cols = [j for j, p in enumerate(t) if _on_network(port, p)]
+        if rows and cols:
+            part = np.asarray(port.matrix_s([o[i] for i in rows], [t[j] for j in cols]))
+            seconds[np.ix_(rows, cols)] = part
+    minutes: FloatArray = seconds / 60.0
+    return minutes
+
+
+def _on_network(port: TravelTimes, point: tuple[float, float]) -> bool:
+    try:
+        port.matrix_s([point], [point])
+    except InvalidInput:
+        return False
+    return True
+
+
+def travel_basis(ctx: HandlerContext, speed_kmh: float | None) -> str:
+    """What the times rest on, shown with every result that uses them."""
+    if speed_kmh is not None:
+        return f"great-circle distance at {speed_kmh:g} km/h"
+    return ctx.uow.repo(TRAVEL_TIMES).description

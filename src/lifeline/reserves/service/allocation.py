@@ -11,10 +11,14 @@ from lifeline.kernel.bus import HandlerContext
 from lifeline.kernel.errors import InvalidInput
 from lifeline.reserves.allocation import allocate
 from lifeline.reserves.catalogue import catalogue
-from lifeline.reserves.gaps import haversine_m, travel_time_min
 from lifeline.reserves.messages import PlanAllocation
 from lifeline.reserves.model import MILLI, LotCondition, to_milli
-from lifeline.reserves.service._common import authorize_collection, repo_of
+from lifeline.reserves.service._common import (
+    authorize_collection,
+    check_speed,
+    repo_of,
+    travel_min,
+)
 
 MAX_INCIDENTS = 500
 
@@ -45,8 +49,7 @@ class AllocationPlan:
 def plan_allocation(query: PlanAllocation, ctx: HandlerContext) -> AllocationPlan:
     if not 1 <= len(query.incidents) <= MAX_INCIDENTS:
         raise InvalidInput("incidents", f"between 1 and {MAX_INCIDENTS} incidents")
-    if not (math.isfinite(query.speed_kmh) and query.speed_kmh > 0):
-        raise InvalidInput("speed_kmh", "must be a positive speed")
+    check_speed(query.speed_kmh)
     cat = catalogue()
     codes: list[str] = []
     for i, inc in enumerate(query.incidents):
@@ -75,16 +78,12 @@ def plan_allocation(query: PlanAllocation, ctx: HandlerContext) -> AllocationPla
     for i, inc in enumerate(query.incidents):
         for code, quantity in inc.needs:
             demand[i, codes.index(code)] += quantity
-    if depots:
-        dist = haversine_m(
-            np.array([d.location.lon for d in depots]),
-            np.array([d.location.lat for d in depots]),
-            np.array([inc.location.lon for inc in query.incidents]),
-            np.array([inc.location.lat for inc in query.incidents]),
-        )
-        times = travel_time_min(dist, query.speed_kmh)
-    else:
-        times = np.zeros((0, len(query.incidents)))
+    times = travel_min(
+        ctx,
+        [d.location for d in depots],
+        [inc.location for inc in query.incidents],
+        query.speed_kmh,
+    )
     result = allocate(
         demand,
         times,

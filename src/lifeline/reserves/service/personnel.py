@@ -15,6 +15,7 @@ from lifeline.reserves.events import (
     RosterSet,
     TrainingRecorded,
 )
+from lifeline.reserves.gaps import FloatArray
 from lifeline.reserves.personnel import (
     CertificationAlarm,
     Reach,
@@ -22,7 +23,13 @@ from lifeline.reserves.personnel import (
     certification_alarms,
     who_can_reach,
 )
-from lifeline.reserves.service._common import authorize_collection, org_path, repo_of
+from lifeline.reserves.service._common import (
+    authorize_collection,
+    check_speed,
+    org_path,
+    repo_of,
+    travel_min,
+)
 
 
 def _load(ctx: HandlerContext, responder_id: str) -> Responder:
@@ -164,17 +171,21 @@ def list_certification_alarms(
 def find_responders(query: msg.FindResponders, ctx: HandlerContext) -> list[Reach]:
     if not (math.isfinite(query.within_min) and query.within_min > 0):
         raise InvalidInput("within_min", "must be a positive number of minutes")
-    if not (math.isfinite(query.speed_kmh) and query.speed_kmh > 0):
-        raise InvalidInput("speed_kmh", "must be a positive speed")
+    check_speed(query.speed_kmh)
     if query.at is not None and query.at.tzinfo is None:
         raise InvalidInput("at", "needs a UTC offset")
     authorize_collection(ctx, "responder")
+
+    def eta(pool: list[Responder]) -> FloatArray:
+        homes = [r.home_base for r in pool]
+        return travel_min(ctx, homes, [query.target], query.speed_kmh)[:, 0]
+
     return who_can_reach(
         repo_of(ctx).list_responders(ctx.scope_paths),
         query.target,
         within_min=query.within_min,
-        speed_kmh=query.speed_kmh,
         at=query.at or ctx.uow.clock.now(),
         certification=query.certification.strip().lower() if query.certification else None,
         skill=query.skill.strip().lower() if query.skill else None,
+        eta=eta,
     )

@@ -9,7 +9,6 @@ as an event in the request's timeline.
 from __future__ import annotations
 
 import dataclasses
-import math
 
 from lifeline.kernel.bus import HandlerContext
 from lifeline.kernel.errors import Conflict, InvalidInput, NotFound
@@ -31,6 +30,7 @@ from lifeline.reserves.model import (
 )
 from lifeline.reserves.service._common import (
     authorize_collection,
+    check_speed,
     load_lot,
     org_path,
     repo_of,
@@ -129,7 +129,9 @@ def reject_request(cmd: msg.RejectRequest, ctx: HandlerContext) -> MaterialReque
     return _advance(ctx, request, RequestStatus.REJECTED, reason=cmd.reason.strip())
 
 
-def _proposed(ctx: HandlerContext, request: MaterialRequest, speed_kmh: float) -> list[Commitment]:
+def _proposed(
+    ctx: HandlerContext, request: MaterialRequest, speed_kmh: float | None
+) -> list[Commitment]:
     plan = plan_allocation(
         msg.PlanAllocation(
             incidents=(
@@ -158,8 +160,7 @@ def commit_request(cmd: msg.CommitRequest, ctx: HandlerContext) -> MaterialReque
     request = _load(ctx, cmd.request_id)
     if request.status is not RequestStatus.APPROVED:
         raise Conflict(f"only an approved request can be committed (it is {request.status.value})")
-    if not (math.isfinite(cmd.speed_kmh) and cmd.speed_kmh > 0):
-        raise InvalidInput("speed_kmh", "must be a positive speed")
+    check_speed(cmd.speed_kmh)
     repo = repo_of(ctx)
     if cmd.commitments:
         chosen = []

@@ -1,20 +1,29 @@
-"""Siting on request: build the cost matrix from points and solve the chosen model."""
+"""Siting on request: build the cost matrix (road travel times, or great-circle at a given
+speed) and solve the chosen model."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
+import numpy as np
+
 from lifeline.kernel.bus import HandlerContext
 from lifeline.kernel.errors import InvalidInput
 from lifeline.kernel.geo import Point
 from lifeline.reserves import siting
 from lifeline.reserves.messages import SiteDepots
-from lifeline.reserves.service._common import authorize_collection
+from lifeline.reserves.service._common import (
+    authorize_collection,
+    check_speed,
+    travel_basis,
+    travel_min,
+)
 
 MAX_DEMAND = 5_000
 MAX_CANDIDATES = 500
 EXACT_TIME_LIMIT_S = 30.0
+UNREACHABLE_MIN = 100_000.0
 
 
 def site_depots(query: SiteDepots, ctx: HandlerContext) -> dict[str, Any]:
@@ -34,17 +43,19 @@ def site_depots(query: SiteDepots, ctx: HandlerContext) -> dict[str, Any]:
         1 <= query.p <= len(query.candidates)
     ):
         raise InvalidInput("p", "must be between 1 and the number of candidates")
-    if not (math.isfinite(query.speed_kmh) and query.speed_kmh > 0):
-        raise InvalidInput("speed_kmh", "must be a positive speed")
+    check_speed(query.speed_kmh)
     if not (math.isfinite(query.within_min) and query.within_min > 0):
         raise InvalidInput("within_min", "must be a positive number of minutes")
     cand = [(lon, lat) for lon, lat, _ in query.candidates]
-    problem = siting.SitingProblem.from_points(
-        [(lon, lat) for lon, lat, _ in query.demand],
-        cand,
-        [w for _, _, w in query.demand],
+    cost = travel_min(
+        ctx,
+        [Point(lon, lat) for lon, lat, _ in query.demand],
+        [Point(lon, lat) for lon, lat in cand],
         query.speed_kmh,
     )
+    # a pair the road network cannot join costs a prohibitive time instead of infinity
+    cost = np.where(np.isfinite(cost), cost, UNREACHABLE_MIN)
+    problem = siting.SitingProblem.from_cost_matrix(cost, [w for _, _, w in query.demand])
     limit = EXACT_TIME_LIMIT_S
     if query.model is siting.SitingModel.P_MEDIAN:
         result = (
@@ -72,6 +83,7 @@ def site_depots(query: SiteDepots, ctx: HandlerContext) -> dict[str, Any]:
     props.update(
         status=result.status,
         speed_kmh=query.speed_kmh,
+        travel_basis=travel_basis(ctx, query.speed_kmh),
         within_min=query.within_min,
         demand_weight_covered=(
             float(problem.weight @ result.covered) if result.covered.size else None

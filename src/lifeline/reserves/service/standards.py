@@ -13,13 +13,7 @@ from lifeline.kernel.errors import InvalidInput, NotFound
 from lifeline.kernel.ids import new_id
 from lifeline.reserves.catalogue import catalogue
 from lifeline.reserves.events import AgreementRegistered, StandardCreated
-from lifeline.reserves.gaps import (
-    FloatArray,
-    agreed_within,
-    gap_analysis,
-    haversine_m,
-    travel_time_min,
-)
+from lifeline.reserves.gaps import FloatArray, agreed_within, gap_analysis
 from lifeline.reserves.messages import (
     CreateStandard,
     ExpiryAlarms,
@@ -37,7 +31,14 @@ from lifeline.reserves.model import (
     SupplyAgreement,
     to_milli,
 )
-from lifeline.reserves.service._common import authorize_collection, org_path, repo_of
+from lifeline.reserves.service._common import (
+    authorize_collection,
+    check_speed,
+    org_path,
+    repo_of,
+    travel_basis,
+    travel_min,
+)
 
 
 def create_standard(cmd: CreateStandard, ctx: HandlerContext) -> ReserveStandard:
@@ -123,10 +124,11 @@ class GapReportView:
     standard_name: str
     area_name: str
     within_min: float
-    speed_kmh: float
+    speed_kmh: float | None
     lines: tuple[GapLine, ...]
     risk_level: str = "low"
     risk_multiplier: float = 1.0
+    travel_basis: str = ""
 
 
 def _usable(lot: Lot, today: date) -> bool:
@@ -138,8 +140,7 @@ def gap_report(query: GapReport, ctx: HandlerContext) -> GapReportView:
     Reachable: usable available stock of any depot the caller sees within ``within_min``."""
     if not (math.isfinite(query.within_min) and query.within_min > 0):
         raise InvalidInput("within_min", "must be a positive number of minutes")
-    if not (math.isfinite(query.speed_kmh) and query.speed_kmh > 0):
-        raise InvalidInput("speed_kmh", "must be a positive speed")
+    check_speed(query.speed_kmh)
     repo = repo_of(ctx)
     standard = repo.get_standard(query.standard_id)
     if standard is None:
@@ -160,15 +161,8 @@ def gap_report(query: GapReport, ctx: HandlerContext) -> GapReportView:
         stock[d, m] += lot.available_milli / MILLI
         if lot.path.startswith(standard.path):
             on_hand[m] += lot.available_milli / MILLI
-    if depots:
-        lon = np.array([d.location.lon for d in depots])
-        lat = np.array([d.location.lat for d in depots])
-        dist = haversine_m(
-            lon, lat, np.array([standard.center.lon]), np.array([standard.center.lat])
-        )[:, 0]
-        times = travel_time_min(dist, query.speed_kmh)
-    else:
-        times = np.zeros(0)
+    times = travel_min(ctx, [d.location for d in depots], [standard.center], query.speed_kmh)
+    times = times[:, 0] if depots else np.zeros(0)
     required = np.array([standard.required(ln) for ln in standard.lines])
     reachable, short_hand, short_reach = gap_analysis(
         required, on_hand, stock, times, query.within_min
@@ -200,6 +194,7 @@ def gap_report(query: GapReport, ctx: HandlerContext) -> GapReportView:
         lines=lines,
         risk_level=standard.risk_level.value,
         risk_multiplier=standard.risk_multiplier,
+        travel_basis=travel_basis(ctx, query.speed_kmh),
     )
 
 
@@ -208,7 +203,7 @@ def _agreed(
     standard: ReserveStandard,
     index: dict[str, int],
     within_min: float,
-    speed_kmh: float,
+    speed_kmh: float | None,
     today: date,
 ) -> FloatArray:
     """Virtual stock per material from agreements the caller sees, valid today, whose lead time
@@ -223,18 +218,8 @@ def _agreed(
     qty = np.zeros((len(found), len(index)))
     for row, a in enumerate(found):
         qty[row, index[a.material_code]] = a.quantity_milli / MILLI
-    dist = haversine_m(
-        np.array([a.location.lon for a in found]),
-        np.array([a.location.lat for a in found]),
-        np.array([standard.center.lon]),
-        np.array([standard.center.lat]),
-    )[:, 0]
-    return agreed_within(
-        qty,
-        np.array([a.lead_time_min for a in found]),
-        travel_time_min(dist, speed_kmh),
-        within_min,
-    )
+    travel = travel_min(ctx, [a.location for a in found], [standard.center], speed_kmh)[:, 0]
+    return agreed_within(qty, np.array([a.lead_time_min for a in found]), travel, within_min)
 
 
 def register_agreement(cmd: RegisterAgreement, ctx: HandlerContext) -> SupplyAgreement:

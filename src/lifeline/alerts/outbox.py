@@ -140,6 +140,10 @@ class OutboxRepository(Protocol):
 
     def report(self, alert_id: str) -> dict[str, dict[str, int]]: ...
 
+    def recipients(self, alert_id: str) -> dict[str, int]:
+        """How many deliveries of the alert go to each kind of recipient."""
+        ...
+
     def dead_letters(self, alert_id: str, limit: int) -> list[Delivery]:
         """Deliveries that gave up after the last attempt, with their last error."""
         ...

@@ -5,13 +5,14 @@ Every later capability adds itself to this demo through :func:`seed_demo`.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
-from lifeline.alerts.seed import seed_alerts
+from lifeline.alerts.seed import DemoAlerts, seed_alerts, seed_recipients
 from lifeline.bootstrap import Platform, build_platform
 from lifeline.config import Settings
 from lifeline.incidents.seed import seed_incidents
@@ -41,6 +42,7 @@ class Demo:
     city: DemoCity
     logins: list[DemoLogin]
     device_api_key: str
+    alerts: DemoAlerts | None = None
 
 
 def _logins(city: DemoCity) -> list[tuple[str, Role, str, str]]:
@@ -85,10 +87,30 @@ def seed_demo(platform: Platform) -> Demo:
     )
     seed_sharing(platform, city)
     seed_reserves(platform.bus, city)
-    seed_alerts(platform, city)
+    seed_recipients(platform.bus, city)
+    alerts = seed_alerts(platform, city)
     seed_plans(platform.bus, city)
     seed_incidents(platform.bus, city)
-    return Demo(city=city, logins=logins, device_api_key=device.api_key)
+    return Demo(city=city, logins=logins, device_api_key=device.api_key, alerts=alerts)
+
+
+def print_demo_deliveries(
+    console: Console, platform: Platform, alerts: DemoAlerts, sms_file: Path
+) -> None:
+    """Deliver the demo alerts once over the local channels and print their reports."""
+    from lifeline.alerts.messages import GetDeliveryReport
+    from lifeline.bootstrap import delivery_worker
+    from lifeline.cli.alerts import report_table
+
+    delivery_worker(platform, owner="demo").run_once()
+    for title, alert in (
+        ("Typhoon warning", alerts.typhoon),
+        ("Park evacuation", alerts.evacuation),
+    ):
+        report = platform.bus.handle(GetDeliveryReport(alert_id=alert.id), SYSTEM_ACTOR)
+        kinds = ", ".join(f"{n} to {kind}" for kind, n in sorted(report.by_recipient.items()))
+        console.print(report_table(report, f"{title}: deliveries ({kinds})"))
+    console.print(f"SMS (local file sink, nothing sent): {sms_file}")
 
 
 def fresh_database(db_path: str) -> str:
@@ -105,7 +127,17 @@ def run_demo(console: Console, *, host: str, port: int, db_path: str, serve: boo
     from lifeline.api.app import create_app
     from lifeline.api.middleware import configure_logging
 
-    settings = Settings(database_url=fresh_database(db_path), log_json=False, log_level="WARNING")
+    sms_file = Path(db_path).resolve().with_name("lifeline-demo-sms.jsonl")
+    sms_file.unlink(missing_ok=True)
+    settings = Settings(
+        database_url=fresh_database(db_path),
+        log_json=False,
+        log_level="WARNING",
+        public_base_url=f"http://{host}:{port}",
+        link_signing_key=secrets.token_urlsafe(32),  # new per demo run
+        sms_provider="file",  # local channels only: SMS go to a file, nothing leaves
+        sms_gateway_url=str(sms_file),
+    )
     configure_logging(json_logs=settings.log_json, level=settings.log_level)
     platform = build_platform(settings)
     runner.upgrade(platform.engine)
@@ -128,6 +160,8 @@ def run_demo(console: Console, *, host: str, port: int, db_path: str, serve: boo
     console.print(demo_summary(platform))
     console.print(reserves_summary(platform.bus))
     console.print(f"Public warnings (typhoon, park evacuation): {url}/public/warnings")
+    if demo.alerts is not None:
+        print_demo_deliveries(console, platform, demo.alerts, sms_file)
     console.print(f"Emergency plans (9 shipped, Chinese and English): {url}/plans")
     console.print(f"Incidents (calls, a merged duplicate, a citizen's report): {url}/incidents")
     console.print(f"\nOpen [bold]{url}/[/bold]  ·  API docs {url}/docs  ·  health {url}/health")

@@ -119,6 +119,7 @@ def test_publication_reaches_every_channel_and_retries_the_failing_one(
             "failed": 0,
             "withdrawn": 0,
             "dead_letters": [],
+            "by_recipient": {"subscriber": 5},
         }
 
 

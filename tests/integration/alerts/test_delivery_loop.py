@@ -203,3 +203,48 @@ def test_killed_mid_delivery_the_restarted_loop_reaches_everyone_once_per_key(
     assert len(repeats) == 1  # only the message in flight at the kill went twice,
     assert keys[repeats[0]] == 2  # with the same key, so the receiver drops the repeat
     assert _report(client, world, alert["id"])["by_channel"] == {"email": {"sent": 10}}
+
+
+def test_deliver_once_and_report_from_the_command_line(
+    platform: Platform, client: TestClient
+) -> None:
+    from typer.testing import CliRunner
+
+    from lifeline.cli.main import app
+
+    world = _world(platform, client)
+    _subscribe_all(client, ["cli@example.org"])
+    resp = client.post(
+        "/public/subscriptions",
+        json={"channel": "webhook", "address": "http://127.0.0.1:9/x", "consent": True} | INSIDE,
+    )
+    assert resp.status_code == 201
+    runner = CliRunner()
+    url = platform.settings.database_url
+    with smtp_server() as (inbox, smtp_port):
+        alert = _publish_orange(client, world)
+        env = {
+            "LIFELINE_SMTP_HOST": "127.0.0.1",
+            "LIFELINE_SMTP_PORT": str(smtp_port),
+            "LIFELINE_LOG_JSON": "false",
+        }
+        delivered = runner.invoke(
+            app, ["alerts", "deliver", "--once", "--database-url", url], env=env
+        )
+        assert delivered.exit_code == 0, delivered.output
+        assert "sent 1" in delivered.output
+    assert [m["To"] for m in inbox.messages] == ["cli@example.org"]
+    report = runner.invoke(
+        app, ["alerts", "report", alert["id"], "--database-url", url], env={"COLUMNS": "200"}
+    )
+    assert report.exit_code == 0, report.output
+    rows = {
+        cells[0]: cells[1:]
+        for line in report.output.splitlines()
+        if len(cells := [c.strip() for c in line.split("│")[1:-1]]) == 5
+    }
+    assert rows["email"] == ["0", "1", "0", "0"]
+    assert rows["webhook"] == ["1", "0", "0", "0"]  # no webhook secret configured: still queued
+    assert rows["total"] == ["1", "1", "0", "0"]
+    missing = runner.invoke(app, ["alerts", "report", "no-such-alert", "--database-url", url])
+    assert missing.exit_code == 1

@@ -28,6 +28,8 @@ runner = CliRunner()
         ["audit"],
         ["audit", "verify"],
         ["demo"],
+        ["alerts", "deliver"],
+        ["alerts", "report"],
     ],
 )
 def test_every_command_has_help(command: list[str]) -> None:

@@ -238,6 +238,7 @@ class DeadLetterOut(BaseModel):
 class DeliveryReportOut(BaseModel):
     alert_id: str
     by_channel: dict[str, dict[str, int]]
+    by_recipient: dict[str, int] = Field(description="Messages per kind of recipient")
     queued: int
     sent: int
     failed: int = Field(description="Dead letters: gave up after the last attempt")
@@ -251,6 +252,7 @@ def delivery_report(alert_id: str, bus: BusDep, actor: CurrentActor) -> Delivery
     return DeliveryReportOut(
         alert_id=report.alert_id,
         by_channel=report.by_channel,
+        by_recipient=report.by_recipient,
         queued=report.total(DeliveryState.QUEUED),
         sent=report.total(DeliveryState.SENT),
         failed=report.total(DeliveryState.FAILED),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -17,7 +17,9 @@ from lifeline.alerts.outbox import (
     Subscription,
     idempotency_key,
 )
+from lifeline.alerts.recipients import contact_deliveries
 from lifeline.alerts.service._common import load
+from lifeline.alerts.service.recipients import registry_contacts
 from lifeline.alerts.service.unsubscribe import mask_address
 from lifeline.alerts.targeting import in_areas
 from lifeline.alerts.templates import LANGUAGES
@@ -68,19 +70,19 @@ def subscribe(cmd: Subscribe, ctx: HandlerContext) -> SubscriptionReceipt:
 
 
 def enqueue_deliveries(ctx: HandlerContext, alert: PublicAlert) -> int:
-    """Queue one delivery per subscriber in the alert's areas (actual alerts only)."""
+    """Queue one delivery per subscriber in the alert's areas and channel, and the registry's
+    facilities and departments of the area (actual alerts only)."""
     if not alert.is_public(ctx.uow.clock.now()):
         return 0
     repo = ctx.uow.repo(OUTBOX)
-    subs = repo.active_subscriptions(alert.hazard.value)
-    if not subs:
-        return 0
-    lons = np.array([s.lon if s.lon is not None else np.nan for s in subs], dtype=np.float64)
-    lats = np.array([s.lat if s.lat is not None else np.nan for s in subs], dtype=np.float64)
-    mask = in_areas(alert.areas, lons, lats, [s.admin_code or "" for s in subs])
     now = ctx.uow.clock.now()
-    return repo.enqueue(
-        [
+    queued = contact_deliveries(alert.id, registry_contacts(ctx, alert), now, new_id)
+    subs = repo.active_subscriptions(alert.hazard.value)
+    if subs:
+        lons = np.array([s.lon if s.lon is not None else np.nan for s in subs], dtype=np.float64)
+        lats = np.array([s.lat if s.lat is not None else np.nan for s in subs], dtype=np.float64)
+        mask = in_areas(alert.areas, lons, lats, [s.admin_code or "" for s in subs])
+        queued += [
             Delivery(
                 id=new_id(),
                 alert_id=alert.id,
@@ -96,7 +98,7 @@ def enqueue_deliveries(ctx: HandlerContext, alert: PublicAlert) -> int:
             for s, hit in zip(subs, mask, strict=True)
             if hit
         ]
-    )
+    return repo.enqueue(queued)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +117,7 @@ class DeliveryReport:
     alert_id: str
     by_channel: dict[str, dict[str, int]]
     dead_letters: tuple[DeadLetter, ...] = ()
+    by_recipient: dict[str, int] = field(default_factory=dict)  # subscriber/facility/department
 
     def total(self, state: DeliveryState) -> int:
         return sum(counts.get(state.value, 0) for counts in self.by_channel.values())
@@ -136,4 +139,4 @@ def get_delivery_report(query: GetDeliveryReport, ctx: HandlerContext) -> Delive
         )
         for d in repo.dead_letters(alert.id, DEAD_LETTERS_SHOWN)
     )
-    return DeliveryReport(alert.id, repo.report(alert.id), dead)
+    return DeliveryReport(alert.id, repo.report(alert.id), dead, repo.recipients(alert.id))

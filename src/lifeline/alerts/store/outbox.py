@@ -252,6 +252,14 @@ class SqlOutboxRepository:
             out.setdefault(str(channel), {})[str(state)] = int(count)
         return out
 
+    def recipients(self, alert_id: str) -> dict[str, int]:
+        rows = self._conn.execute(
+            sa.select(deliveries.c.recipient_kind, sa.func.count())
+            .where(deliveries.c.alert_id == alert_id)
+            .group_by(deliveries.c.recipient_kind)
+        )
+        return {str(kind): int(count) for kind, count in rows}
+
     def dead_letters(self, alert_id: str, limit: int) -> list[Delivery]:
         rows = self._conn.execute(
             sa.select(deliveries)

@@ -18,7 +18,7 @@ from lifeline.config import Settings
 from lifeline.incidents.seed import seed_incidents
 from lifeline.kernel.access import SYSTEM_ACTOR
 from lifeline.migrations import runner
-from lifeline.plans.seed import seed_plans
+from lifeline.plans.seed import plans_summary, seed_plans
 from lifeline.registry.model import DepartmentType
 from lifeline.registry.seed import DemoCity, seed_city
 from lifeline.reserves.demo import reserves_summary, seed_reserves
@@ -163,6 +163,7 @@ def run_demo(console: Console, *, host: str, port: int, db_path: str, serve: boo
     if demo.alerts is not None:
         print_demo_deliveries(console, platform, demo.alerts, sms_file)
     console.print(f"Emergency plans (9 shipped, Chinese and English): {url}/plans")
+    console.print(plans_summary(platform.bus), highlight=False)
     console.print(f"Incidents (calls, a merged duplicate, a citizen's report): {url}/incidents")
     console.print(f"\nOpen [bold]{url}/[/bold]  ·  API docs {url}/docs  ·  health {url}/health")
     if not serve:

@@ -10,7 +10,7 @@ from importlib import resources
 from lifeline.kernel.access import SYSTEM_ACTOR, Actor
 from lifeline.kernel.bus import MessageBus
 from lifeline.plans.document import from_yaml
-from lifeline.plans.messages import SavePlan
+from lifeline.plans.messages import ListActivations, ListTasks, SavePlan
 from lifeline.plans.model import Plan, PlanDocument
 from lifeline.registry.seed import DemoCity
 
@@ -57,3 +57,17 @@ def seed_plans(bus: MessageBus, city: DemoCity, actor: Actor = SYSTEM_ACTOR) -> 
         )
         seeded[doc.code] = saved.plan
     return SeededPlans(plans=seeded)
+
+
+def plans_summary(bus: MessageBus, actor: Actor = SYSTEM_ACTOR) -> str:
+    """One line per activation: plan, level, task count and departments (for the demo)."""
+    activations, total = bus.handle(ListActivations(limit=20), actor)
+    lines = [f"Plan activations: {total}"]
+    for a in activations:
+        tasks, count = bus.handle(ListTasks(activation_id=a.id, limit=500), actor)
+        departments = ", ".join(sorted({t.department for t in tasks}))
+        drill = " (exercise)" if a.exercise else ""
+        lines.append(
+            f"  {a.plan_code} level {a.level.value}{drill}: {count} tasks for {departments}"
+        )
+    return "\n".join(lines)

@@ -17,7 +17,7 @@ from lifeline.kernel.clock import VirtualClock
 from lifeline.plans.document import from_yaml
 from lifeline.plans.messages import ActivatePlan, ListActivations, ListPlans, ListTasks
 from lifeline.plans.model import Grade
-from lifeline.plans.seed import SHIPPED, seed_plans, shipped_yaml
+from lifeline.plans.seed import SHIPPED, plans_summary, seed_plans, shipped_yaml
 from lifeline.registry.model import DepartmentType
 from lifeline.registry.seed import seed_city
 from tests.integration.plans.helpers import make_orgs, publish_grade, save_shipped
@@ -144,3 +144,17 @@ def test_the_serving_api_escalates_overdue_tasks_and_stops_cleanly(
             time.sleep(0.05)
     assert escalated
     assert time.monotonic() - started < 20  # the loop stopped with the app
+
+
+def test_the_demo_warehouse_fire_activates_the_park_plan(platform: Platform) -> None:
+    from lifeline.cli.demo import seed_demo
+
+    seed_demo(platform)
+    platform.relay.drain()
+    activations, _ = platform.bus.handle(ListActivations(limit=50), SYSTEM_ACTOR)
+    [warehouse] = [a for a in activations if a.plan_code == "park-warehouse-fire"]
+    assert warehouse.automatic
+    tasks, _ = platform.bus.handle(ListTasks(activation_id=warehouse.id), SYSTEM_ACTOR)
+    assert {"fire", "park", "police", "health"} <= {t.department for t in tasks}
+    summary = plans_summary(platform.bus)
+    assert "park-warehouse-fire level IV" in summary

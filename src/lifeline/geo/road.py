@@ -167,6 +167,8 @@ class RoadTravelTimes:
         nodes = np.unique(self.snapper.snap(as_points(origins, "origins"), "origins").node)
         with self._trees_lock:
             missing = [n for n in nodes.tolist() if n not in self._tree_slot]
+        with self._trees_lock:
+            self._reserve(min(self.max_trees, len(self._tree_slot) + len(missing)))
         every = np.arange(self.network.node_count, dtype=np.int64)
         for start in range(0, len(missing), 16):
             chunk = np.asarray(missing[start : start + 16], dtype=np.int64)
@@ -184,17 +186,20 @@ class RoadTravelTimes:
             slot = self._tree_slot[node]
         elif len(self._tree_slot) < self.max_trees:
             slot = len(self._tree_slot)
-            if slot >= self._tree_rows.shape[0]:  # grow by doubling, up to max_trees rows
-                grown = np.empty(
-                    (min(self.max_trees, max(8, 2 * slot)), self.network.node_count), np.float32
-                )
-                grown[:slot] = self._tree_rows[:slot]
-                self._tree_rows = grown
+            self._reserve(slot + 1)
         else:  # reuse the least recently used tree's row
             _, slot = self._tree_slot.popitem(last=False)
         self._tree_rows[slot] = row
         self._tree_slot[node] = slot
         self._tree_slot.move_to_end(node)
+
+    def _reserve(self, rows: int) -> None:
+        """Make room for ``rows`` trees (growing once, not tree by tree)."""
+        have = self._tree_rows.shape[0]
+        if rows > have:
+            grown = np.empty((rows, self.network.node_count), np.float32)
+            grown[:have] = self._tree_rows
+            self._tree_rows = grown
 
     def _kept_rows(self, o_nodes: IntArray, t_nodes: IntArray) -> FloatArray | None:
         """Times from every origin node to the target nodes from kept trees, or ``None``."""

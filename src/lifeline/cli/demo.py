@@ -15,6 +15,7 @@ from rich.table import Table
 from lifeline.alerts.seed import DemoAlerts, seed_alerts, seed_recipients
 from lifeline.bootstrap import Platform, build_platform
 from lifeline.config import Settings
+from lifeline.dispatch.seed import seed_dispatch
 from lifeline.incidents.seed import seed_incidents
 from lifeline.kernel.access import SYSTEM_ACTOR
 from lifeline.migrations import runner
@@ -90,6 +91,7 @@ def seed_demo(platform: Platform) -> Demo:
     seed_recipients(platform.bus, city)
     alerts = seed_alerts(platform, city)
     seed_plans(platform.bus, city)
+    seed_dispatch(platform.bus, city)
     seed_incidents(platform.bus, city)
     return Demo(city=city, logins=logins, device_api_key=device.api_key, alerts=alerts)
 

@@ -10,6 +10,7 @@ import typer
 from lifeline import __version__
 from lifeline.cli.alerts import alerts_app
 from lifeline.cli.consoles import console, err
+from lifeline.cli.dispatch import dispatch_app
 from lifeline.cli.incidents import incidents_app
 from lifeline.cli.ingest import ingest_app
 from lifeline.cli.keys import keys_app
@@ -36,6 +37,7 @@ app.add_typer(incidents_app, name="incidents")
 app.add_typer(keys_app, name="keys")
 app.add_typer(plans_app, name="plans")
 app.add_typer(reserves_app, name="reserves")
+app.add_typer(dispatch_app, name="dispatch")
 app.add_typer(roads_app, name="roads")
 
 

@@ -10,6 +10,8 @@ from lifeline.bootstrap import Platform
 from lifeline.dispatch.model import UnitType
 from lifeline.kernel.access import SYSTEM_ACTOR
 from lifeline.kernel.geo import Point
+from lifeline.kernel.ids import new_id
+from lifeline.plans.events import PlanActivated, PlanStoodDown, RequiredUnits, ResponseLevelRaised
 from lifeline.reserves import messages as rm
 from lifeline.reserves.model import DepotLevel
 from lifeline.security.model import Role
@@ -264,3 +266,36 @@ def test_plan_carries_materials_from_the_reserves(
     assert plan["unmet_materials"] == [
         {"incident_id": incident, "material_code": "0301001", "quantity": 5.0}
     ]
+
+
+def test_run_card_follows_level_raises_and_stand_downs(
+    platform: Platform, client: TestClient, world: World, city: City
+) -> None:
+    incident = city.incident(22.55, grade="III")
+    activation = new_id()
+    common = {"organisation_id": city.org, "plan_id": "p", "incident_id": incident}
+    city.publish(
+        PlanActivated(
+            aggregate_id=activation, plan_code="urban-fire", plan_version=1, level="IV",
+            automatic=True, required_units=(RequiredUnits(unit_type="fire_engine", count=1),),
+            **common,
+        ),
+    )  # fmt: skip
+    commander = world.headers(Role.COMMANDER, "district")
+
+    def card() -> dict[str, int]:
+        views = client.get("/dispatch/incidents", headers=commander).json()
+        return dict(views[0]["required_units"])
+
+    assert card() == {"fire_engine": 1}
+    city.publish(
+        ResponseLevelRaised(
+            aggregate_id=activation, plan_code="urban-fire", previous_level="IV", level="II",
+            required_units=(RequiredUnits(unit_type="fire_engine", count=4),
+                            RequiredUnits(unit_type="ladder", count=1)),
+            **common,
+        ),
+    )  # fmt: skip
+    assert card() == {"fire_engine": 4, "ladder": 1}
+    city.publish(PlanStoodDown(aggregate_id=activation, reason="out", cancelled_tasks=0, **common))
+    assert card() == {}

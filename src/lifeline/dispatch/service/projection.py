@@ -2,7 +2,8 @@
 
 ``IncidentOpened`` / ``IncidentGraded`` / ``IncidentStatusChanged`` keep where each incident is,
 how grave and whether it is still open; ``PlanActivated`` keeps the run card (unit types and
-counts, materials) of every activated plan. Dispatch never reads the incidents' or plans' tables.
+counts, materials) of every activated plan, ``ResponseLevelRaised`` replaces it with the new
+level's and ``PlanStoodDown`` removes it. Dispatch never reads the incidents' or plans' tables.
 """
 
 from __future__ import annotations
@@ -22,7 +23,14 @@ from lifeline.security.model import ORG_PATHS
 log = logging.getLogger(__name__)
 
 INCIDENT_EVENTS = frozenset(
-    {"IncidentOpened", "IncidentGraded", "IncidentStatusChanged", "PlanActivated"}
+    {
+        "IncidentOpened",
+        "IncidentGraded",
+        "IncidentStatusChanged",
+        "PlanActivated",
+        "ResponseLevelRaised",
+        "PlanStoodDown",
+    }
 )
 
 
@@ -110,11 +118,17 @@ def _activated(event: StoredEvent, uow: SqlUnitOfWork, p: dict[str, Any]) -> Non
     )
 
 
+def _stood_down(event: StoredEvent, uow: SqlUnitOfWork, p: dict[str, Any]) -> None:
+    uow.repo(DISPATCH).remove_run_card(event.aggregate_id)
+
+
 _HANDLERS = {
     "IncidentOpened": _opened,
     "IncidentGraded": _graded,
     "IncidentStatusChanged": _status,
     "PlanActivated": _activated,
+    "ResponseLevelRaised": _activated,  # the new level's run card replaces the plan's
+    "PlanStoodDown": _stood_down,
 }
 
 

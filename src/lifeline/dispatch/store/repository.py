@@ -406,6 +406,9 @@ class SqlDispatchRepository:
                 )
             )
 
+    def remove_run_card(self, activation_id: str) -> None:
+        self._conn.execute(run_cards.delete().where(run_cards.c.activation_id == activation_id))
+
     # --- dispatch plans ---------------------------------------------------------------------
     def add_plan(self, plan: DispatchPlan) -> None:
         self._conn.execute(

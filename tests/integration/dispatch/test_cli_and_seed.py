@@ -15,7 +15,15 @@ from lifeline.registry.seed import seed_city
 from tests.integration.dispatch.city import City
 
 runner = CliRunner()
-COMMANDS = ([], ["units"], ["recommend"], ["plan"], ["approve"], ["coverage"], ["move-up"])
+COMMANDS: tuple[list[str], ...] = (
+    [],
+    ["units"],
+    ["recommend"],
+    ["plan"],
+    ["approve"],
+    ["coverage"],
+    ["move-up"],
+)
 
 
 def test_dispatch_commands_have_help() -> None:

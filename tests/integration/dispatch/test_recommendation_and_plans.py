@@ -273,12 +273,13 @@ def test_run_card_follows_level_raises_and_stand_downs(
 ) -> None:
     incident = city.incident(22.55, grade="III")
     activation = new_id()
-    common = {"organisation_id": city.org, "plan_id": "p", "incident_id": incident}
     city.publish(
         PlanActivated(
             aggregate_id=activation, plan_code="urban-fire", plan_version=1, level="IV",
             automatic=True, required_units=(RequiredUnits(unit_type="fire_engine", count=1),),
-            **common,
+            organisation_id=city.org,
+            plan_id="p",
+            incident_id=incident,
         ),
     )  # fmt: skip
     commander = world.headers(Role.COMMANDER, "district")
@@ -293,9 +294,20 @@ def test_run_card_follows_level_raises_and_stand_downs(
             aggregate_id=activation, plan_code="urban-fire", previous_level="IV", level="II",
             required_units=(RequiredUnits(unit_type="fire_engine", count=4),
                             RequiredUnits(unit_type="ladder", count=1)),
-            **common,
+            organisation_id=city.org,
+            plan_id="p",
+            incident_id=incident,
         ),
     )  # fmt: skip
     assert card() == {"fire_engine": 4, "ladder": 1}
-    city.publish(PlanStoodDown(aggregate_id=activation, reason="out", cancelled_tasks=0, **common))
+    city.publish(
+        PlanStoodDown(
+            aggregate_id=activation,
+            organisation_id=city.org,
+            plan_id="p",
+            incident_id=incident,
+            reason="out",
+            cancelled_tasks=0,
+        )
+    )
     assert card() == {}

@@ -35,6 +35,14 @@ class Settings(BaseSettings):
     relay_interval_s: float = Field(
         default=1.0, gt=0, description="How often the outbox relay polls while serving"
     )
+    warning_escalation_interval_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="How often the server runs due alarm escalations and absence checks",
+    )
+    warning_stream_poll_s: float = Field(
+        default=0.5, gt=0, description="How often the live alarm stream looks for new events"
+    )
     log_json: bool = Field(default=True, description="Structured JSON logs on stderr")
     log_level: str = Field(default="INFO")
     road_network: str | None = Field(

@@ -31,6 +31,7 @@ from lifeline.reserves.api import router as reserves_router
 from lifeline.security.api import router as security_router
 from lifeline.sharing.api import router as sharing_router
 from lifeline.warning.api import router as warning_router
+from lifeline.warning.api.stream import escalation_loop
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
             if worker is not None
             else None
         )
+        escalations = asyncio.create_task(escalation_loop(platform, stop))
         try:
             yield
         finally:
@@ -62,6 +64,7 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
                 await delivering
             await task
             await overdue
+            await escalations
 
     app = FastAPI(
         title="Lifeline",

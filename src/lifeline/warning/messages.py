@@ -82,6 +82,16 @@ class AlarmComments(Query):
 
 
 @dataclass(frozen=True, kw_only=True)
+class AlarmEvents(Query):
+    """Alarm events in the caller's scope after ``after_seq`` (``None``: from now on), for
+    the live stream; answers the events and the cursor to ask from next."""
+
+    permission: ClassVar[str] = READ
+    after_seq: int | None = None
+    limit: int = 200
+
+
+@dataclass(frozen=True, kw_only=True)
 class AcknowledgeAlarm(Command):
     permission: ClassVar[str] = HANDLE
     alarm_id: str

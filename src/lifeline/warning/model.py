@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from lifeline.kernel.errors import InvalidInput
+from lifeline.kernel.events import StoredEvent
 from lifeline.kernel.ports import RepoKey
 
 
@@ -252,6 +253,12 @@ class WarningRepository(Protocol):
     def list_alarms(
         self, scope_paths: Sequence[str], flt: AlarmFilter, limit: int, offset: int
     ) -> tuple[list[Alarm], int]: ...
+
+    def last_event_seq(self) -> int: ...
+
+    def alarm_events_after(
+        self, after_seq: int, scope_paths: Sequence[str], limit: int
+    ) -> tuple[list[StoredEvent], int]: ...
 
     def add_comment(self, comment: AlarmComment) -> None: ...
 

@@ -38,6 +38,7 @@ def _register_alarms(bus: MessageBus) -> None:
     bus.register(m.ListAlarms, alarms.list_alarms)
     bus.register(m.AlarmTimeline, alarms.alarm_timeline)
     bus.register(m.AlarmComments, alarms.alarm_comments)
+    bus.register(m.AlarmEvents, alarms.alarm_events)
     bus.register(m.AcknowledgeAlarm, alarms.acknowledge_alarm)
     bus.register(m.AssignAlarm, alarms.assign_alarm)
     bus.register(m.CommentAlarm, alarms.comment_alarm)

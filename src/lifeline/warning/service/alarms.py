@@ -12,6 +12,7 @@ from lifeline.warning.events import AlarmAcknowledged, AlarmAssigned, AlarmComme
 from lifeline.warning.messages import (
     AcknowledgeAlarm,
     AlarmComments,
+    AlarmEvents,
     AlarmTimeline,
     AssignAlarm,
     CommentAlarm,
@@ -137,3 +138,13 @@ def rollup(query: Rollup, ctx: HandlerContext) -> list[RollupNode]:
         ctx.authorize(target_kind="organisation", target_id=organisation_id, target_path=root)
     alarms = [a for a in repo_of(ctx).open_alarms(ctx.scope_paths) if a.path.startswith(root)]
     return roll_up(alarms, root)
+
+
+def alarm_events(query: AlarmEvents, ctx: HandlerContext) -> tuple[list[StoredEvent], int]:
+    """The live stream's poll. The first call (no cursor) is authorised and logged; later polls
+    only filter by the caller's scope, so a connected dashboard does not flood the access log."""
+    repo = repo_of(ctx)
+    if query.after_seq is None:
+        authorize_collection(ctx, "alarm")
+        return [], repo.last_event_seq()
+    return repo.alarm_events_after(query.after_seq, ctx.scope_paths, query.limit)

@@ -9,6 +9,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from lifeline.kernel.eventlog import event_log, last_seq
+from lifeline.kernel.events import StoredEvent
 from lifeline.warning.model import (
     Alarm,
     AlarmComment,
@@ -335,6 +337,52 @@ class SqlWarningRepository:
             sa.select(comments).where(comments.c.alarm_id == alarm_id).order_by(comments.c.at)
         ).mappings()
         return [AlarmComment(r["id"], r["alarm_id"], r["author"], r["text"], r["at"]) for r in rows]
+
+    def last_event_seq(self) -> int:
+        return last_seq(self.conn)
+
+    def alarm_events_after(
+        self, after_seq: int, scope_paths: Sequence[str], limit: int
+    ) -> tuple[list[StoredEvent], int]:
+        """Alarm events after ``after_seq`` on alarms in scope, and the last ``seq`` examined
+        (so a reader skips events outside its scope without reading them again)."""
+        window = self.conn.execute(
+            sa.select(event_log.c.seq)
+            .where(event_log.c.seq > after_seq)
+            .order_by(event_log.c.seq)
+            .limit(limit)
+        ).all()
+        if not window:
+            return [], after_seq
+        upto = int(window[-1][0])
+        rows = self.conn.execute(
+            sa.select(event_log)
+            .join(alarms, alarms.c.id == event_log.c.aggregate_id)
+            .where(
+                event_log.c.seq > after_seq,
+                event_log.c.seq <= upto,
+                event_log.c.aggregate_type == "alarm",
+                _in_scope(alarms.c.path, scope_paths),
+            )
+            .order_by(event_log.c.seq)
+        ).mappings()
+        events = [
+            StoredEvent(
+                seq=int(r["seq"]),
+                id=r["id"],
+                type=r["type"],
+                aggregate_type=r["aggregate_type"],
+                aggregate_id=r["aggregate_id"],
+                actor_id=r["actor_id"],
+                organisation_id=r["organisation_id"],
+                occurred_at=r["occurred_at"],
+                payload=json.loads(r["payload"]),
+                prev_hash=r["prev_hash"],
+                hash=r["hash"],
+            )
+            for r in rows
+        ]
+        return events, upto
 
     # --- silences ------------------------------------------------------------------------------
     def _silence_row(self, s: Silence) -> dict[str, Any]:

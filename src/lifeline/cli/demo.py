@@ -26,6 +26,7 @@ from lifeline.reserves.demo import reserves_summary, seed_reserves
 from lifeline.security.model import Role
 from lifeline.security.service import CreateServiceAccount, CreateUser
 from lifeline.sharing.seed import demo_summary, seed_sharing
+from lifeline.warning.seed import seed_warning
 
 DEMO_PASSWORD = "lifeline-demo-2026"  # noqa: S105 - printed for the demo; never a real account
 
@@ -93,6 +94,7 @@ def seed_demo(platform: Platform) -> Demo:
     seed_plans(platform.bus, city)
     seed_dispatch(platform.bus, city)
     seed_incidents(platform.bus, city)
+    seed_warning(platform.bus, city)
     return Demo(city=city, logins=logins, device_api_key=device.api_key, alerts=alerts)
 
 

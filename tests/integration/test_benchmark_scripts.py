@@ -141,3 +141,24 @@ def test_detectors_benchmark_explains_itself(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "--data-dir" in result.stdout
     assert "--quick" in result.stdout
+
+
+def test_warning_benchmark_quick_run_prints_rates_ratio_and_latency(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "warning.py"), "--quick"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert re.search(r"^vectorised \(numpy\)\s+[\d,]+$", out, re.M), out
+    assert re.search(r"^per-observation Python loop\s+[\d,]+$", out, re.M), out
+    assert re.search(r"^ratio vectorised/loop: \d+\.\d\d$", out, re.M), out
+    assert re.search(
+        r"^sustained obs/s \(batches of 10,000, [\d,]+ alarm events\): [\d,]+$", out, re.M
+    ), out
+    assert re.search(r"^p50 ms: \d+\.\d\d$", out, re.M), out
+    assert re.search(r"^p99 ms: \d+\.\d\d$", out, re.M), out

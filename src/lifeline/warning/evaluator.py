@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from lifeline.monitoring.batch import ObservationBatch, StreamInfo
+from lifeline.monitoring.batch import ObservationBatch, SensorKind, StreamInfo
 from lifeline.warning.rules import (
     AbsenceCondition,
     CompositeCondition,
@@ -307,15 +307,7 @@ class RuleEngine:
     ) -> None:
         self.rules = {r.id: r for r in rules}
         self._seeds = dict(seeds or {})
-        scalar_conds: list[ScalarCondition] = []
-        for r in rules:
-            c = r.definition.condition
-            if isinstance(c, ScalarCondition):
-                scalar_conds.append(c)
-            elif isinstance(c, CompositeCondition):
-                scalar_conds.extend(leaf.condition for leaf in c.leaves)
-        k = max((len(c.levels) for c in scalar_conds), default=1)
-        h = max((c.persistence.m - 1 for c in scalar_conds), default=0)
+        k, h = _table_shape(rules)
         masks = [np.ones(MINUTES_PER_WEEK, dtype=np.bool_)]
         self._sched: dict[str, int] = {}
         for r in rules:
@@ -337,12 +329,21 @@ class RuleEngine:
                     if rule_id == r.id and rank > 0:
                         comp.state[source] = True
                 self._composites.append(comp)
+        self._candidates = _candidates(rules)
         self._abs_rule: list[CompiledRule] = []
         self._abs_stream: list[StreamInfo] = []
         self._abs_last = np.zeros(0)
         self._abs_after = np.zeros(0)
         self._abs_raised = np.zeros(0, dtype=np.bool_)
-        self._stream_rows: dict[str, tuple[IntArray, IntArray]] = {}  # scalar rows, absence rows
+        # every datastream seen gets a code; per code, its scalar and absence binding rows in
+        # CSR form (counts, offsets into one flat array), rebuilt when new streams appear
+        self._code: dict[str, int] = {}
+        self._scalar_lists: list[list[int]] = []
+        self._abs_lists: list[list[int]] = []
+        self._count = np.zeros(0, dtype=np.int64)
+        self._offset = np.zeros(0, dtype=np.int64)
+        self._flat = np.zeros(0, dtype=np.int64)
+        self._abs_count = np.zeros(0, dtype=np.int64)
         self._paths: dict[str, str | None] = {}
 
     # --- binding ---------------------------------------------------------------------------
@@ -350,10 +351,10 @@ class RuleEngine:
     def bindings(self) -> int:
         return self.scalar.n_rows + len(self._abs_rule)
 
-    def _bind(self, info: StreamInfo, path: str) -> tuple[IntArray, IntArray]:
+    def _bind(self, info: StreamInfo, path: str) -> tuple[list[int], list[int]]:
         scalar_rows: list[int] = []
         abs_rows: list[int] = []
-        for rule in self.rules.values():
+        for rule in self._candidates.get(info.kind, ()):
             d = rule.definition
             sel = d.select
             if not path.startswith(rule.scope_path):
@@ -395,30 +396,33 @@ class RuleEngine:
             self._scalar_source.append(info)
             self._scalar_leaf.append(None)
             scalar_rows.append(row)
-        return np.array(scalar_rows, dtype=np.int64), np.array(abs_rows, dtype=np.int64)
+        return scalar_rows, abs_rows
 
-    def _rows_for(
+    def _register(
         self,
-        ids: Sequence[str],
+        ids: set[str],
         streams: Mapping[str, StreamInfo],
         path_of: Callable[[str], str | None],
-    ) -> list[tuple[IntArray, IntArray]]:
-        out = []
-        empty = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-        for ds in ids:
-            rows = self._stream_rows.get(ds)
-            if rows is None:
-                info = streams.get(ds)
-                if info is None:
-                    rows = empty
-                else:
-                    if info.organisation_id not in self._paths:
-                        self._paths[info.organisation_id] = path_of(info.organisation_id)
-                    path = self._paths[info.organisation_id]
-                    rows = empty if path is None else self._bind(info, path)
-                self._stream_rows[ds] = rows
-            out.append(rows)
-        return out
+    ) -> None:
+        """Give each new datastream a code and its bindings; rebuild the CSR arrays."""
+        for ds in sorted(ids):
+            self._code[ds] = len(self._scalar_lists)
+            info = streams.get(ds)
+            scalar_rows: list[int] = []
+            abs_rows: list[int] = []
+            if info is not None:
+                if info.organisation_id not in self._paths:
+                    self._paths[info.organisation_id] = path_of(info.organisation_id)
+                path = self._paths[info.organisation_id]
+                if path is not None:
+                    scalar_rows, abs_rows = self._bind(info, path)
+            self._scalar_lists.append(scalar_rows)
+            self._abs_lists.append(abs_rows)
+        self._count = np.fromiter(map(len, self._scalar_lists), np.int64, len(self._scalar_lists))
+        self._abs_count = np.fromiter(map(len, self._abs_lists), np.int64, len(self._abs_lists))
+        self._offset = np.concatenate([[0], np.cumsum(self._count)[:-1]]).astype(np.int64)
+        flat = [row for rows in self._scalar_lists for row in rows]
+        self._flat = np.array(flat, dtype=np.int64)
 
     # --- evaluation ------------------------------------------------------------------------
     def evaluate(
@@ -427,30 +431,28 @@ class RuleEngine:
         """Advance every binding over ``batch``; return the level transitions in time order.
 
         ``path_of`` maps an organisation id to its materialised path (asked once per
-        organisation)."""
+        organisation). Apart from binding streams seen for the first time, the work per
+        observation is done by numpy: codes by a C-level map over a dict, then gathers."""
         n = len(batch)
         if n == 0:
             return []
-        uniq: dict[str, int] = {}
-        code = np.fromiter(
-            (uniq.setdefault(ds, len(uniq)) for ds in batch.datastream_ids), np.int64, n
-        )
-        ids = list(uniq)
-        rows = self._rows_for(ids, batch.streams, path_of)
-        counts = np.fromiter((len(r[0]) for r in rows), np.int64, len(ids))
-        flat = np.concatenate([r[0] for r in rows]) if rows else np.zeros(0, np.int64)
-        offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        per_obs = counts[code]
+        ids = batch.datastream_ids
+        new = set(ids).difference(self._code)
+        if new:
+            self._register(new, batch.streams, path_of)
+        code = np.fromiter(map(self._code.__getitem__, ids), np.int64, n)
+        per_obs = self._count[code]
         total = int(per_obs.sum())
         out: list[Transition] = []
         if total:
             obs = np.repeat(np.arange(n), per_obs)
             intra = np.arange(total) - np.repeat(np.cumsum(per_obs) - per_obs, per_obs)
-            binding = flat[offsets[code][obs] + intra]
+            binding = self._flat[self._offset[code][obs] + intra]
             out.extend(self._scalar_transitions(batch, obs, binding))
-        abs_counts = np.fromiter((len(r[1]) for r in rows), np.int64, len(ids))
-        if int(abs_counts.sum()):
-            out.extend(self._absence_seen(batch, code, rows, abs_counts))
+        if bool(self._abs_count.any()):
+            with_abs = self._abs_count[code] > 0
+            if bool(with_abs.any()):
+                out.extend(self._absence_seen(batch, code[with_abs], with_abs))
         out.sort(key=lambda tr: tr.at_s)
         return out
 
@@ -563,24 +565,19 @@ class RuleEngine:
         return out
 
     def _absence_seen(
-        self,
-        batch: ObservationBatch,
-        code: IntArray,
-        rows: list[tuple[IntArray, IntArray]],
-        counts: IntArray,
+        self, batch: ObservationBatch, codes: IntArray, mask: BoolArray
     ) -> list[Transition]:
-        latest = np.full(len(rows), -math.inf)
-        np.maximum.at(latest, code, batch.received_at_s)
+        uniq, inverse = np.unique(codes, return_inverse=True)
+        latest = np.full(len(uniq), -math.inf)
+        np.maximum.at(latest, inverse, batch.received_at_s[mask])
         out = []
-        for u, (_, abs_rows) in enumerate(rows):
-            if counts[u] == 0:
-                continue
-            for row in abs_rows.tolist():
+        for u, last_seen in zip(uniq.tolist(), latest.tolist(), strict=True):
+            for row in self._abs_lists[u]:
                 last = self._abs_last[row]
-                self._abs_last[row] = latest[u] if math.isnan(last) else max(last, latest[u])
+                self._abs_last[row] = last_seen if math.isnan(last) else max(last, last_seen)
                 if self._abs_raised[row]:
                     self._abs_raised[row] = False
-                    out.append(self._absence_transition(row, float(latest[u]), False))
+                    out.append(self._absence_transition(row, last_seen, False))
         return out
 
     def check_absence(self, now_s: float) -> list[Transition]:
@@ -614,6 +611,37 @@ class RuleEngine:
                 "after_s": cond.after_s,
             },
         )
+
+
+def _table_shape(rules: Sequence[CompiledRule]) -> tuple[int, int]:
+    """The most levels of any scalar condition, and the longest ``m - 1`` history needed."""
+    conds: list[ScalarCondition] = []
+    for r in rules:
+        c = r.definition.condition
+        if isinstance(c, ScalarCondition):
+            conds.append(c)
+        elif isinstance(c, CompositeCondition):
+            conds.extend(leaf.condition for leaf in c.leaves)
+    k = max((len(c.levels) for c in conds), default=1)
+    h = max((c.persistence.m - 1 for c in conds), default=0)
+    return k, h
+
+
+def _candidates(rules: Sequence[CompiledRule]) -> dict[SensorKind, list[CompiledRule]]:
+    """The rules a stream of each kind may bind: by selector kind, composite leaf kinds, or
+    every kind when the selector names datastreams only."""
+    out: dict[SensorKind, list[CompiledRule]] = {k: [] for k in SensorKind}
+    for r in rules:
+        c = r.definition.condition
+        if isinstance(c, CompositeCondition):
+            kinds = {leaf.kind for leaf in c.leaves}
+        elif r.definition.select.kind is not None:
+            kinds = {r.definition.select.kind}
+        else:
+            kinds = set(SensorKind)
+        for kind in kinds:
+            out[kind].append(r)
+    return out
 
 
 def _distance_m(a: StreamInfo, b: StreamInfo) -> float:

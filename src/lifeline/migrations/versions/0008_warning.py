@@ -91,6 +91,9 @@ def upgrade() -> None:
     op.create_index("ix_warning_alarm_next_step_at", "warning_alarm", ["next_step_at"])
     op.create_index("ix_warning_alarm_status", "warning_alarm", ["status"])
     op.create_index(
+        "ix_warning_alarm_rule_source", "warning_alarm", ["rule_id", "source_id", "raised_at"]
+    )
+    op.create_index(
         "uq_warning_alarm_open",
         "warning_alarm",
         ["rule_id", "source_id"],

@@ -143,6 +143,10 @@ def _silence(m: Any) -> Silence:
     )
 
 
+# one compiled statement for every alarm update (the evaluator saves alarms in bursts)
+_UPDATE_ALARM = alarms.update().where(alarms.c.id == sa.bindparam("_id"))
+
+
 class SqlWarningRepository:
     """Rules, alarms, comments and silences on one connection (the unit of work's)."""
 
@@ -237,12 +241,12 @@ class SqlWarningRepository:
 
     # --- alarms --------------------------------------------------------------------------------
     def add_alarm(self, alarm: Alarm) -> None:
-        self.conn.execute(alarms.insert().values(**_alarm_row(alarm)))
+        self.conn.execute(alarms.insert(), _alarm_row(alarm))
 
     def save_alarm(self, alarm: Alarm) -> None:
-        self.conn.execute(
-            alarms.update().where(alarms.c.id == alarm.id).values(**_alarm_row(alarm))
-        )
+        row = _alarm_row(alarm)
+        row["_id"] = row.pop("id")
+        self.conn.execute(_UPDATE_ALARM, row)
 
     def get_alarm(self, alarm_id: str) -> Alarm | None:
         row = self.conn.execute(sa.select(alarms).where(alarms.c.id == alarm_id)).mappings().first()

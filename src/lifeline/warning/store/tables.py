@@ -82,6 +82,7 @@ sa.Index(
     postgresql_where=alarms.c.status == "open",
 )
 sa.Index("ix_warning_alarm_status", alarms.c.status)
+sa.Index("ix_warning_alarm_rule_source", alarms.c.rule_id, alarms.c.source_id, alarms.c.raised_at)
 
 comments = sa.Table(
     "warning_alarm_comment",

@@ -15,13 +15,20 @@ SMS subscribers through a throttled local gateway — time and peak Python memor
    polygon, a park circle or under a district code (vectorised), as a ratio to the fan-out
    baseline.
 
-What this does not measure: the database outbox (one row per recipient and channel, see
-``lifeline.alerts.worker``) — the fan-out here is renderer + gateway only.
+4. **Database outbox** (SQLite file, WAL, ``synchronous=FULL``): ``--outbox`` queued in-app
+   messages of one alert drained by ``DeliveryWorker`` — claimed in leased batches, each marked
+   sent in its own transaction — by one worker and by two workers at once, against a baseline
+   of the same per-message mark without claims or leases. Two workers must send each message
+   exactly once; the script checks it.
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
+import dataclasses
+import tempfile
+import threading
 import time
 import tracemalloc
 from collections.abc import Iterator
@@ -33,11 +40,18 @@ import numpy as np
 from lifeline.alerts.cap import produce, validate
 from lifeline.alerts.cap.model import CapArea, CapCircle, CapMsgType, CapStatus, NamedValue
 from lifeline.alerts.cap.safexml import parse_untrusted
+from lifeline.alerts.channels import InApp
 from lifeline.alerts.levels import Colour
-from lifeline.alerts.model import AlertText, PublicAlert
+from lifeline.alerts.model import ALERTS, AlertState, AlertText, PublicAlert
+from lifeline.alerts.outbox import OUTBOX, Channel, Delivery, DeliveryState, idempotency_key
 from lifeline.alerts.sms import segment
 from lifeline.alerts.targeting import in_areas
 from lifeline.alerts.templates import template_for
+from lifeline.alerts.worker import DeliveryWorker
+from lifeline.bootstrap import Platform, build_platform
+from lifeline.config import Settings
+from lifeline.kernel.clock import VirtualClock
+from lifeline.migrations import runner
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "tests" / "data" / "cap").glob("*.xml"))
@@ -161,11 +175,87 @@ def bench_targeting(n: int) -> tuple[float, int]:
     return time.perf_counter() - start, int(hit.sum())
 
 
+def _outbox_platform(directory: Path, n: int) -> Platform:
+    settings = Settings(
+        database_url=f"sqlite:///{directory / 'outbox.sqlite'}",
+        log_json=False,
+        master_key=base64.b64encode(bytes(32)).decode("ascii"),
+        link_signing_key="benchmark-link-signing-key",
+    )
+    platform = build_platform(settings, clock=VirtualClock(T0 + timedelta(minutes=1)))
+    runner.upgrade(platform.engine)
+    alert = dataclasses.replace(demo_alert(), state=AlertState.PUBLISHED, published_at=T0)
+    with platform.uow() as uow:
+        uow.repo(ALERTS).add(alert)
+        uow.repo(OUTBOX).enqueue(
+            [
+                Delivery(
+                    id=f"d{i:09d}",
+                    alert_id=alert.id,
+                    subscription_id=f"s{i:09d}",
+                    channel=Channel.IN_APP,
+                    address=f"user-{i}",
+                    language="zh-CN",
+                    idempotency_key=idempotency_key(alert.id, f"s{i:09d}", Channel.IN_APP),
+                    state=DeliveryState.QUEUED,
+                    attempts=0,
+                    next_attempt_at=T0,
+                )
+                for i in range(n)
+            ]
+        )
+        uow.commit()
+    return platform
+
+
+def _sent(platform: Platform) -> int:
+    with platform.uow() as uow:
+        return uow.repo(OUTBOX).report("bench").get("in_app", {}).get("sent", 0)
+
+
+def bench_outbox(n: int) -> tuple[float, float, float]:
+    """Seconds to drain ``n`` messages: plain per-message marks, one leased worker, two."""
+    with tempfile.TemporaryDirectory() as tmp:
+        timings = []
+        for workers in (0, 1, 2):
+            directory = Path(tmp) / f"w{workers}"
+            directory.mkdir()
+            platform = _outbox_platform(directory, n)
+            start = time.perf_counter()
+            if workers == 0:
+                with platform.uow() as uow:
+                    rows = uow.repo(OUTBOX).claim(
+                        Channel.IN_APP, platform.clock.now(), n, owner="x", lease_until=T0
+                    )
+                for d in rows:  # the same per-message transaction, without leases
+                    with platform.uow() as uow:
+                        uow.repo(OUTBOX).mark_sent(d.id, platform.clock.now())
+                        uow.commit()
+            else:
+                pool = [
+                    DeliveryWorker(platform.uow, platform.clock, {Channel.IN_APP: InApp()})
+                    for _ in range(workers)
+                ]
+                threads = [threading.Thread(target=w.run_once) for w in pool]
+                for thread in threads:
+                    thread.start()
+                for thread in threads:
+                    thread.join()
+                if sum(w.totals.sent.get(Channel.IN_APP, 0) for w in pool) != n:
+                    raise SystemExit("outbox: a message was sent twice or not at all")
+            timings.append(time.perf_counter() - start)
+            if _sent(platform) != n:
+                raise SystemExit("outbox: not every message was marked sent")
+            platform.close()
+    return timings[0], timings[1], timings[2]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="seconds: does it still work?")
     parser.add_argument("--subscribers", type=int, default=1_000_000)
     parser.add_argument("--rate", type=float, default=500_000.0, help="gateway segments/s")
+    parser.add_argument("--outbox", type=int, default=2_000, help="messages in the outbox part")
     args = parser.parse_args()
     n = 20_000 if args.quick else args.subscribers
     seconds = 0.3 if args.quick else 3.0
@@ -190,6 +280,15 @@ def main() -> None:
     target_s, hits = bench_targeting(n)
     print(f"\ntargeting {n:,} subscribers (polygon, circle, codes): {target_s:.2f} s, {hits:,} in")
     print(f"ratio targeting/fan-out baseline: {target_s / base_s:.2f}")
+
+    m = 200 if args.quick else args.outbox
+    plain_s, one_s, two_s = bench_outbox(m)
+    print(f"\ndatabase outbox on SQLite: {m:,} in-app messages, one transaction per mark")
+    print(f"plain marks, no claims (baseline)  {m / plain_s:>10,.0f} messages/s")
+    print(f"one leased worker                  {m / one_s:>10,.0f} messages/s")
+    print(f"two leased workers at once         {m / two_s:>10,.0f} messages/s")
+    print(f"ratio one worker/baseline: {plain_s / one_s:.2f}")
+    print(f"ratio two workers/one: {one_s / two_s:.2f}")
 
 
 if __name__ == "__main__":

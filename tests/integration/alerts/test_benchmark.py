@@ -27,3 +27,7 @@ def test_alerts_benchmark_quick_run_prints_rates_and_ratios(tmp_path: Path) -> N
     assert re.search(r"^ratio throttled/baseline: \d+\.\d\d$", out, re.M), out
     assert re.search(r"^ratio peak memory full/tenth: \d+\.\d\d$", out, re.M), out
     assert re.search(r"^ratio targeting/fan-out baseline: \d+\.\d\d$", out, re.M), out
+    assert "database outbox on SQLite: 200 in-app messages" in out
+    assert re.search(r"^one leased worker\s+[\d,]+ messages/s$", out, re.M), out
+    assert re.search(r"^ratio one worker/baseline: \d+\.\d\d$", out, re.M), out
+    assert re.search(r"^ratio two workers/one: \d+\.\d\d$", out, re.M), out

@@ -37,3 +37,18 @@ def test_downgrade_to_reserves_drops_only_the_alert_tables(engine: Engine) -> No
     assert not any(name.startswith("alert") for name in after)
     assert "event_log" in after
     assert set(sa.inspect(engine).get_table_names()) == before
+
+
+def test_0012_adds_delivery_leases_and_recipient_kinds_and_downgrades(engine: Engine) -> None:
+    added = {"lease_owner", "lease_expires_at", "recipient_kind"}
+    try:
+        runner.downgrade(engine, "0011_dispatch")
+        columns = {c["name"] for c in sa.inspect(engine).get_columns("alert_delivery")}
+        assert not columns & added
+        indexes = {i["name"] for i in sa.inspect(engine).get_indexes("alert_delivery")}
+        assert "ix_alert_delivery_due" not in indexes
+        assert "ix_alert_delivery_alert_id" in indexes  # 0005's indexes survive
+    finally:
+        runner.upgrade(engine)
+    columns = {c["name"] for c in sa.inspect(engine).get_columns("alert_delivery")}
+    assert added <= columns

@@ -99,8 +99,9 @@ class Snapper:
                 [
                     FieldProblem(
                         field if single else f"{field}[{i}]",
-                        f"is {distance[i]:,.0f} m from the nearest road (limit {self.max_m:,.0f} "
-                        "m): at sea or outside the road network",
+                        f"({points[i, 0]:.5f}, {points[i, 1]:.5f}) is {distance[i]:,.0f} m from "
+                        f"the nearest road (limit {self.max_m:,.0f} m): at sea or outside the "
+                        "road network",
                     )
                     for i in far.tolist()
                 ]

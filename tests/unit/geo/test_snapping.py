@@ -30,6 +30,7 @@ def test_points_beyond_the_limit_are_refused_naming_each_field() -> None:
     fields = [p.field for p in caught.value.problems]
     assert fields == ["origins[1]", "origins[2]"]
     assert "at sea or outside the road network" in caught.value.problems[0].reason
+    assert caught.value.problems[0].reason.startswith("(114.30000, 22.20000) is ")
     with pytest.raises(OffNetwork) as single:
         snapper.snap(points[1:2], "target", single=True)
     assert [p.field for p in single.value.problems] == ["target"]

@@ -238,7 +238,9 @@ class RoadTravelTimes:
         t = self.snapper.snap(as_points([target], "target"), "target", single=True)
         net = self.network
         source, dest = int(o.node[0]), int(t.node[0])
-        path = shortest_path(net.forward, source, dest)
+        # search as far as the horizon first; farther targets need the whole network
+        path = shortest_path(net.forward, source, dest, limit_s=self.horizon_s)
+        path = path or shortest_path(net.forward, source, dest)
         if path is None:  # pragma: no cover - the network is strongly connected
             raise AssertionError("a strongly connected network always has a path")
         nodes: IntArray = np.asarray(path, dtype=np.int64)

@@ -46,9 +46,14 @@ def times_between(
     return out
 
 
-def shortest_path(graph: csr_matrix, source: int, target: int) -> list[int] | None:
-    """Nodes of a fastest path ``source ⇝ target`` (both included), or ``None`` if none."""
-    dist, pred = dijkstra(graph, directed=True, indices=source, return_predecessors=True)
+def shortest_path(
+    graph: csr_matrix, source: int, target: int, *, limit_s: float = np.inf
+) -> list[int] | None:
+    """Nodes of a fastest path ``source ⇝ target`` (both included), or ``None`` if there is
+    none within ``limit_s`` seconds."""
+    dist, pred = dijkstra(
+        graph, directed=True, indices=source, return_predecessors=True, limit=limit_s
+    )
     if not np.isfinite(dist[target]):
         return None
     path = [target]

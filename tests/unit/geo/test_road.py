@@ -169,3 +169,13 @@ def test_prepare_origins_keeps_trees_on_the_road_network_only() -> None:
     points = [(float(net.lon[i]), float(net.lat[i])) for i in (1, 100)]
     assert prepare_origins(travel, points) == 2
     assert prepare_origins(GreatCircleTravelTimes(), points) == 0
+
+
+def test_a_route_beyond_the_horizon_is_still_found() -> None:
+    net = synthetic_network(900, seed=2)
+    short = RoadTravelTimes(net, horizon_s=30)
+    long = RoadTravelTimes(net, horizon_s=1e6)
+    origin, target = (114.050, 22.537), (114.066, 22.548)
+    assert np.isinf(short.from_one_s(origin, [target])).all()
+    assert short.route(origin, target).eta_s == pytest.approx(long.route(origin, target).eta_s)
+    assert short.route(origin, target).eta_s > 30

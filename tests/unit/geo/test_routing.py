@@ -68,3 +68,9 @@ def test_empty_inputs_give_empty_matrices(net: RoadNetwork) -> None:
     empty = np.zeros(0, dtype=np.int64)
     assert times_between(net.forward, empty, np.array([1])).shape == (0, 1)
     assert times_between(net.forward, np.array([1]), empty).shape == (1, 0)
+
+
+def test_no_path_within_the_limit_is_none(net: RoadNetwork) -> None:
+    far = int(np.argmax(times_between(net.forward, np.array([0]), np.arange(net.node_count))[0]))
+    assert shortest_path(net.forward, 0, far, limit_s=1.0) is None
+    assert shortest_path(net.forward, 0, far) is not None

@@ -95,6 +95,50 @@ def gaps(
         platform.close()
 
 
+@reserves_app.command("import")
+def import_(
+    dataset: Annotated[str, typer.Option(help="Id of the data hub dataset to import from.")],
+    kind: Annotated[str, typer.Option(help="depots, stock or responders.")],
+    organisation: Annotated[
+        str, typer.Option(help="Id of the organisation that owns what is created.")
+    ],
+    database_url: DbUrl = None,
+) -> None:
+    """Import depots, stock or responders from a data hub dataset (as the system, audited).
+
+    The dataset's records must be of the matching type (facility, material, person); records
+    that cannot be imported are listed with the field and reason and stay in the hub.
+    """
+    from lifeline.kernel.access import SYSTEM_ACTOR
+    from lifeline.kernel.errors import DomainError
+    from lifeline.reserves.hub_import import import_from_hub
+    from lifeline.reserves.imports import ImportKind
+
+    try:
+        what = ImportKind(kind)
+    except ValueError as exc:
+        err.print("[red]error:[/red] --kind must be depots, stock or responders")
+        raise typer.Exit(2) from exc
+    platform = _platform(database_url)
+    try:
+        report = import_from_hub(
+            platform.bus, SYSTEM_ACTOR, dataset_id=dataset, kind=what, organisation_id=organisation
+        )
+    except DomainError as exc:
+        err.print(f"[red]refused:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    finally:
+        platform.close()
+    console.print(
+        f"read {report.read}, imported {report.imported}, already there {report.skipped}, "
+        f"refused {len({p.record_id for p in report.problems})}"
+    )
+    for p in report.problems:
+        console.print(f"  {p.record_key}: {p.field or 'record'}: {p.reason}")
+    if report.problems:
+        raise typer.Exit(1)
+
+
 @reserves_app.command("alarms")
 def alarms(
     database_url: DbUrl = None,

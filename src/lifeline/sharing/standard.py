@@ -60,6 +60,11 @@ TEAM_KINDS: dict[str, str] = {
     "social": "社会救援力量",
     "medical": "医疗救护",
 }
+PERSONNEL_KINDS: dict[str, str] = {
+    "professional": "专业队伍",
+    "enterprise": "企业队伍",
+    "volunteer": "志愿者",
+}
 ORGANISATION_KINDS: dict[str, str] = {
     "government": "政府部门",
     "enterprise": "企业",
@@ -142,6 +147,9 @@ STANDARD: dict[RecordType, RecordSpec] = {
                 FieldSpec("kind", C, "Facility kind", required=True, codes=_codes(FACILITY_KINDS)),
                 FieldSpec("hazard_level", C, "Major hazard level", codes=_codes(HAZARD_LEVELS)),
                 FieldSpec("capacity", INT, "Capacity", unit="persons", minimum=0),
+                FieldSpec("capacity_volume_m3", N, "Storage volume (depots)", unit="m3", minimum=0),
+                FieldSpec("capacity_weight_kg", N, "Storage weight (depots)", unit="kg", minimum=0),
+                FieldSpec("operator", S, "Operator (depots)"),
                 _ADDR,
                 _LOC,
                 FieldSpec("contact_name", S, "Responsible person", personal=True),
@@ -160,6 +168,17 @@ STANDARD: dict[RecordType, RecordSpec] = {
                 FieldSpec("organisation", S, "Employer or unit"),
                 FieldSpec("role", S, "Duty or position"),
                 _ADDR,
+                FieldSpec("home_base", P, "Where a responder starts from (WGS84)", personal=True),
+                FieldSpec("team", S, "Rescue team (responders)"),
+                FieldSpec(
+                    "personnel_kind", C, "Kind of responder", codes=_codes(PERSONNEL_KINDS)
+                ),
+                FieldSpec("skills", S, "Skills, comma-separated"),
+                FieldSpec(
+                    "certifications",
+                    S,
+                    "Certifications, comma-separated, each 'name' or 'name:YYYY-MM-DD' (expiry)",
+                ),
             ),
         ),
         RecordSpec(
@@ -185,6 +204,8 @@ STANDARD: dict[RecordType, RecordSpec] = {
                 FieldSpec("quantity", N, "Quantity on hand", required=True, minimum=0),
                 FieldSpec("unit", S, "Unit of the quantity (piece, kg, m3…)", required=True),
                 FieldSpec("depot", S, "Depot name"),
+                FieldSpec("material_code", S, "Code in the reserve catalogue (GB/T 38565 classes)"),
+                FieldSpec("expires_on", D, "Expiry date of the lot"),
                 _LOC,
             ),
         ),

@@ -18,7 +18,7 @@ runner = CliRunner()
 
 
 def test_reserves_commands_have_help() -> None:
-    for command in ([], ["materials"], ["gaps"], ["alarms"], ["site"]):
+    for command in ([], ["materials"], ["gaps"], ["alarms"], ["site"], ["import"]):
         result = runner.invoke(app, ["reserves", *command, "--help"])
         assert result.exit_code == 0, result.output
         assert "Usage" in result.output

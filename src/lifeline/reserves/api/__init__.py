@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from lifeline.reserves.api import depots, optimise, personnel, requests, standards, stock
+from lifeline.reserves.api import (
+    depots,
+    imports,
+    optimise,
+    personnel,
+    requests,
+    standards,
+    stock,
+)
 
 router = APIRouter(prefix="/reserves", tags=["reserves"])
 router.include_router(depots.router)
@@ -13,5 +21,6 @@ router.include_router(standards.router)
 router.include_router(optimise.router)
 router.include_router(requests.router)
 router.include_router(personnel.router)
+router.include_router(imports.router)
 
 __all__ = ["router"]

@@ -170,9 +170,7 @@ STANDARD: dict[RecordType, RecordSpec] = {
                 _ADDR,
                 FieldSpec("home_base", P, "Where a responder starts from (WGS84)", personal=True),
                 FieldSpec("team", S, "Rescue team (responders)"),
-                FieldSpec(
-                    "personnel_kind", C, "Kind of responder", codes=_codes(PERSONNEL_KINDS)
-                ),
+                FieldSpec("personnel_kind", C, "Kind of responder", codes=_codes(PERSONNEL_KINDS)),
                 FieldSpec("skills", S, "Skills, comma-separated"),
                 FieldSpec(
                     "certifications",

@@ -6,6 +6,7 @@ Every later capability adds itself to this demo through :func:`seed_demo`.
 from __future__ import annotations
 
 import secrets
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,10 @@ from lifeline.dispatch.seed import seed_dispatch
 from lifeline.incidents.seed import seed_incidents
 from lifeline.kernel.access import SYSTEM_ACTOR
 from lifeline.migrations import runner
+from lifeline.monitoring.background import PeriodicHealthCheck
+from lifeline.monitoring.feed import InProcessFeed
+from lifeline.monitoring.seed import MonitoringDemo, seed_monitoring
+from lifeline.monitoring.simulator import FeedSimulator
 from lifeline.plans.seed import plans_summary, seed_plans
 from lifeline.registry.model import DepartmentType
 from lifeline.registry.seed import DemoCity, seed_city
@@ -45,6 +50,7 @@ class Demo:
     logins: list[DemoLogin]
     device_api_key: str
     alerts: DemoAlerts | None = None
+    monitoring: MonitoringDemo | None = None
 
 
 def _logins(city: DemoCity) -> list[tuple[str, Role, str, str]]:
@@ -95,7 +101,14 @@ def seed_demo(platform: Platform) -> Demo:
     seed_dispatch(platform.bus, city)
     seed_incidents(platform.bus, city)
     seed_warning(platform.bus, city)
-    return Demo(city=city, logins=logins, device_api_key=device.api_key, alerts=alerts)
+    monitoring = seed_monitoring(platform.bus, city)
+    return Demo(
+        city=city,
+        logins=logins,
+        device_api_key=device.api_key,
+        alerts=alerts,
+        monitoring=monitoring,
+    )
 
 
 def print_demo_deliveries(
@@ -169,11 +182,47 @@ def run_demo(console: Console, *, host: str, port: int, db_path: str, serve: boo
     console.print(f"Emergency plans (9 shipped, Chinese and English): {url}/plans")
     console.print(plans_summary(platform.bus), highlight=False)
     console.print(f"Incidents (calls, a merged duplicate, a citizen's report): {url}/incidents")
+    if demo.monitoring is not None:
+        console.print(demo.monitoring.summary())
     console.print(f"\nOpen [bold]{url}/[/bold]  ·  API docs {url}/docs  ·  health {url}/health")
     if not serve:
         platform.close()
         return
     console.print("Serving until Ctrl-C …", style="dim")
-    uvicorn.run(
-        create_app(platform=platform), host=host, port=port, log_config=None, log_level="warning"
+    stop_feed, feed_thread = start_demo_feed(platform, demo)
+    health = PeriodicHealthCheck(platform.bus, DEMO_HEALTH_INTERVAL_S)
+    health.start()
+    try:
+        uvicorn.run(
+            create_app(platform=platform), host=host, port=port, log_config=None,
+            log_level="warning",
+        )  # fmt: skip
+    finally:
+        stop_feed.set()
+        health.stop()
+        if feed_thread is not None:
+            feed_thread.join(timeout=10)
+
+
+DEMO_HEALTH_INTERVAL_S = 10.0
+
+
+def start_demo_feed(
+    platform: Platform, demo: Demo, *, tick_s: float = 2.0
+) -> tuple[threading.Event, threading.Thread | None]:
+    """Run the simulated sensor feed through the real ingest path on a background thread."""
+    stop = threading.Event()
+    if demo.monitoring is None:
+        return stop, None
+    simulator = FeedSimulator(
+        demo.monitoring.sim_streams(),
+        demo.monitoring.script(),
+        start_s=platform.clock.now().timestamp(),
     )
+    feed = InProcessFeed(
+        bus=platform.bus, system_uow=platform.uow, limiter=platform.ingest_limiter,
+        clock=platform.clock, simulator=simulator, keys=demo.monitoring.keys, tick_s=tick_s,
+    )  # fmt: skip
+    thread = threading.Thread(target=feed.run, args=(stop,), name="demo-feed", daemon=True)
+    thread.start()
+    return stop, thread

@@ -14,6 +14,7 @@ from lifeline.cli.dispatch import dispatch_app
 from lifeline.cli.incidents import incidents_app
 from lifeline.cli.ingest import ingest_app
 from lifeline.cli.keys import keys_app
+from lifeline.cli.monitoring import monitoring_app
 from lifeline.cli.plans import plans_app
 from lifeline.cli.reserves import reserves_app
 from lifeline.cli.roads import roads_app
@@ -36,6 +37,7 @@ app.add_typer(alerts_app, name="alerts")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(incidents_app, name="incidents")
 app.add_typer(keys_app, name="keys")
+app.add_typer(monitoring_app, name="monitoring")
 app.add_typer(plans_app, name="plans")
 app.add_typer(reserves_app, name="reserves")
 app.add_typer(dispatch_app, name="dispatch")
@@ -89,13 +91,19 @@ def serve(
     from lifeline.api.middleware import configure_logging
     from lifeline.bootstrap import build_platform
     from lifeline.migrations import runner
+    from lifeline.monitoring.background import PeriodicHealthCheck
 
     settings = _settings(database_url)
     configure_logging(json_logs=settings.log_json, level=settings.log_level)
     platform = build_platform(settings)
     if migrate:
         runner.upgrade(platform.engine)
-    uvicorn.run(create_app(platform=platform), host=host, port=port, log_config=None)
+    health = PeriodicHealthCheck(platform.bus, settings.monitoring_health_interval_s)
+    health.start()
+    try:
+        uvicorn.run(create_app(platform=platform), host=host, port=port, log_config=None)
+    finally:
+        health.stop()
 
 
 @db_app.command("upgrade")

@@ -18,10 +18,17 @@ from lifeline.kernel.bus import HandlerContext
 from lifeline.kernel.errors import TooManyRequests, Unauthenticated
 from lifeline.kernel.ids import new_id
 from lifeline.kernel.uow import UnitOfWork
-from lifeline.monitoring.batch import ObservationBatch
+from lifeline.monitoring.batch import ObservationBatch, StreamInfo
 from lifeline.monitoring.formats import Rejection
 from lifeline.monitoring.messages import IngestObservations
-from lifeline.monitoring.model import DEVICE_ROLE, MONITORING, QuarantinedRow, StreamLimits
+from lifeline.monitoring.model import (
+    DEVICE_ROLE,
+    MONITORING,
+    Datastream,
+    MonitoringRepository,
+    QuarantinedRow,
+    StreamLimits,
+)
 from lifeline.monitoring.ratelimit import RateLimiter
 from lifeline.monitoring.service._common import repo_of
 from lifeline.monitoring.service.registry import split_device_key
@@ -32,7 +39,7 @@ from lifeline.security.model import Permission
 
 log = logging.getLogger(__name__)
 
-REJECTIONS_SHOWN = 100  # rejections listed in an answer; all of them are quarantined
+STREAM_CACHE = 200_000  # datastreams kept in memory per process
 
 
 @dataclass(frozen=True)
@@ -60,17 +67,35 @@ class Ingestor:
     def __init__(self, window: IngestWindow, sinks: Callable[[], Sequence[BatchSink]]) -> None:
         self.window = window
         self._sinks = sinks
+        self._cache: dict[str, Datastream] = {}
+        self._limits: dict[str, StreamLimits] = {}
+        self._info: dict[str, StreamInfo] = {}
+
+    def _streams(self, repo: MonitoringRepository, ids: Sequence[str]) -> dict[str, Datastream]:
+        """The batch's datastreams, from a per-process cache (datastreams are never changed
+        or deleted once created, so a cached one cannot be stale)."""
+        cache = self._cache
+        missing = {i for i in ids if i not in cache}
+        if missing:
+            if len(cache) + len(missing) > STREAM_CACHE:
+                cache.clear()
+                self._limits.clear()
+                self._info.clear()
+            for stream in repo.datastreams_by_id(sorted(missing)).values():
+                cache[stream.id] = stream
+                self._limits[stream.id] = StreamLimits(
+                    stream.thing_id, stream.path, stream.min_value, stream.max_value
+                )
+                self._info[stream.id] = stream.stream_info()
+        return {i: cache[i] for i in set(ids) if i in cache}
 
     def __call__(self, cmd: IngestObservations, ctx: HandlerContext) -> IngestResult:
         rows = cmd.rows
         repo = repo_of(ctx)
         now = ctx.uow.clock.now()
         now_us = round(now.timestamp() * 1_000_000)
-        streams = repo.datastreams_by_id(rows.datastream_ids)
-        limits = {
-            s.id: StreamLimits(s.thing_id, s.path, s.min_value, s.max_value)
-            for s in streams.values()
-        }
+        streams = self._streams(repo, rows.datastream_ids)
+        limits = {s: self._limits[s] for s in streams}
         device = ctx.actor.id if DEVICE_ROLE in ctx.actor.roles else None
         ok, refused = validate(
             rows,
@@ -111,7 +136,7 @@ class Ingestor:
                 phenomenon_time_s=times[at] / 1_000_000,
                 values=values[at],
                 received_at_s=np.full(len(inserted), now_us / 1_000_000),
-                streams={s: streams[s].stream_info() for s in set(stored_ids)},
+                streams={s: self._info[s] for s in set(stored_ids)},
             )
             for sink in self._sinks():
                 sink(batch, ctx.uow)

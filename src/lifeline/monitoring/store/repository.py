@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from lifeline.kernel.geo import Point
 from lifeline.monitoring.batch import SensorKind
@@ -110,6 +109,9 @@ def _quarantined(m: Any) -> QuarantinedRow:
         thing_id=m["thing_id"],
         path=m["path"],
     )
+
+
+INSERT_CHUNK = 500  # rows per INSERT statement (2,500 parameters)
 
 
 class SqlMonitoringRepository:
@@ -245,32 +247,36 @@ class SqlMonitoringRepository:
         values: Sequence[float],
         received_at_us: int,
     ) -> list[int]:
-        """Insert the rows that are new; return their positions in the given sequences."""
+        """Insert the rows that are new; return their positions in the given sequences.
+
+        Multi-row ``INSERT … ON CONFLICT DO NOTHING RETURNING`` statements of at most
+        ``INSERT_CHUNK`` rows, written at the driver level (the per-row parameter processing of
+        the SQL expression layer costs more than the insert itself at these volumes).
+        """
         if not datastream_ids:
             return []
         first: dict[tuple[str, int], int] = {}
-        rows = []
+        params: list[object] = []
         for i, key in enumerate(zip(datastream_ids, phenomenon_time_us, strict=True)):
             if key in first:
                 continue
             first[key] = i
-            rows.append(
-                {
-                    "datastream_id": key[0],
-                    "phenomenon_time_us": key[1],
-                    "result": values[i],
-                    "received_at_us": received_at_us,
-                    "batch_id": batch_id,
-                }
+            params.extend((key[0], key[1], values[i], received_at_us, batch_id))
+        mark = "?" if self._conn.dialect.paramstyle == "qmark" else "%s"
+        row = f"({mark}, {mark}, {mark}, {mark}, {mark})"
+        inserted: list[int] = []
+        width = 5 * INSERT_CHUNK
+        for start in range(0, len(params), width):
+            chunk = params[start : start + width]
+            values_sql = ", ".join([row] * (len(chunk) // 5))  # placeholders only, no data
+            sql = (
+                "INSERT INTO monitoring_observation (datastream_id, phenomenon_time_us, result, "  # noqa: S608
+                f"received_at_us, batch_id) VALUES {values_sql} "
+                "ON CONFLICT DO NOTHING RETURNING datastream_id, phenomenon_time_us"
             )
-        dialect = postgresql if self._conn.dialect.name == "postgresql" else sqlite
-        stmt = (
-            dialect.insert(observations)
-            .on_conflict_do_nothing()
-            .returning(observations.c.datastream_id, observations.c.phenomenon_time_us)
-        )
-        inserted = self._conn.execute(stmt, rows).all()
-        return sorted(first[(r[0], int(r[1]))] for r in inserted)
+            result = self._conn.exec_driver_sql(sql, tuple(chunk))
+            inserted.extend(first[(r[0], int(r[1]))] for r in result)
+        return sorted(inserted)
 
     def list_observations(
         self, datastream_id: str, since_us: int | None, limit: int

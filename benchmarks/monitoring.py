@@ -1,0 +1,315 @@
+"""Monitoring ingest throughput: observations/s stored durably through the batch path
+(validation, idempotent insert, quarantine, every registered batch sink) against a bare
+``executemany`` of the same rows into the same table, measured in the same run; and, when a
+broker URL is given, the MQTT path with one worker and with two workers sharing a subscription.
+
+Setup (not timed) writes ``--datastreams`` datastreams (ten per thing) straight into the
+registry tables. Each timed round sends ``--rows`` observations in batches of ``--batch`` rows
+spread over all datastreams, each batch one transaction; the process is single-threaded, so
+obs/s is per core. SQLite is a WAL file with ``synchronous=FULL``; PostgreSQL runs when
+``LIFELINE_BENCH_POSTGRES_URL`` (or ``--postgres-url``) is set, in its own schema
+``lifeline_bench_monitoring``, created and dropped here. The two MQTT workers are threads of one
+process (one interpreter), so their ratio shows the broker's split and the batching, not two
+cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from lifeline.bootstrap import Platform, build_platform
+from lifeline.config import Settings
+from lifeline.kernel.access import SYSTEM_ACTOR
+from lifeline.kernel.db import make_engine
+from lifeline.migrations import runner
+from lifeline.monitoring import messages as m
+from lifeline.monitoring import store
+from lifeline.monitoring.batch import SensorKind
+from lifeline.monitoring.formats import ParsedRows
+from lifeline.monitoring.kinds import kinds
+from lifeline.monitoring.mqtt import (
+    MqttIngestWorker,
+    broker_address,
+    new_client,
+    publish_properties,
+    topic_for,
+)
+from lifeline.monitoring.ratelimit import RateLimiter
+from lifeline.registry.model import OrgKind, RegisterOrganisation
+
+BENCH_SCHEMA = "lifeline_bench_monitoring"
+STREAMS_PER_THING = 10
+BACKLOG = 800  # MQTT messages published but not yet processed, at most
+
+
+def sqlite_url(directory: Path) -> str:
+    url = f"sqlite:///{directory / 'bench.sqlite'}"
+    engine = make_engine(url)
+    try:
+        runner.upgrade(engine)
+    finally:
+        engine.dispose()
+    return url
+
+
+def postgres_schema_url(url: str) -> str:
+    admin = make_engine(url)
+    try:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {BENCH_SCHEMA} CASCADE"))
+            conn.execute(sa.text(f"CREATE SCHEMA {BENCH_SCHEMA}"))
+    finally:
+        admin.dispose()
+    options = f"-csearch_path={BENCH_SCHEMA},public"
+    rendered = (
+        make_url(url).update_query_dict({"options": options}).render_as_string(hide_password=False)
+    )
+    engine = make_engine(rendered)
+    try:
+        runner.upgrade(engine)
+    finally:
+        engine.dispose()
+    return rendered
+
+
+def drop_schema(url: str) -> None:
+    admin = make_engine(url)
+    try:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {BENCH_SCHEMA} CASCADE"))
+    finally:
+        admin.dispose()
+
+
+def register(platform: Platform, n_streams: int) -> tuple[str, list[str], list[str]]:
+    """One organisation, ``n_streams / 10`` things of ten temperature datastreams each."""
+    org = platform.bus.handle(
+        RegisterOrganisation(name="Bench city", kind=OrgKind.CITY), SYSTEM_ACTOR
+    )
+    spec = kinds()[SensorKind.TEMPERATURE]
+    now = datetime.now(UTC)
+    n_things = max(1, n_streams // STREAMS_PER_THING)
+    things = [f"bench-thing-{i:06d}" for i in range(n_things)]
+    streams = [f"bench-stream-{i:07d}" for i in range(n_things * STREAMS_PER_THING)]
+    with platform.engine.begin() as conn:
+        conn.execute(
+            store.things.insert(),
+            [
+                {"id": t, "name": t, "description": "", "organisation_id": org.id,
+                 "path": org.path, "area_id": None, "lon": 114.1, "lat": 22.6,
+                 "properties": "{}", "exercise": False, "created_at": now}
+                for t in things
+            ],
+        )  # fmt: skip
+        conn.execute(
+            store.datastreams.insert(),
+            [
+                {"id": s, "thing_id": things[i // STREAMS_PER_THING], "sensor_id": None,
+                 "name": s, "kind": spec.kind.value, "unit": spec.unit,
+                 "min_value": spec.min_value, "max_value": spec.max_value,
+                 "interval_s": spec.interval_s, "organisation_id": org.id, "path": org.path,
+                 "area_id": None, "foi_lon": 114.1, "foi_lat": 22.6, "created_at": now}
+                for i, s in enumerate(streams)
+            ],
+        )  # fmt: skip
+    return org.id, things, streams
+
+
+def batches(
+    streams: list[str], rows: int, batch: int, round_no: int
+) -> list[tuple[list[str], np.ndarray, np.ndarray]]:
+    """``rows`` observations in batches; each round uses fresh phenomenon times."""
+    rng = np.random.default_rng(round_no)
+    base_s = time.time() - 3600 + round_no * 60
+    out = []
+    for start in range(0, rows, batch):
+        n = min(batch, rows - start)
+        idx = (np.arange(start, start + n) % len(streams)).tolist()
+        ids = [streams[i] for i in idx]
+        t_us = np.rint((base_s + (np.arange(start, start + n) // len(streams)) * 0.001) * 1e6)
+        out.append((ids, t_us.astype(np.int64), rng.normal(25, 2, n)))
+    return out
+
+
+def time_ingest(platform: Platform, work: list[tuple[list[str], np.ndarray, np.ndarray]]) -> float:
+    started = time.perf_counter()
+    for ids, t_us, values in work:
+        rows = ParsedRows(total=len(ids), index=list(range(len(ids))), datastream_ids=ids,
+                          time_us=t_us, values=values)  # fmt: skip
+        result = platform.bus.handle(m.IngestObservations(rows=rows, source="bench"), SYSTEM_ACTOR)
+        assert result.accepted == len(ids), result.reasons()
+    return time.perf_counter() - started
+
+
+def time_bare(platform: Platform, work: list[tuple[list[str], np.ndarray, np.ndarray]]) -> float:
+    received = int(time.time() * 1e6)
+    started = time.perf_counter()
+    for ids, t_us, values in work:
+        with platform.engine.begin() as conn:
+            conn.execute(
+                store.observations.insert(),
+                [
+                    {"datastream_id": s, "phenomenon_time_us": t, "result": v,
+                     "received_at_us": received, "batch_id": "bare"}
+                    for s, t, v in zip(ids, t_us.tolist(), values.tolist(), strict=True)
+                ],
+            )  # fmt: skip
+    return time.perf_counter() - started
+
+
+def bench_backend(name: str, url: str, args: argparse.Namespace) -> None:
+    platform = build_platform(Settings(database_url=url, log_json=False))
+    try:
+        _, things, streams = register(platform, args.datastreams)
+        results: dict[str, float] = {"bare executemany": 0.0, "ingest batch path": 0.0}
+        for r in range(args.rounds):  # interleaved; best of the rounds
+            bare = time_bare(platform, batches(streams, args.rows, args.batch, 2 * r))
+            ours = time_ingest(platform, batches(streams, args.rows, args.batch, 2 * r + 1))
+            results["bare executemany"] = max(results["bare executemany"], args.rows / bare)
+            results["ingest batch path"] = max(results["ingest batch path"], args.rows / ours)
+        for label, rate in results.items():
+            print(f"{name:<9} {label:<20} {len(streams):>11,} {args.rows:>9,} {rate:>12,.0f}")
+        ratio = results["ingest batch path"] / results["bare executemany"]
+        print(f"ratio ingest/bare {name}: {ratio:.2f}")
+        if args.mqtt_url:
+            bench_mqtt(name, platform, things, streams, args)
+    finally:
+        platform.close()
+
+
+def bench_mqtt(
+    name: str, platform: Platform, things: list[str], streams: list[str], args: argparse.Namespace
+) -> None:
+    platform.ingest_limiter = RateLimiter(rate_per_s=1e9, burst=1e9)
+    thing = things[0]
+    _, key = platform.bus.handle(m.IssueDeviceKey(thing_id=thing), SYSTEM_ACTOR)
+    own = streams[:STREAMS_PER_THING]
+    root = f"bench{os.getpid()}"
+    rates: dict[int, float] = {}
+    for n_workers in (1, 2):
+        stop = threading.Event()
+        group = f"bench-{os.getpid()}-{n_workers}"
+        workers = [
+            MqttIngestWorker(
+                bus=platform.bus,
+                system_uow=platform.uow,
+                limiter=platform.ingest_limiter,
+                clock=platform.clock,
+                url=args.mqtt_url,
+                group=group,
+                topic_root=root,
+            )
+            for _ in range(n_workers)
+        ]
+        threads = []
+        for w in workers:
+            w.start()
+            threads.append(threading.Thread(target=w.run, args=(stop,), daemon=True))
+        publisher = new_client()
+        host, port = broker_address(args.mqtt_url)
+        publisher.connect(host, port)
+        publisher.loop_start()
+        props = publish_properties(key)
+        per_message = 10
+        base = time.time() - 600 + n_workers * 100
+        payloads = [
+            (
+                topic_for("org", thing, own[i % len(own)], root),
+                json.dumps({"phenomenon_time": [base + (i * per_message + j) * 1e-3
+                                                for j in range(per_message)],
+                            "results": [25.0] * per_message}),
+            )
+            for i in range(args.messages)
+        ]  # fmt: skip
+        for t in threads:
+            t.start()
+        started = time.perf_counter()
+        for i, (topic, payload) in enumerate(payloads):
+            # keep the backlog under the broker's per-session queue limit (Mosquitto: 1,000)
+            while i - sum(w.stats.messages for w in workers) > BACKLOG:
+                time.sleep(0.001)
+            publisher.publish(topic, payload, qos=1, properties=props)
+        deadline = time.monotonic() + 600
+        while sum(w.stats.messages for w in workers) < args.messages:
+            if time.monotonic() > deadline:
+                raise TimeoutError("MQTT workers did not finish")
+            time.sleep(0.01)
+        elapsed = time.perf_counter() - started
+        stop.set()
+        for t in threads:
+            t.join(timeout=30)
+        publisher.loop_stop()
+        publisher.disconnect()
+        accepted = sum(w.stats.accepted for w in workers)
+        assert accepted == args.messages * per_message, accepted
+        rates[n_workers] = accepted / elapsed
+        print(f"{name:<9} mqtt {n_workers} worker(s)   {args.messages:>9,} msgs "
+              f"{rates[n_workers]:>12,.0f} obs/s")  # fmt: skip
+    print(f"ratio mqtt two/one workers {name}: {rates[2] / rates[1]:.2f}")
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else "")
+    parser.add_argument("--datastreams", type=int, default=10_000, help="Datastreams registered")
+    parser.add_argument("--rows", type=int, default=200_000, help="Observations per round")
+    parser.add_argument("--batch", type=int, default=5_000, help="Observations per batch")
+    parser.add_argument("--rounds", type=int, default=3, help="Rounds (best is reported)")
+    parser.add_argument("--messages", type=int, default=5_000, help="MQTT messages per run")
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("LIFELINE_BENCH_POSTGRES_URL"),
+        help="PostgreSQL URL (default $LIFELINE_BENCH_POSTGRES_URL); uses and drops schema "
+        f"{BENCH_SCHEMA}",
+    )
+    parser.add_argument("--no-postgres", action="store_true", help="Skip PostgreSQL")
+    parser.add_argument(
+        "--mqtt-url",
+        default=os.environ.get("LIFELINE_BENCH_MQTT_URL"),
+        help="mqtt://host:port of a broker (default $LIFELINE_BENCH_MQTT_URL); MQTT is skipped "
+        "without one",
+    )
+    parser.add_argument("--quick", action="store_true", help="Small sizes: does it still run?")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.datastreams, args.rows, args.batch, args.rounds = 1_000, 10_000, 2_000, 1
+        args.messages = 300
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    print(
+        f"Monitoring ingest throughput (observations/s, batches of {args.batch:,}, "
+        f"best of {args.rounds})"
+    )
+    print(f"{'backend':<9} {'path':<20} {'datastreams':>11} {'rows':>9} {'obs/s':>12}")
+    with tempfile.TemporaryDirectory() as tmp:
+        bench_backend("sqlite", sqlite_url(Path(tmp)), args)
+    if args.postgres_url and not args.no_postgres:
+        scoped = postgres_schema_url(args.postgres_url)
+        try:
+            bench_backend("postgres", scoped, args)
+        finally:
+            drop_schema(args.postgres_url)
+    else:
+        print("postgres: skipped (no --postgres-url / LIFELINE_BENCH_POSTGRES_URL)")
+    if not args.mqtt_url:
+        print("mqtt: skipped (no --mqtt-url / LIFELINE_BENCH_MQTT_URL)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,303 @@
+"""MQTT ingest: a worker that subscribes through an MQTT 5 shared subscription and stores what
+devices publish, in micro-batches, through the same validation as HTTP.
+
+Topic scheme: ``lifeline/<organisation id>/<thing id>/<datastream id>``. The payload is one
+row ``{"phenomenon_time", "result"}``, a list of rows, or the columnar form
+``{"phenomenon_time": [...], "results": [...]}``; the datastream is the topic's last level. The
+device key travels as the MQTT 5 user property ``device_key``. Workers subscribe to
+``$share/<group>/lifeline/+/+/+``, so the broker splits messages between all workers of a group.
+
+Messages are acknowledged (QoS 1, manual acknowledgement) only after their batch has been
+stored or quarantined, so a worker that dies loses nothing: the broker redelivers, and ingest
+is idempotent on (datastream, phenomenon time). The worker announces a Receive Maximum of one
+batch, so the broker keeps that many unacknowledged messages in flight to it; what the workers
+cannot yet take waits in the broker's per-session queue, whose limit (Mosquitto's
+``max_queued_messages``, 1,000 by default) must be sized for the expected backlog: beyond it the
+broker drops messages. A message without a valid key, or over its
+device's rate, is quarantined with the reason (there is no answer channel to refuse it on).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import threading
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlparse
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from lifeline.kernel.access import Actor
+from lifeline.kernel.bus import MessageBus
+from lifeline.kernel.clock import Clock
+from lifeline.kernel.errors import TooManyRequests, Unauthenticated
+from lifeline.kernel.ids import new_id
+from lifeline.kernel.uow import UnitOfWork
+from lifeline.monitoring.formats import RAW_LIMIT, RejectReason, parse_rows
+from lifeline.monitoring.messages import IngestObservations
+from lifeline.monitoring.model import QuarantinedRow
+from lifeline.monitoring.ratelimit import RateLimiter
+from lifeline.monitoring.service import admit, authenticate_device, quarantine_unattributed
+
+log = logging.getLogger(__name__)
+
+TOPIC_ROOT = "lifeline"
+KEY_PROPERTY = "device_key"
+DEFAULT_GROUP = "lifeline-ingest"
+KEY_CACHE_S = 60.0  # a revoked key stops working within this long on MQTT
+
+
+def topic_for(
+    organisation_id: str, thing_id: str, datastream_id: str, root: str = TOPIC_ROOT
+) -> str:
+    return f"{root}/{organisation_id}/{thing_id}/{datastream_id}"
+
+
+def shared_subscription(group: str = DEFAULT_GROUP, root: str = TOPIC_ROOT) -> str:
+    return f"$share/{group}/{root}/+/+/+"
+
+
+def broker_address(url: str) -> tuple[str, int]:
+    parsed = urlparse(url)
+    if parsed.scheme not in ("mqtt", "tcp") or not parsed.hostname:
+        raise ValueError(f"expected mqtt://host:port, got {url!r}")
+    return parsed.hostname, parsed.port or 1883
+
+
+def new_client(client_id: str = "", *, manual_ack: bool = False) -> mqtt.Client:
+    """An MQTT 5 client (paho callback API version 2)."""
+    return mqtt.Client(
+        CallbackAPIVersion.VERSION2,
+        client_id=client_id or f"lifeline-{uuid.uuid4().hex[:12]}",
+        protocol=mqtt.MQTTv5,
+        manual_ack=manual_ack,
+    )
+
+
+def publish_properties(device_key: str) -> Properties:
+    """PUBLISH properties carrying the device key as a user property."""
+    props = Properties(PacketTypes.PUBLISH)  # type: ignore[no-untyped-call]
+    props.UserProperty = (KEY_PROPERTY, device_key)
+    return props
+
+
+def message_rows(topic: str, payload: bytes, root: str = TOPIC_ROOT) -> list[Any]:
+    """The rows of one message, each given its datastream from the topic; an unreadable
+    payload becomes one row that validation rejects as malformed (kept raw in quarantine)."""
+    levels = topic.split("/")
+    if len(levels) != 4 or levels[0] != root or not all(levels[1:]):
+        return [f"topic {topic!r} is not {root}/<org>/<thing>/<datastream>"]
+    stream = levels[3]
+    try:
+        doc = json.loads(payload)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return [payload[:RAW_LIMIT].decode("utf-8", errors="replace")]
+    if isinstance(doc, dict) and isinstance(doc.get("results"), list):
+        times = doc.get("phenomenon_time")
+        if not isinstance(times, list) or len(times) != len(doc["results"]):
+            return [doc]
+        return [
+            {"datastream_id": stream, "phenomenon_time": t, "result": r}
+            for t, r in zip(times, doc["results"], strict=True)
+        ]
+    items = doc if isinstance(doc, list) else [doc]
+    return [{**item, "datastream_id": stream} if isinstance(item, dict) else item for item in items]
+
+
+@dataclass
+class WorkerStats:
+    messages: int = 0
+    batches: int = 0
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    refused: int = 0  # quarantined before validation: unauthenticated or rate-limited
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class _Message:
+    topic: str
+    payload: bytes
+    key: str
+    mid: int
+    qos: int
+
+
+@dataclass
+class _Group:
+    rows: list[Any] = field(default_factory=list)
+    messages: list[_Message] = field(default_factory=list)
+
+
+class MqttIngestWorker:
+    """Subscribe, micro-batch (up to ``max_batch`` messages or ``max_wait_s``), ingest, ack."""
+
+    def __init__(
+        self,
+        *,
+        bus: MessageBus,
+        system_uow: Callable[[], UnitOfWork],
+        limiter: RateLimiter,
+        clock: Clock,
+        url: str,
+        group: str = DEFAULT_GROUP,
+        client_id: str = "",
+        max_batch: int = 1000,
+        max_wait_s: float = 0.05,
+        topic_root: str = TOPIC_ROOT,
+    ) -> None:
+        self.topic_root = topic_root
+        self._bus = bus
+        self._system_uow = system_uow
+        self._limiter = limiter
+        self._clock = clock
+        self._host, self._port = broker_address(url)
+        self.group = group
+        self._max_batch = max_batch
+        self._max_wait_s = max_wait_s
+        self._inbox: queue.Queue[_Message] = queue.Queue()
+        self._keys: dict[str, tuple[Actor | None, float]] = {}
+        self._subscribed = threading.Event()
+        self.stats = WorkerStats()
+        self._client = new_client(client_id, manual_ack=True)
+        self._client.on_connect = self._on_connect
+        self._client.on_message = self._on_message
+
+    # --- paho callbacks (network thread) ---------------------------------------------------
+    def _on_connect(
+        self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, props: Any
+    ) -> None:
+        if reason.is_failure:
+            log.error("MQTT connect refused: %s", reason)
+            return
+        client.subscribe(shared_subscription(self.group, self.topic_root), qos=1)
+        self._subscribed.set()
+
+    def _on_message(self, client: mqtt.Client, userdata: Any, msg: mqtt.MQTTMessage) -> None:
+        key = ""
+        props = getattr(msg, "properties", None)
+        for name, value in getattr(props, "UserProperty", None) or ():
+            if name == KEY_PROPERTY:
+                key = value
+        self._inbox.put(_Message(msg.topic, msg.payload, key, msg.mid, msg.qos))
+
+    # --- running ---------------------------------------------------------------------------
+    def start(self) -> None:
+        """Connect and start the network thread; returns once subscribed (or raises)."""
+        connect = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+        connect.ReceiveMaximum = min(self._max_batch, 65_535)  # unacknowledged messages held
+        self._client.connect(
+            self._host, self._port, keepalive=30, clean_start=True, properties=connect
+        )
+        self._client.loop_start()
+        if not self._subscribed.wait(10):
+            self._client.loop_stop()
+            raise ConnectionError(f"no MQTT session with {self._host}:{self._port}")
+
+    def run(self, stop: threading.Event) -> None:
+        """Process batches until ``stop`` is set, then drain what has arrived and disconnect."""
+        try:
+            while not stop.is_set():
+                self.process_once(timeout_s=0.2)
+            while self.process_once(timeout_s=0.0):
+                pass
+        finally:
+            self._client.disconnect()
+            self._client.loop_stop()
+
+    def process_once(self, timeout_s: float) -> int:
+        """Take one micro-batch from the inbox and ingest it; return how many messages."""
+        try:
+            first = (
+                self._inbox.get(timeout=timeout_s) if timeout_s > 0 else self._inbox.get_nowait()
+            )
+        except queue.Empty:
+            return 0
+        taken = [first]
+        deadline = time.monotonic() + self._max_wait_s
+        while len(taken) < self._max_batch:
+            remaining = deadline - time.monotonic()
+            try:
+                taken.append(self._inbox.get(timeout=remaining) if remaining > 0
+                             else self._inbox.get_nowait())  # fmt: skip
+            except queue.Empty:
+                break
+        groups: dict[str, _Group] = defaultdict(_Group)
+        for message in taken:
+            group = groups[message.key]
+            group.rows.extend(message_rows(message.topic, message.payload, self.topic_root))
+            group.messages.append(message)
+        for key, group in groups.items():
+            self._ingest(key, group)
+            for message in group.messages:
+                if message.qos > 0:
+                    self._client.ack(message.mid, message.qos)
+        self.stats.messages += len(taken)
+        self.stats.batches += 1
+        return len(taken)
+
+    def _ingest(self, key: str, group: _Group) -> None:
+        actor = self._device(key)
+        if actor is None:
+            self._refuse(group, RejectReason.UNAUTHENTICATED, "no valid device_key user property")
+            return
+        try:
+            admit(self._limiter, actor, len(group.rows), time.monotonic())
+        except TooManyRequests as exc:
+            self._refuse(group, RejectReason.RATE_LIMITED, str(exc), actor)
+            return
+        result = self._bus.handle(
+            IngestObservations(rows=parse_rows(group.rows), source="mqtt"), actor
+        )
+        self.stats.accepted += result.accepted
+        self.stats.duplicates += result.duplicates
+        self.stats.rejected += result.rejected
+
+    def _device(self, key: str) -> Actor | None:
+        if not key:
+            return None
+        now = time.monotonic()
+        cached = self._keys.get(key)
+        if cached is not None and cached[1] > now:
+            return cached[0]
+        try:
+            actor: Actor | None = authenticate_device(self._system_uow, key)
+        except Unauthenticated:
+            actor = None
+        if len(self._keys) > 10_000:
+            self._keys.clear()
+        self._keys[key] = (actor, now + KEY_CACHE_S)
+        return actor
+
+    def _refuse(
+        self, group: _Group, reason: RejectReason, detail: str, actor: Actor | None = None
+    ) -> None:
+        batch_id = new_id()
+        now = self._clock.now()
+        quarantine_unattributed(
+            self._system_uow,
+            [
+                QuarantinedRow(
+                    batch_id=batch_id, row_index=i, reason=reason.value, detail=detail,
+                    raw=json.dumps(row, default=str)[:RAW_LIMIT], received_at=now,
+                    source="mqtt", writer=actor.ref if actor else "mqtt:anonymous",
+                    datastream_id=row.get("datastream_id") if isinstance(row, dict) else None,
+                    thing_id=actor.id if actor else None,
+                    path=actor.scope_paths[0] if actor and actor.scope_paths else None,
+                )
+                for i, row in enumerate(group.rows)
+            ],
+        )  # fmt: skip
+        self.stats.refused += len(group.rows)

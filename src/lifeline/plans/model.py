@@ -540,7 +540,9 @@ class PlansRepository(Protocol):
 
     def list_tasks(self, scope_paths: Sequence[str], flt: TaskFilter) -> tuple[list[Task], int]: ...
 
-    def overdue_tasks(self, now: datetime, limit: int) -> list[Task]: ...
+    def claim_overdue_tasks(
+        self, scope_paths: Sequence[str], now: datetime, limit: int
+    ) -> list[Task]: ...
 
 
 PLANS: RepoKey[PlansRepository] = RepoKey("plans")

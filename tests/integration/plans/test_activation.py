@@ -256,3 +256,30 @@ def test_new_casualty_figures_raise_the_plan_and_add_the_mass_casualty_plan(
     assert found["mass-casualty"].level is Grade.II  # deaths ≥ 10 (not 30)
     assert found["mass-casualty"].automatic
     assert len(_events(platform, "ResponseLevelRaised")) == 1
+
+
+def test_concurrent_overdue_checks_escalate_each_task_once(
+    platform: Platform, clock: VirtualClock
+) -> None:
+    orgs = make_orgs(platform)
+    save_shipped(platform, "warehouse_fire.yaml", orgs.org["park"])
+    publish_grade(platform, "INC-8", "I")
+    [activation] = _activations(platform, "INC-8")
+    overdue = len(_tasks(platform, activation.id))
+    clock.advance(timedelta(hours=2))  # every deadline has passed
+    barrier = threading.Barrier(3)
+    counts: list[int] = []
+
+    def check() -> None:
+        barrier.wait()
+        counts.append(platform.bus.handle(CheckOverdueTasks(), SYSTEM_ACTOR))
+
+    threads = [threading.Thread(target=check) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert sum(counts) == overdue
+    escalated = _events(platform, "TaskEscalated")
+    assert len(escalated) == overdue
+    assert len({e.aggregate_id for e in escalated}) == overdue

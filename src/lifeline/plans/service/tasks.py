@@ -136,7 +136,7 @@ def check_overdue_tasks(cmd: CheckOverdueTasks, ctx: HandlerContext) -> int:
     authorize_collection(ctx, "plan_task")
     repo = repo_of(ctx)
     now = ctx.uow.clock.now()
-    overdue, _ = repo.list_tasks(ctx.scope_paths, TaskFilter(overdue_at=now, limit=cmd.limit))
+    overdue = repo.claim_overdue_tasks(ctx.scope_paths, now, cmd.limit)
     repeats: dict[str, timedelta] = {}
     escalated = 0
     for task in overdue:

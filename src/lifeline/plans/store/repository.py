@@ -366,11 +366,21 @@ class SqlPlansRepository:
         )
         return [_task(r._mapping) for r in rows], int(total)
 
-    def overdue_tasks(self, now: datetime, limit: int) -> list[Task]:
+    def claim_overdue_tasks(
+        self, scope_paths: Sequence[str], now: datetime, limit: int
+    ) -> list[Task]:
+        """Open tasks in scope past their deadline, locked for this transaction; rows another
+        transaction holds are skipped (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite's
+        writers are serialised anyway), so concurrent checkers never escalate a task twice."""
         rows = self._conn.execute(
             sa.select(tasks)
-            .where(tasks.c.status.in_(_OPEN), tasks.c.deadline_at <= now)
+            .where(
+                _in_scope(tasks.c.path, scope_paths),
+                tasks.c.status.in_(_OPEN),
+                tasks.c.deadline_at <= now,
+            )
             .order_by(tasks.c.deadline_at, tasks.c.id)
             .limit(limit)
+            .with_for_update(skip_locked=True)
         )
         return [_task(r._mapping) for r in rows]

@@ -191,7 +191,7 @@ class MqttIngestWorker:
         for name, value in getattr(props, "UserProperty", None) or ():
             if name == KEY_PROPERTY:
                 key = value
-        self._inbox.put(_Message(msg.topic, msg.payload, key, msg.mid, msg.qos))
+        self._inbox.put(_Message(msg.topic, bytes(msg.payload), key, msg.mid, msg.qos))
 
     # --- running ---------------------------------------------------------------------------
     def start(self) -> None:

@@ -162,3 +162,21 @@ def test_warning_benchmark_quick_run_prints_rates_ratio_and_latency(tmp_path: Pa
     ), out
     assert re.search(r"^p50 ms: \d+\.\d\d$", out, re.M), out
     assert re.search(r"^p99 ms: \d+\.\d\d$", out, re.M), out
+
+
+def test_incidents_benchmark_quick_run_prints_latencies_and_ratios(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "incidents.py"), "--quick"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Merge-candidate search: 3,000 open incidents, 200 reports" in out
+    for method in ("naive scan", "grid index", "load all + scan", "open_near (indexed box)"):
+        assert re.search(rf"^{re.escape(method)}\s+[\d,.]+\s+[\d,.]+\s+[\d,]+$", out, re.M), out
+    assert re.search(r"^ratio naive/grid p50: \d+\.\d\d$", out, re.M), out
+    assert re.search(r"^ratio scan/indexed p50: \d+\.\d\d$", out, re.M), out

@@ -249,6 +249,10 @@ def test_department_systems_report_with_a_service_account_and_resending_is_idemp
     assert again.json()["report_id"] == first.json()["report_id"]
     officer = world.headers(Role.DUTY_OFFICER, "city")
     assert client.get("/incidents", headers=officer).json()["total"] == 1
+    as_person = client.post(
+        "/incidents/reports", json=body | {"external_ref": "X"}, headers=officer
+    )
+    assert as_person.status_code == 403
     missing = client.post(
         "/incidents/reports",
         json={k: v for k, v in body.items() if k != "external_ref"},

@@ -43,8 +43,9 @@ from lifeline.incidents.service._common import (
     locate,
     repo_of,
 )
+from lifeline.kernel.access import ActorKind
 from lifeline.kernel.bus import HandlerContext
-from lifeline.kernel.errors import Conflict, InvalidInput, TooManyRequests
+from lifeline.kernel.errors import Conflict, Forbidden, InvalidInput, TooManyRequests
 from lifeline.kernel.geo import Area, Point
 from lifeline.kernel.ids import new_id
 from lifeline.kernel.uow import UnitOfWork
@@ -117,16 +118,10 @@ def _find_duplicates(
     by_id = {i.id: i for i in near}
     phones = repo.caller_phones(list(by_id))
     codes = code_list()
-    sightings = [
-        _sighting(
-            i.last_report_at,
-            i.location,
-            codes.types.get(i.incident_type) or codes.type(i.incident_type),
-            i.exercise,
-            phones.get(i.id, set()),
-            i.id,
-        )
+    sightings = [  # an incident whose type left the code list matches nothing
+        _sighting(i.last_report_at, i.location, t, i.exercise, phones.get(i.id, set()), i.id)
         for i in near
+        if (t := codes.types.get(i.incident_type)) is not None
     ]
     me = _sighting(
         new.received_at,
@@ -357,6 +352,8 @@ def receive_call(
 def receive_department_report(
     cmd: msg.ReceiveDepartmentReport, ctx: HandlerContext, *, settings: IntakeSettings
 ) -> IntakeResult:
+    if ctx.actor.kind not in (ActorKind.SERVICE, ActorKind.SYSTEM):
+        raise Forbidden("department reports come from a service account; people enter calls")
     ref = cmd.external_ref.strip()
     if not ref or len(ref) > 120:
         raise InvalidInput("external_ref", "is required (at most 120 characters)")

@@ -2,8 +2,9 @@
 
 Incident updates are conditional on the stored ``version`` (optimistic concurrency): two
 officers changing one incident at once cannot both win. Duplicate detection asks
-:meth:`SqlIncidentsRepository.open_near`, an index range scan on (active, last report time)
-filtered by a latitude/longitude box, so it reads only the neighbourhood of a report.
+:meth:`SqlIncidentsRepository.open_near`, an index range scan on (active, latitude) filtered
+by longitude and the latest report time inside the same index, so it reads only a narrow band
+around a report.
 """
 
 from __future__ import annotations

@@ -39,7 +39,7 @@ incidents = sa.Table(
     sa.Column("sitrep_reminded_at", UtcDateTime(), nullable=True),
     sa.Column("version", sa.Integer(), nullable=False),
     sa.Column("active", sa.Boolean(), nullable=False),
-    sa.Index("ix_incident_open_near", "active", "last_report_at", "lat", "lon"),
+    sa.Index("ix_incident_open_near", "active", "lat", "lon", "last_report_at"),
 )
 
 reports = sa.Table(

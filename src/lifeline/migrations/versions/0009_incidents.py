@@ -55,7 +55,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_incident_path", "incident", ["path"])
     op.create_index("ix_incident_group_id", "incident", ["group_id"])
-    op.create_index("ix_incident_open_near", "incident", ["active", "last_report_at", "lat", "lon"])
+    op.create_index("ix_incident_open_near", "incident", ["active", "lat", "lon", "last_report_at"])
     op.create_table(
         "incident_report",
         sa.Column("id", sa.String(36), nullable=False),

@@ -122,6 +122,10 @@ class OutboxRepository(Protocol):
         expires."""
         ...
 
+    def has_due(self, channel: Channel, now: datetime) -> bool:
+        """Whether any row of ``channel`` is claimable now (a read, no lock)."""
+        ...
+
     def release(self, delivery_ids: list[str], *, owner: str) -> None:
         """Give back rows ``owner`` claimed but will not send (stopping)."""
         ...

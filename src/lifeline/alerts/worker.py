@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from lifeline.alerts.cap import produce
 from lifeline.alerts.channels import ChannelAdapter
@@ -33,6 +34,12 @@ from lifeline.kernel.ids import new_id
 from lifeline.kernel.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+
+class WorkerUow(Protocol):
+    """Makes a unit of work acting as the system; ``read_only`` for peeks that take no lock."""
+
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork: ...
 
 
 @dataclass
@@ -68,7 +75,7 @@ class Pacer:
 class DeliveryWorker:
     def __init__(
         self,
-        uow: Callable[[], UnitOfWork],
+        uow: WorkerUow,
         clock: Clock,
         adapters: Mapping[Channel, ChannelAdapter],
         *,
@@ -131,7 +138,7 @@ class DeliveryWorker:
 
     def outstanding(self) -> int:
         """Messages of this worker's channels still queued (due now or waiting for a retry)."""
-        with self._uow() as uow:
+        with self._uow(read_only=True) as uow:
             return uow.repo(OUTBOX).outstanding(self.channels)
 
     def _loop(self, channel: Channel, interval_s: float) -> None:
@@ -168,6 +175,9 @@ class DeliveryWorker:
     def _claim(self, channel: Channel) -> tuple[list[Delivery], datetime]:
         now = self._clock.now()
         lease_until = now + self._lease
+        with self._uow(read_only=True) as peek:  # an idle loop never takes the write lock
+            if not peek.repo(OUTBOX).has_due(channel, now):
+                return [], lease_until
         with self._uow() as uow:
             claimed = uow.repo(OUTBOX).claim(
                 channel, now, self._batch, owner=self.owner, lease_until=lease_until

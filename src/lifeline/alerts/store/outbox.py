@@ -88,6 +88,17 @@ def _delivery(r: sa.Row[Any]) -> Delivery:
     )
 
 
+def _claimable(channel: Channel, now: datetime) -> tuple[sa.ColumnElement[bool], ...]:
+    """Queued, due, and not leased or with an expired lease."""
+    d = deliveries
+    return (
+        d.c.channel == channel.value,
+        d.c.state == DeliveryState.QUEUED.value,
+        d.c.next_attempt_at <= now,
+        sa.or_(d.c.lease_expires_at.is_(None), d.c.lease_expires_at <= now),
+    )
+
+
 class SqlOutboxRepository:
     """Subscriptions and deliveries on one connection."""
 
@@ -170,12 +181,7 @@ class SqlOutboxRepository:
         self, channel: Channel, now: datetime, limit: int, *, owner: str, lease_until: datetime
     ) -> list[Delivery]:
         d = deliveries
-        claimable = (
-            d.c.channel == channel.value,
-            d.c.state == DeliveryState.QUEUED.value,
-            d.c.next_attempt_at <= now,
-            sa.or_(d.c.lease_expires_at.is_(None), d.c.lease_expires_at <= now),
-        )
+        claimable = _claimable(channel, now)
         pick = sa.select(d.c.id).where(*claimable).order_by(d.c.next_attempt_at, d.c.id)
         pick = pick.limit(limit)
         if self._conn.dialect.name == "postgresql":
@@ -195,6 +201,10 @@ class SqlOutboxRepository:
             .order_by(d.c.next_attempt_at, d.c.id)
         )
         return [_delivery(r) for r in rows]
+
+    def has_due(self, channel: Channel, now: datetime) -> bool:
+        pick = sa.select(deliveries.c.id).where(*_claimable(channel, now)).limit(1)
+        return self._conn.execute(pick).first() is not None
 
     def release(self, delivery_ids: list[str], *, owner: str) -> None:
         if not delivery_ids:

@@ -156,7 +156,8 @@ class _ScalarTable:
     ) -> tuple[IntArray, IntArray, IntArray, IntArray, FloatArray]:
         """Advance the bindings ``b`` over samples ``(t, v)``; return the changes as arrays
         (row in the sorted batch, binding, previous level, new level, signal)."""
-        order = np.lexsort((t, b))
+        in_time_order = bool((t[1:] >= t[:-1]).all())
+        order = np.argsort(b, kind="stable") if in_time_order else np.lexsort((t, b))
         b, t, v = b[order], t[order], v[order]
         p = b.shape[0]
         rows = np.arange(p)
@@ -354,49 +355,60 @@ class RuleEngine:
     def _bind(self, info: StreamInfo, path: str) -> tuple[list[int], list[int]]:
         scalar_rows: list[int] = []
         abs_rows: list[int] = []
-        for rule in self._candidates.get(info.kind, ()):
-            d = rule.definition
-            sel = d.select
-            if not path.startswith(rule.scope_path):
-                continue
-            if sel.area_id is not None and sel.area_id != info.area_id:
-                continue
-            if sel.thing_id is not None and sel.thing_id != info.thing_id:
-                continue
-            if sel.datastream_ids and info.datastream_id not in sel.datastream_ids:
-                continue
-            cond = d.condition
-            sched = self._sched.get(rule.id, 0)
-            offset = d.schedule.utc_offset_min if d.schedule is not None else 0
-            if isinstance(cond, CompositeCondition):
-                comp_idx = self._composite_of[rule.id]
-                for li, leaf in enumerate(cond.leaves):
-                    if leaf.kind != info.kind:
-                        continue
-                    row = self.scalar.add(leaf.condition, sched, offset, 0)
-                    self._scalar_rule.append(rule)
-                    self._scalar_source.append(info)
-                    self._scalar_leaf.append(_Leaf(comp_idx, li, info))
+        prefixes = ["/"]
+        for part in path.strip("/").split("/"):
+            if part:
+                prefixes.append(f"{prefixes[-1]}{part}/")
+        for prefix in prefixes:
+            for rule in self._candidates.get((info.kind, prefix), ()):
+                self._bind_rule(rule, info, scalar_rows, abs_rows)
+        return scalar_rows, abs_rows
+
+    def _bind_rule(
+        self, rule: CompiledRule, info: StreamInfo, scalar_rows: list[int], abs_rows: list[int]
+    ) -> None:
+        d = rule.definition
+        sel = d.select
+        if (
+            (sel.area_id is not None and sel.area_id != info.area_id)
+            or (sel.thing_id is not None and sel.thing_id != info.thing_id)
+            or (sel.datastream_ids and info.datastream_id not in sel.datastream_ids)
+        ):
+            return
+        cond = d.condition
+        sched = self._sched.get(rule.id, 0)
+        offset = d.schedule.utc_offset_min if d.schedule is not None else 0
+        if isinstance(cond, CompositeCondition):
+            comp_idx = self._composite_of[rule.id]
+            for li, leaf in enumerate(cond.leaves):
+                if leaf.kind == info.kind:
+                    row = self._add_scalar(rule, info, leaf.condition, sched, offset, 0)
+                    self._scalar_leaf[row] = _Leaf(comp_idx, li, info)
                     self._composites[comp_idx].members[li].append(row)
                     scalar_rows.append(row)
-                continue
-            if sel.kind is not None and sel.kind != info.kind:
-                continue
-            seed = self._seeds.get((rule.id, info.datastream_id), 0)
-            if isinstance(cond, AbsenceCondition):
-                abs_rows.append(len(self._abs_rule))
-                self._abs_rule.append(rule)
-                self._abs_stream.append(info)
-                self._abs_last = np.append(self._abs_last, math.nan)
-                self._abs_after = np.append(self._abs_after, cond.after_s)
-                self._abs_raised = np.append(self._abs_raised, seed > 0)
-                continue
-            row = self.scalar.add(cond, sched, offset, seed)
-            self._scalar_rule.append(rule)
-            self._scalar_source.append(info)
-            self._scalar_leaf.append(None)
-            scalar_rows.append(row)
-        return scalar_rows, abs_rows
+            return
+        if sel.kind is not None and sel.kind != info.kind:
+            return
+        seed = self._seeds.get((rule.id, info.datastream_id), 0)
+        if isinstance(cond, AbsenceCondition):
+            abs_rows.append(len(self._abs_rule))
+            self._abs_rule.append(rule)
+            self._abs_stream.append(info)
+            self._abs_last = np.append(self._abs_last, math.nan)
+            self._abs_after = np.append(self._abs_after, cond.after_s)
+            self._abs_raised = np.append(self._abs_raised, seed > 0)
+            return
+        scalar_rows.append(self._add_scalar(rule, info, cond, sched, offset, seed))
+
+    def _add_scalar(
+        self, rule: CompiledRule, info: StreamInfo, cond: ScalarCondition, sched: int,
+        offset: int, seed: int,
+    ) -> int:  # fmt: skip
+        row = self.scalar.add(cond, sched, offset, seed)
+        self._scalar_rule.append(rule)
+        self._scalar_source.append(info)
+        self._scalar_leaf.append(None)
+        return row
 
     def _register(
         self,
@@ -437,10 +449,11 @@ class RuleEngine:
         if n == 0:
             return []
         ids = batch.datastream_ids
-        new = set(ids).difference(self._code)
-        if new:
-            self._register(new, batch.streams, path_of)
-        code = np.fromiter(map(self._code.__getitem__, ids), np.int64, n)
+        try:
+            code = np.fromiter(map(self._code.__getitem__, ids), np.int64, n)
+        except KeyError:  # streams seen for the first time: bind them, then map again
+            self._register(set(ids).difference(self._code), batch.streams, path_of)
+            code = np.fromiter(map(self._code.__getitem__, ids), np.int64, n)
         per_obs = self._count[code]
         total = int(per_obs.sum())
         out: list[Transition] = []
@@ -627,10 +640,13 @@ def _table_shape(rules: Sequence[CompiledRule]) -> tuple[int, int]:
     return k, h
 
 
-def _candidates(rules: Sequence[CompiledRule]) -> dict[SensorKind, list[CompiledRule]]:
-    """The rules a stream of each kind may bind: by selector kind, composite leaf kinds, or
-    every kind when the selector names datastreams only."""
-    out: dict[SensorKind, list[CompiledRule]] = {k: [] for k in SensorKind}
+def _candidates(
+    rules: Sequence[CompiledRule],
+) -> dict[tuple[SensorKind, str], list[CompiledRule]]:
+    """The rules a stream may bind, by (kind, scope path): the selector's kind, a composite's
+    leaf kinds, or every kind when the selector names datastreams only. A stream looks up each
+    prefix of its organisation path, so binding costs the path's depth, not the rule count."""
+    out: dict[tuple[SensorKind, str], list[CompiledRule]] = {}
     for r in rules:
         c = r.definition.condition
         if isinstance(c, CompositeCondition):
@@ -640,7 +656,7 @@ def _candidates(rules: Sequence[CompiledRule]) -> dict[SensorKind, list[Compiled
         else:
             kinds = set(SensorKind)
         for kind in kinds:
-            out[kind].append(r)
+            out.setdefault((kind, r.scope_path), []).append(r)
     return out
 
 

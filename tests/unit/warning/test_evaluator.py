@@ -124,3 +124,66 @@ def test_seeded_engine_continues_an_open_alarm_instead_of_raising_again() -> Non
     engine = RuleEngine([CompiledRule("rule-1", 1, "/", definition)], {("rule-1", "ds-1"): 2})
     assert _ranks(engine, [6, 7]) == []
     assert _ranks(engine, [3], 2.0) == [(2.0, 0)]
+
+
+def _rule_engine(definition: dict[str, Any]) -> RuleEngine:
+    return RuleEngine([CompiledRule("rule-1", 1, "/", parse_rule(definition, scales()))])
+
+
+def test_schedule_masks_raises_outside_its_windows() -> None:
+    engine = _rule_engine(
+        {
+            "name": "r",
+            "hazard": "intrusion",
+            "select": {"kind": "smoke"},
+            "condition": {"type": "threshold", "levels": [{"level": "blue", "raise_at": 1}]},
+            "schedule": {"utc_offset_min": 0, "windows": [{"days": ["thu"], "start": "00:00",
+                                                            "end": "01:00"}]},
+        }
+    )  # fmt: skip
+    thursday_0030 = 1_800.0  # 1970-01-01 (a Thursday) 00:30 UTC
+    friday_0030 = thursday_0030 + 86_400
+    assert _ranks(engine, [2.0], friday_0030 - 2 * 86_400 + 7 * 86_400) == []
+    assert _ranks(engine, [0.0, 2.0], thursday_0030 + 7 * 86_400) == [(thursday_0030 + 604_801, 1)]
+
+
+def test_absence_raises_after_silence_and_clears_on_data() -> None:
+    engine = _rule_engine(
+        {
+            "name": "r",
+            "hazard": "offline",
+            "select": {"kind": "smoke"},
+            "condition": {"type": "absence", "after_s": 60, "level": "yellow"},
+        }
+    )
+    assert _ranks(engine, [1.0], 100.0) == []
+    assert engine.check_absence(150.0) == []
+    raised = engine.check_absence(161.0)
+    assert [(t.source_id, t.to_rank) for t in raised] == [("ds-1", 2)]
+    assert engine.check_absence(500.0) == []  # raised once
+    assert _ranks(engine, [1.0], 600.0) == [(600.0, 0)]
+
+
+def test_composite_on_a_thing_needs_every_leaf() -> None:
+    engine = _rule_engine(
+        {
+            "name": "r",
+            "hazard": "fire",
+            "condition": {
+                "type": "composite",
+                "scope": "thing",
+                "level": "red",
+                "of": [
+                    {"kind": "smoke", "type": "threshold", "raise_at": 2},
+                    {"kind": "temperature", "type": "threshold", "raise_at": 60},
+                ],
+            },
+        }
+    )
+    heat = StreamInfo("ds-2", "thing-1", "org-1", SensorKind.TEMPERATURE, "", None, 114.0, 22.5)
+    smoky = engine.evaluate(_batch([3.0]), lambda _: "/o/")
+    assert smoky == []
+    hot = engine.evaluate(_batch([70.0], 1.0, heat), lambda _: "/o/")
+    assert [(t.source_id, t.from_rank, t.to_rank) for t in hot] == [("thing-1", 0, 4)]
+    cooled = engine.evaluate(_batch([20.0], 2.0, heat), lambda _: "/o/")
+    assert [(t.source_id, t.to_rank) for t in cooled] == [("thing-1", 0)]

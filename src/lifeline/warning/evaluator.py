@@ -341,6 +341,7 @@ class RuleEngine:
         self._code: dict[str, int] = {}
         self._scalar_lists: list[list[int]] = []
         self._abs_lists: list[list[int]] = []
+        self._infos: dict[str, StreamInfo] = {}
         self._count = np.zeros(0, dtype=np.int64)
         self._offset = np.zeros(0, dtype=np.int64)
         self._flat = np.zeros(0, dtype=np.int64)
@@ -420,6 +421,8 @@ class RuleEngine:
         for ds in sorted(ids):
             self._code[ds] = len(self._scalar_lists)
             info = streams.get(ds)
+            if info is not None:
+                self._infos[ds] = info
             scalar_rows: list[int] = []
             abs_rows: list[int] = []
             if info is not None:
@@ -435,6 +438,26 @@ class RuleEngine:
         self._offset = np.concatenate([[0], np.cumsum(self._count)[:-1]]).astype(np.int64)
         flat = [row for rows in self._scalar_lists for row in rows]
         self._flat = np.array(flat, dtype=np.int64)
+
+    def carry_over(
+        self, previous: RuleEngine, path_of: Callable[[str], str | None], now_s: float
+    ) -> None:
+        """Bind every stream ``previous`` had seen and keep its absence clocks, so a rule
+        change does not make silent streams invisible: an absence binding new to this engine
+        starts counting at ``now_s``."""
+        streams = previous._infos
+        unseen = set(streams).difference(self._code)
+        if unseen:
+            self._register(unseen, streams, path_of)
+        last = {
+            (rule.id, info.datastream_id): float(previous._abs_last[row])
+            for row, (rule, info) in enumerate(
+                zip(previous._abs_rule, previous._abs_stream, strict=True)
+            )
+        }
+        for row, (rule, info) in enumerate(zip(self._abs_rule, self._abs_stream, strict=True)):
+            seen = last.get((rule.id, info.datastream_id), math.nan)
+            self._abs_last[row] = now_s if math.isnan(seen) else seen
 
     # --- evaluation ------------------------------------------------------------------------
     def evaluate(

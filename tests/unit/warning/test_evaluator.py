@@ -187,3 +187,23 @@ def test_composite_on_a_thing_needs_every_leaf() -> None:
     assert [(t.source_id, t.from_rank, t.to_rank) for t in hot] == [("thing-1", 0, 4)]
     cooled = engine.evaluate(_batch([20.0], 2.0, heat), lambda _: "/o/")
     assert [(t.source_id, t.to_rank) for t in cooled] == [("thing-1", 0)]
+
+
+def test_a_rebuilt_engine_keeps_absence_clocks_and_starts_new_ones_at_the_rebuild() -> None:
+    absence = {
+        "name": "r",
+        "hazard": "offline",
+        "select": {"kind": "smoke"},
+        "condition": {"type": "absence", "after_s": 60, "level": "yellow"},
+    }
+    old = _rule_engine(absence)
+    _ranks(old, [1.0], 100.0)
+    rebuilt = _rule_engine(absence)
+    rebuilt.carry_over(old, lambda _: "/o/", now_s=130.0)
+    assert [t.at_s for t in rebuilt.check_absence(161.0)] == [161.0]  # 100 + 60, not 130 + 60
+    fresh = RuleEngine(
+        [CompiledRule("rule-2", 1, "/", parse_rule(absence, scales()))]  # a rule added later
+    )
+    fresh.carry_over(old, lambda _: "/o/", now_s=130.0)
+    assert fresh.check_absence(161.0) == []
+    assert [t.rule_id for t in fresh.check_absence(190.0)] == ["rule-2"]

@@ -84,6 +84,10 @@ class RuleEvaluationSink:
             compiled.append(CompiledRule(rule.id, rule.version, scope, definition))
             firing[rule.id] = FiringRule(rule, definition)
         seeds = {(a.rule_id, a.source_id): a.rank for a in repo.open_alarms()}
-        self._engine = RuleEngine(compiled, seeds)
+        engine = RuleEngine(compiled, seeds)
+        engine.carry_over(
+            self._engine, lambda org: self._path_of(uow, org), uow.clock.now().timestamp()
+        )
+        self._engine = engine
         self._rules = firing
         self._stamp = stamp

@@ -131,9 +131,10 @@ class RoadTravelTimes:
         """Like :meth:`to_one_s`, but searching only as far as the ``k`` fastest origins need.
 
         One backward search from the target with limit L = ``start_s``, doubled (up to the
-        horizon) until at least ``k`` origins arrive within L. Every origin whose network time
-        is ≤ L is exact; the others read ``inf``. Since any origin left out has network time,
-        hence total time, above L, and k origins arrive within L, the ``k`` fastest are always
+        horizon) until at least ``k`` origins (or all of them) arrive within L. Every origin
+        whose network time is ≤ L is exact; the others read ``inf``. Since any origin left out
+        has network time, hence total time, above L, and k origins arrive within L, the ``k``
+        fastest are always
         exact: ranking them needs no more. The search costs the isochrone of the k-th fastest
         origin (at most about twice, from the doubling), not the horizon's.
         """
@@ -151,7 +152,10 @@ class RoadTravelTimes:
             core = times_between(backward, t.node, o_nodes, limit_s=limit)[0][o_inv.ravel()]
             times: FloatArray = core + o.distance_m / self.access_mps + access_t
             times[times > self.horizon_s] = np.inf
-            if np.count_nonzero(times <= limit) >= k or limit >= self.horizon_s:
+            if (
+                np.count_nonzero(times <= limit) >= min(k, times.shape[0])
+                or limit >= self.horizon_s
+            ):
                 return times
             limit = min(2.0 * limit, self.horizon_s)
 

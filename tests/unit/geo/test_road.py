@@ -179,3 +179,12 @@ def test_a_route_beyond_the_horizon_is_still_found() -> None:
     assert np.isinf(short.from_one_s(origin, [target])).all()
     assert short.route(origin, target).eta_s == pytest.approx(long.route(origin, target).eta_s)
     assert short.route(origin, target).eta_s > 30
+
+
+def test_nearest_to_one_ends_when_k_exceeds_the_origins_even_without_a_horizon() -> None:
+    net = synthetic_network(400, seed=8)
+    unbounded = RoadTravelTimes(net, horizon_s=np.inf)
+    units = [(float(net.lon[i]), float(net.lat[i])) for i in (1, 100, 399)]
+    near = unbounded.nearest_to_one_s(units, units[0], k=10, start_s=1.0)
+    assert near == pytest.approx(unbounded.to_one_s(units, units[0]))
+    assert unbounded.nearest_to_one_s([], units[0], k=3).shape == (0,)

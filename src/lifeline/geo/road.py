@@ -134,9 +134,8 @@ class RoadTravelTimes:
         horizon) until at least ``k`` origins (or all of them) arrive within L. Every origin
         whose network time is ≤ L is exact; the others read ``inf``. Since any origin left out
         has network time, hence total time, above L, and k origins arrive within L, the ``k``
-        fastest are always
-        exact: ranking them needs no more. The search costs the isochrone of the k-th fastest
-        origin (at most about twice, from the doubling), not the horizon's.
+        fastest are always exact: ranking them needs no more. The search costs the isochrone of
+        the k-th fastest origin (at most about twice, from the doubling), not the horizon's.
         """
         if k < 1:
             raise ValueError("k must be at least 1")

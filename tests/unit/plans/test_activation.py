@@ -127,3 +127,46 @@ def test_the_incident_view_folds_type_grade_and_latest_figures() -> None:
     assert view.facts.numbers == {"deaths": 4.0, "serious_injuries": 5.0, "casualties": 9.0}
     assert incident_view(timeline[:1]).facts is None  # no grade yet
     assert incident_view([("IncidentGraded", {"grade": "V", "incident_type": "x"})]).facts is None
+
+
+TYPES = [
+    "accident.fire",
+    "accident.fire.warehouse",
+    "accident.fire.building",
+    "accident.hazmat.leak",
+    "accident.gas.pipeline_leak",
+    "accident.mass_casualty",
+    "natural.flood.rainstorm",
+    "natural.typhoon",
+    "public_health.epidemic",
+    "social_security.terrorism",
+]
+
+
+@given(
+    st.sampled_from(TYPES),
+    st.sampled_from(list(Grade)),
+    st.dictionaries(
+        st.sampled_from(["deaths", "serious_injuries", "evacuated_people", "cases"]),
+        st.integers(min_value=0, max_value=200),
+        max_size=3,
+    ),
+)
+def test_choose_picks_only_applicable_plans_and_the_most_specific_ones(
+    incident_type: str, grade: Grade, numbers: dict[str, int]
+) -> None:
+    facts = _facts(incident_type, grade, **{k: float(v) for k, v in numbers.items()})
+    chosen = dict(choose(list(DOCS.items()), facts))
+    for code, level in chosen.items():
+        doc = DOCS[code]
+        assert type_specificity(doc, incident_type) is not None
+        assert level == response_level(doc, facts)
+    scores = {
+        code: type_specificity(doc, incident_type)
+        for code, doc in DOCS.items()
+        if response_level(doc, facts) is not None
+    }
+    specific = {c: s for c, s in scores.items() if s}
+    if specific:
+        best = max(specific.values())
+        assert {c for c in chosen if scores[c]} == {c for c, s in specific.items() if s == best}

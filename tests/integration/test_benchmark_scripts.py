@@ -180,3 +180,23 @@ def test_incidents_benchmark_quick_run_prints_latencies_and_ratios(tmp_path: Pat
         assert re.search(rf"^{re.escape(method)}\s+[\d,.]+\s+[\d,.]+\s+[\d,]+$", out, re.M), out
     assert re.search(r"^ratio naive/grid p50: \d+\.\d\d$", out, re.M), out
     assert re.search(r"^ratio scan/indexed p50: \d+\.\d\d$", out, re.M), out
+
+
+def test_dispatch_benchmark_quick_run_prints_the_comparison_with_greedy(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "dispatch.py"), "--quick"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Dispatch benchmark: 20 incidents x 200 units" in out
+    for method in ("optimal", "greedy"):
+        assert re.search(rf"^{method}\s+\d+\.\d\s+\d+\s+\d+\s+\d+$", out, re.M), out
+    ratio = re.search(r"^ratio optimal/greedy weighted response: (\d+\.\d+)$", out, re.M)
+    assert ratio is not None, out
+    assert float(ratio.group(1)) <= 1.0  # the exact assignment never loses to greedy
+    assert re.search(r"^coverage-aware\s+\d+\.\d\d\s+\d+\.\d\d$", out, re.M), out

@@ -31,6 +31,7 @@ from lifeline.reserves.demo import reserves_summary, seed_reserves
 from lifeline.security.model import Role
 from lifeline.security.service import CreateServiceAccount, CreateUser
 from lifeline.sharing.seed import demo_summary, seed_sharing
+from lifeline.warning.analysis_seed import seed_analysis
 from lifeline.warning.seed import seed_warning
 
 DEMO_PASSWORD = "lifeline-demo-2026"  # noqa: S105 - printed for the demo; never a real account
@@ -101,6 +102,7 @@ def seed_demo(platform: Platform) -> Demo:
     seed_dispatch(platform.bus, city)
     seed_incidents(platform.bus, city)
     seed_warning(platform.bus, city)
+    seed_analysis(platform.bus, city)
     monitoring = seed_monitoring(platform.bus, city)
     return Demo(
         city=city,

@@ -187,7 +187,13 @@ def script_for(streams: list[SimStream], preferred_fire: str | None = None) -> S
 
 
 def plan_remote_feed(
-    base_url: str, username: str, password: str, *, tick_s: float = 2.0, seed: int = 2026
+    base_url: str,
+    username: str,
+    password: str,
+    *,
+    tick_s: float = 2.0,
+    seed: int = 2026,
+    start_s: float | None = None,
 ) -> HttpFeed:
     """Sign in, list the datastreams the user may write, issue a key per device, and build the
     feed with :func:`script_for`'s story starting now."""
@@ -215,5 +221,6 @@ def plan_remote_feed(
         issued = post_json(f"{base}/monitoring/Things/{thing_id}/keys", {}, auth)
         assert isinstance(issued, dict)
         keys[thing_id] = str(issued["key"])
-    simulator = FeedSimulator(streams, script_for(streams), start_s=time.time(), seed=seed)
+    start = time.time() if start_s is None else start_s
+    simulator = FeedSimulator(streams, script_for(streams), start_s=start, seed=seed)
     return HttpFeed(base_url=base, simulator=simulator, keys=keys, tick_s=tick_s)

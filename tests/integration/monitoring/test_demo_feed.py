@@ -4,9 +4,11 @@ shows in Warehouse B, the loading-dock detector goes offline, the canteen's gas 
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import timedelta
 
+import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from lifeline.bootstrap import Platform
@@ -95,3 +97,39 @@ def test_monitoring_commands_explain_themselves_and_check_health(database_url: s
         app, ["monitoring", "mqtt-worker", "--database-url", database_url], env={}
     )
     assert no_broker.exit_code == 2
+
+
+def test_the_whole_demo_raises_fire_gas_and_composite_alarms_and_an_offline_device(
+    platform: Platform, clock: VirtualClock
+) -> None:
+    from lifeline.cli.demo import seed_demo
+
+    demo = seed_demo(platform)
+    assert demo.monitoring is not None
+    simulator = FeedSimulator(
+        demo.monitoring.sim_streams(), demo.monitoring.script(), start_s=clock.now().timestamp()
+    )
+    feed = InProcessFeed(
+        bus=platform.bus, system_uow=platform.uow, limiter=platform.ingest_limiter,
+        clock=clock, simulator=simulator, keys=demo.monitoring.keys,
+    )  # fmt: skip
+    for second in range(0, 241, 10):  # the first four minutes
+        if second:
+            clock.advance(timedelta(seconds=10))
+        feed.tick()
+        platform.bus.handle(m.CheckDeviceHealth(), SYSTEM_ACTOR)
+        platform.relay.drain()
+    with platform.engine.connect() as conn:
+        raised = [
+            json.loads(p)
+            for (p,) in conn.execute(
+                sa.text("SELECT payload FROM event_log WHERE type = 'AlarmRaised'")
+            )
+        ]
+        offline = conn.execute(
+            sa.text("SELECT aggregate_id FROM event_log WHERE type = 'DeviceWentOffline'")
+        ).all()
+    fire_rules = {a["rule_id"] for a in raised if a["hazard"] == "fire"}
+    assert len(fire_rules) >= 2  # the smoke threshold and the smoke-and-heat composite
+    assert any(a["hazard"] == "gas_leak" for a in raised)
+    assert [r[0] for r in offline] == [demo.monitoring.things[SILENT].id]

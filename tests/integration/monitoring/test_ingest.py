@@ -325,3 +325,35 @@ def test_the_late_window_follows_the_clock(
         headers=net.device("a"),
     )
     assert resp.json()["reasons"] == {"too_late": 1}
+
+
+def test_drill_observations_reach_the_sinks_in_their_own_exercise_batch(
+    platform: Platform, net: Network, client: TestClient, clock: VirtualClock
+) -> None:
+    from lifeline.kernel.access import SYSTEM_ACTOR
+    from lifeline.monitoring import messages as m
+
+    drill = platform.bus.handle(
+        m.RegisterThing(name="drill detector", organisation_id=net.world.org["district"],
+                        exercise=True),
+        SYSTEM_ACTOR,
+    )  # fmt: skip
+    drill_stream = platform.bus.handle(
+        m.CreateDatastream(thing_id=drill.id, name="drill smoke", kind=SensorKind.SMOKE),
+        SYSTEM_ACTOR,
+    )
+    seen: list[ObservationBatch] = []
+    platform.batch_sinks = (lambda batch, uow: seen.append(batch),)
+    t = clock.now().timestamp()
+    real = net.streams[("a", "smoke")]
+    resp = client.post(
+        "/monitoring/observations:batch",
+        json={"datastream_ids": [real, drill_stream.id], "phenomenon_time": [t, t],
+              "results": [0.1, 9.0]},
+        headers=net.manager(),
+    )  # fmt: skip
+    assert resp.json()["accepted"] == 2
+    assert [(b.exercise, b.datastream_ids) for b in seen] == [
+        (False, (real,)),
+        (True, (drill_stream.id,)),
+    ]

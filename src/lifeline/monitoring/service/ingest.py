@@ -70,6 +70,7 @@ class Ingestor:
         self._cache: dict[str, Datastream] = {}
         self._limits: dict[str, StreamLimits] = {}
         self._info: dict[str, StreamInfo] = {}
+        self._exercise: set[str] = set()  # datastreams of drill (exercise) things
 
     def _streams(self, repo: MonitoringRepository, ids: Sequence[str]) -> dict[str, Datastream]:
         """The batch's datastreams, from a per-process cache (datastreams are never changed
@@ -81,7 +82,12 @@ class Ingestor:
                 cache.clear()
                 self._limits.clear()
                 self._info.clear()
-            for stream in repo.datastreams_by_id(sorted(missing)).values():
+                self._exercise.clear()
+            found = repo.datastreams_by_id(sorted(missing))
+            drills = repo.exercise_things(sorted({d.thing_id for d in found.values()}))
+            for stream in found.values():
+                if stream.thing_id in drills:
+                    self._exercise.add(stream.id)
                 cache[stream.id] = stream
                 self._limits[stream.id] = StreamLimits(
                     stream.thing_id, stream.path, stream.min_value, stream.max_value
@@ -128,15 +134,19 @@ class Ingestor:
                 for r in rejections
             ]
         )  # fmt: skip
-        if inserted:
-            at = np.asarray(inserted, dtype=np.int64)
-            stored_ids = tuple(ids[i] for i in inserted)
+        for exercise in (False, True):  # drill observations never share a batch with real ones
+            part = [i for i in inserted if (ids[i] in self._exercise) is exercise]
+            if not part:
+                continue
+            at = np.asarray(part, dtype=np.int64)
+            stored_ids = tuple(ids[i] for i in part)
             batch = ObservationBatch(
                 datastream_ids=stored_ids,
                 phenomenon_time_s=times[at] / 1_000_000,
                 values=values[at],
-                received_at_s=np.full(len(inserted), now_us / 1_000_000),
+                received_at_s=np.full(len(part), now_us / 1_000_000),
                 streams={s: self._info[s] for s in set(stored_ids)},
+                exercise=exercise,
             )
             for sink in self._sinks():
                 sink(batch, ctx.uow)

@@ -211,6 +211,19 @@ class SqlMonitoringRepository:
                 out[stream.id] = stream
         return out
 
+    def exercise_things(self, thing_ids: Sequence[str]) -> set[str]:
+        """The ids among ``thing_ids`` of things registered for drills."""
+        out: set[str] = set()
+        wanted = list(thing_ids)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            out.update(
+                self._conn.execute(
+                    sa.select(things.c.id).where(things.c.id.in_(chunk), things.c.exercise)
+                ).scalars()
+            )
+        return out
+
     # --- device keys -----------------------------------------------------------------------
     def add_device_key(self, key: DeviceKey) -> None:
         self._conn.execute(

@@ -192,6 +192,11 @@ class Settings(BaseSettings):
     incident_public_per_phone: int = Field(
         default=5, gt=0, description="Public reports accepted per phone number per window"
     )
+    incident_sitrep_check_interval_s: float = Field(
+        default=60.0,
+        gt=0,
+        description="How often due situation reports are reminded while serving (seconds)",
+    )
     incident_photo_max_bytes: int = Field(
         default=5 * 1024 * 1024, gt=0, description="Largest photo a public report may carry"
     )

@@ -22,6 +22,7 @@ from lifeline.config import Settings
 from lifeline.dispatch.api import router as dispatch_router
 from lifeline.geo.api import router as geo_router
 from lifeline.incidents.api import router as incidents_router
+from lifeline.incidents.api.loops import sitrep_reminder_loop
 from lifeline.kernel.errors import DomainError
 from lifeline.monitoring.api import router as monitoring_router
 from lifeline.plans.api import router as plans_router
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
             else None
         )
         escalations = asyncio.create_task(escalation_loop(platform, stop))
+        reminders = asyncio.create_task(sitrep_reminder_loop(platform, stop))
         try:
             yield
         finally:
@@ -65,6 +67,7 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
             await task
             await overdue
             await escalations
+            await reminders
 
     app = FastAPI(
         title="Lifeline",

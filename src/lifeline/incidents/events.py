@@ -90,8 +90,10 @@ class MergeCandidateQueued(DomainEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class IncidentsMerged(DomainEvent):
-    """``merged_id`` was merged into this main incident with its ``reports``; ``automatic``
-    when duplicate detection decided, otherwise a person confirmed ``candidate_id``."""
+    """``merged_id`` was merged into this main incident with its ``reports`` by a person:
+    confirming the merge candidate ``candidate_id``, or directly when it is None. (Duplicate
+    detection's own merges are ``ReportReceived`` with ``duplicate``; ``automatic`` is kept for
+    them and is False here.)"""
 
     aggregate_type: ClassVar[str] = "incident"
     merged_id: str

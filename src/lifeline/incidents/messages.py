@@ -170,6 +170,16 @@ class ConfirmMerge(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class MergeIncidents(Command):
+    """A person merges one incident into another directly (found to be one emergency)."""
+
+    permission: ClassVar[str] = W
+    incident_id: str
+    into_id: str
+    note: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class RejectMerge(Command):
     """The candidate is a separate incident."""
 

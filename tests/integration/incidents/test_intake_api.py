@@ -276,3 +276,45 @@ def test_exercise_reports_never_merge_with_real_ones(
     assert real["incident"]["exercise"] is False
     only_real = client.get("/incidents", params={"exercise": "false"}, headers=officer).json()
     assert [i["id"] for i in only_real["items"]] == [real["incident"]["id"]]
+
+
+def test_a_person_merges_two_incidents_found_to_be_one_emergency(
+    platform: Platform, client: TestClient
+) -> None:
+    world = incident_world(platform, client, levels=("city", "sibling"))
+    officer = world.headers(Role.DUTY_OFFICER, "city")
+    a = client.post("/incidents/calls", json=call_body(FUTIAN), headers=officer).json()
+    b = client.post(
+        "/incidents/calls", json=call_body(offset(FUTIAN, north_m=800), phone="2"), headers=officer
+    ).json()
+    assert b["verdict"] == "new"
+    a_id, b_id = a["incident"]["id"], b["incident"]["id"]
+    no_reason = client.post(
+        f"/incidents/{b_id}/merge", json={"into_id": a_id, "note": ""}, headers=officer
+    )
+    assert no_reason.status_code == 422
+    itself = client.post(
+        f"/incidents/{a_id}/merge", json={"into_id": a_id, "note": "x"}, headers=officer
+    )
+    assert itself.json()["errors"][0]["field"] == "into_id"
+    # an officer of another district cannot reach either incident
+    sibling = world.headers(Role.DUTY_OFFICER, "sibling")
+    hidden = client.post(
+        f"/incidents/{b_id}/merge", json={"into_id": a_id, "note": "same smoke"}, headers=sibling
+    )
+    assert hidden.status_code == 404
+    merged = client.post(
+        f"/incidents/{b_id}/merge",
+        json={"into_id": a_id, "note": "the same smoke plume seen from the north"},
+        headers=officer,
+    )
+    assert merged.status_code == 200, merged.text
+    assert merged.json()["report_count"] == 2
+    assert client.get(f"/incidents/{b_id}", headers=officer).json()["merged_into"] == a_id
+    again = client.post(
+        f"/incidents/{b_id}/merge", json={"into_id": a_id, "note": "again"}, headers=officer
+    )
+    assert again.status_code == 409
+    timeline = client.get(f"/incidents/{a_id}/timeline", headers=officer).json()
+    merges = [e["payload"] for e in timeline if e["type"] == "IncidentsMerged"]
+    assert merges == [{"merged_id": b_id, "reports": 1, "automatic": False, "candidate_id": None}]

@@ -43,3 +43,20 @@ def reject(
 ) -> CandidateOut:
     note = body.note if body else ""
     return CandidateOut.of(bus.handle(m.RejectMerge(candidate_id=candidate_id, note=note), actor))
+
+
+class MergeIn(Strict):
+    into_id: str = Field(min_length=1, max_length=36, description="The main incident")
+    note: str = Field(min_length=1, max_length=2000, description="Why they are one emergency")
+
+
+@router.post(
+    "/{incident_id}/merge",
+    summary="Merge this incident into another (one emergency), with its reports",
+)
+def merge(incident_id: str, body: MergeIn, bus: BusDep, actor: CurrentActor) -> IncidentOut:
+    return IncidentOut.of(
+        bus.handle(
+            m.MergeIncidents(incident_id=incident_id, into_id=body.into_id, note=body.note), actor
+        )
+    )

@@ -24,7 +24,12 @@ from lifeline.incidents.service.lifecycle import (
     update_facts,
     verify_incident,
 )
-from lifeline.incidents.service.merges import confirm_merge, list_merge_candidates, reject_merge
+from lifeline.incidents.service.merges import (
+    confirm_merge,
+    list_merge_candidates,
+    merge_incidents,
+    reject_merge,
+)
 from lifeline.incidents.service.reactions import subscriptions_for
 from lifeline.incidents.service.reading import (
     get_incident,
@@ -67,6 +72,7 @@ def register_handlers(bus: MessageBus, settings: IntakeSettings | None = None) -
     bus.register(m.ListMergeCandidates, list_merge_candidates)
     bus.register(m.ConfirmMerge, confirm_merge)
     bus.register(m.RejectMerge, reject_merge)
+    bus.register(m.MergeIncidents, merge_incidents)
     bus.register(m.CreateEventGroup, create_event_group)
     bus.register(m.GroupIncident, group_incident)
     bus.register(m.ListEventGroups, list_event_groups)

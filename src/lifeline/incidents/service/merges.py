@@ -15,7 +15,7 @@ from lifeline.incidents.model import (
 )
 from lifeline.incidents.service._common import load_incident, repo_of, save
 from lifeline.kernel.bus import HandlerContext
-from lifeline.kernel.errors import Conflict, NotFound
+from lifeline.kernel.errors import Conflict, InvalidInput, NotFound
 from lifeline.kernel.uow import UnitOfWork
 
 
@@ -81,7 +81,7 @@ def merge_into(
             organisation_id=main.organisation_id,
             merged_id=child.id,
             reports=moved,
-            automatic=candidate_id is None,
+            automatic=False,
             candidate_id=candidate_id,
         ),
     )
@@ -108,6 +108,22 @@ def confirm_merge(cmd: msg.ConfirmMerge, ctx: HandlerContext) -> Incident:
     return merge_into(
         ctx.uow, child, main, by=ctx.actor.ref, candidate_id=candidate.id, note=cmd.note.strip()
     )
+
+
+def merge_incidents(cmd: msg.MergeIncidents, ctx: HandlerContext) -> Incident:
+    note = cmd.note.strip()
+    if not note:
+        raise InvalidInput("note", "say why these are one emergency")
+    if cmd.incident_id == cmd.into_id:
+        raise InvalidInput("into_id", "an incident cannot be merged into itself")
+    child = load_incident(ctx, cmd.incident_id)
+    main = load_incident(ctx, cmd.into_id)
+    for which in (child, main):
+        if which.status not in ACTIVE:
+            raise Conflict(f"incident {which.id} is {which.status.value}; it cannot be merged")
+    if child.exercise != main.exercise:
+        raise InvalidInput("into_id", "exercise and real incidents are never merged")
+    return merge_into(ctx.uow, child, main, by=ctx.actor.ref, candidate_id=None, note=note)
 
 
 def reject_merge(cmd: msg.RejectMerge, ctx: HandlerContext) -> MergeCandidate:

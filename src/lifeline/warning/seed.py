@@ -1,4 +1,5 @@
-"""Demo warning rules for the e-commerce park and the city: smoke, combustible gas, water
+"""Demo warning rules for the e-commerce park and the city: smoke (a fire in the park is a
+warehouse fire: its proposals open ``accident.fire.warehouse`` incidents), combustible gas, water
 level, a smoke-and-temperature-rise composite within 50 m, and a silent-gauge absence rule.
 
 Rules select datastreams by sensor kind inside an organisation's subtree, so they fire on
@@ -28,7 +29,7 @@ NOTIFY_AND_RAISE: list[dict[str, Any]] = [
 PARK_SMOKE: dict[str, Any] = {
     "name": "Park smoke detector",
     "hazard": "fire",
-    "incident_type": "accident.fire.building",
+    "incident_type": "accident.fire.warehouse",
     "scale": "national",
     "select": {"kind": "smoke"},
     "condition": {
@@ -83,7 +84,7 @@ CITY_WATER: dict[str, Any] = {
 PARK_SMOKE_AND_HEAT: dict[str, Any] = {
     "name": "Smoke and temperature rise within 50 m",
     "hazard": "fire",
-    "incident_type": "accident.fire.building",
+    "incident_type": "accident.fire.warehouse",
     "scale": "national",
     "condition": {
         "type": "composite",

@@ -201,3 +201,43 @@ def move_up(
         console.print(f"move {mv.unit.call_sign}: {mv.unit.station_name} → "
                       f"{mv.to_station.name} ({mv.drive_s:.0f} s)")  # fmt: skip
     console.print(f"coverage {view.before.fraction:.0%} → {view.after.fraction:.0%}")
+
+
+@dispatch_app.command("avl-worker")
+def avl_worker(
+    database_url: DbUrl = None,
+    mqtt_url: Annotated[
+        str | None,
+        typer.Option("--mqtt-url", envvar="LIFELINE_MQTT_URL", help="mqtt://host:port"),
+    ] = None,
+    group: Annotated[
+        str, typer.Option(help="Shared-subscription group; workers of one group split the load.")
+    ] = "lifeline-avl",
+) -> None:
+    """Subscribe to lifeline/avl/<unit> (MQTT 5 shared subscription) and store the vehicles'
+    position fixes until interrupted; bad messages are quarantined with the reason."""
+    import signal
+    import threading
+
+    from lifeline.dispatch.avl_mqtt import AvlWorker, shared_subscription
+    from lifeline.kernel.access import SYSTEM_ACTOR
+
+    platform = _platform(database_url)
+    url = mqtt_url or platform.settings.mqtt_url
+    if not url:
+        err.print("[red]no broker:[/red] give --mqtt-url or set LIFELINE_MQTT_URL")
+        raise typer.Exit(2)
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    worker = AvlWorker(bus=platform.bus, actor=SYSTEM_ACTOR, url=url, group=group)
+    try:
+        worker.start()
+        console.print(f"subscribed to {shared_subscription(group)} on {url}; Ctrl-C stops")
+        worker.run(stop)
+    except (OSError, ConnectionError) as exc:
+        err.print(f"[red]MQTT broker unreachable:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    finally:
+        platform.close()
+    console.print(f"stopped: {worker.stats}")

@@ -71,6 +71,7 @@ class AvlFix:
     speed_kmh: object = None
     heading_deg: object = None
     raw: str = ""
+    problem: str = ""  # set by a reader that could not parse the record at all
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -23,6 +23,7 @@ COMMANDS: tuple[list[str], ...] = (
     ["approve"],
     ["coverage"],
     ["move-up"],
+    ["avl-worker"],
 )
 
 

@@ -257,6 +257,8 @@ def _fix(
     ctx: HandlerContext, raw: AvlFix, now: datetime, units: dict[str, Unit | None]
 ) -> PositionFix:
     """Validate one fix; raise ``InvalidInput`` naming the field and the reason."""
+    if raw.problem:
+        raise InvalidInput("payload", raw.problem)
     if not isinstance(raw.unit, str) or not raw.unit.strip():
         raise InvalidInput("unit", "must name a unit (id or call sign)")
     ref = raw.unit.strip()

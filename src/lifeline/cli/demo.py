@@ -15,6 +15,7 @@ from rich.table import Table
 
 from lifeline.alerts.seed import DemoAlerts, seed_alerts, seed_recipients
 from lifeline.bootstrap import Platform, build_platform
+from lifeline.cli.scenario import print_fire_scenario, run_fire_scenario
 from lifeline.config import Settings
 from lifeline.dispatch.seed import seed_dispatch
 from lifeline.incidents.seed import seed_incidents
@@ -186,6 +187,9 @@ def run_demo(console: Console, *, host: str, port: int, db_path: str, serve: boo
     console.print(f"Incidents (calls, a merged duplicate, a citizen's report): {url}/incidents")
     if demo.monitoring is not None:
         console.print(demo.monitoring.summary())
+    with console.status("Running the scenario: sensor → alarm → incident → plan → dispatch…"):
+        scenario = run_fire_scenario(platform, demo.city)
+    print_fire_scenario(console, scenario, url)
     console.print(f"\nOpen [bold]{url}/[/bold]  ·  API docs {url}/docs  ·  health {url}/health")
     if not serve:
         platform.close()

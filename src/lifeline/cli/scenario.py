@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import numpy as np
+from rich.console import Console
+from rich.table import Table
 
 from lifeline.bootstrap import Platform
 from lifeline.dispatch import messages as dm
@@ -161,3 +163,26 @@ def run_fire_scenario(platform: Platform, city: DemoCity) -> ScenarioResult:
     out.greedy_total_s = greedy.objective_s
     out.steps.append("dispatch plan proposed for both incidents")
     return out
+
+
+def print_fire_scenario(console: Console, result: ScenarioResult, url: str) -> None:
+    """The scenario as the demo banner shows it."""
+    console.print(
+        f"\n[bold]Scenario[/bold]: a fire in warehouse 3 of the Pinghu park → red smoke alarm → "
+        f"incident graded {result.grade} → plan {result.plan_code} activated, {result.tasks} "
+        f"tasks for {', '.join(result.departments)}"
+    )
+    table = Table(title=f"Units recommended ({result.travel_basis})")
+    table.add_column("call sign")
+    table.add_column("type")
+    table.add_column("ETA", justify="right")
+    for unit in result.recommended:
+        table.add_row(unit.call_sign, unit.unit_type, f"{unit.eta_s / 60:.1f} min")
+    console.print(table)
+    console.print(
+        f"Second fire called in nearby: optimal dispatch of both incidents, {result.assignments} "
+        f"units, grade-weighted response {result.optimal_total_s / 60:.1f} min "
+        f"(greedy nearest-unit {result.greedy_total_s / 60:.1f} min), awaiting approval: "
+        f"{url}/dispatch/plans/{result.dispatch_plan_id}"
+    )
+    console.print(f"Timeline from the log: {url}/incidents/{result.incident_id}/timeline")

@@ -33,7 +33,7 @@ from lifeline.security.model import Role
 from lifeline.security.service import CreateServiceAccount, CreateUser
 from lifeline.sharing.seed import demo_summary, seed_sharing
 from lifeline.warning.analysis_seed import seed_analysis
-from lifeline.warning.seed import seed_warning
+from lifeline.warning.seed import seed_warning, warning_summary
 
 DEMO_PASSWORD = "lifeline-demo-2026"  # noqa: S105 - printed for the demo; never a real account
 
@@ -185,6 +185,7 @@ def run_demo(console: Console, *, host: str, port: int, db_path: str, serve: boo
     console.print(f"Emergency plans (9 shipped, Chinese and English): {url}/plans")
     console.print(plans_summary(platform.bus), highlight=False)
     console.print(f"Incidents (calls, a merged duplicate, a citizen's report): {url}/incidents")
+    console.print(warning_summary(platform.bus), highlight=False)
     if demo.monitoring is not None:
         console.print(demo.monitoring.summary())
     with console.status("Running the scenario: sensor → alarm → incident → plan → dispatch…"):

@@ -14,7 +14,7 @@ from typing import Any
 from lifeline.kernel.access import SYSTEM_ACTOR, Actor
 from lifeline.kernel.bus import MessageBus
 from lifeline.registry.seed import DemoCity
-from lifeline.warning.messages import CreateRule
+from lifeline.warning.messages import CreateRule, ListRules
 from lifeline.warning.model import Rule
 
 NOTIFY_AND_RAISE: list[dict[str, Any]] = [
@@ -114,10 +114,6 @@ CITY_GAUGE_SILENT: dict[str, Any] = {
 class DemoWarning:
     rules: list[Rule] = field(default_factory=list)
 
-    def summary(self) -> str:
-        names = ", ".join(r.name for r in self.rules)
-        return f"  early warning · {len(self.rules)} rules ({names}): GET /warning/alarms"
-
 
 def seed_warning(bus: MessageBus, city: DemoCity, actor: Actor = SYSTEM_ACTOR) -> DemoWarning:
     """Create the demo rules (park rules owned by the park, water rules by the city)."""
@@ -132,3 +128,12 @@ def seed_warning(bus: MessageBus, city: DemoCity, actor: Actor = SYSTEM_ACTOR) -
         rule: Rule = bus.handle(CreateRule(organisation_id=owner, definition=definition), actor)
         demo.rules.append(rule)
     return demo
+
+
+def warning_summary(bus: MessageBus) -> str:
+    """One line for the demo banner: the rules in force and where their alarms appear."""
+    rules, total = bus.handle(ListRules(limit=50), SYSTEM_ACTOR)
+    names = ", ".join(r.name for r in rules)
+    return (
+        f"  early warning · {total} rules ({names}): GET /warning/alarms, live GET /warning/stream"
+    )

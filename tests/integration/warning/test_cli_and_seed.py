@@ -12,7 +12,7 @@ from lifeline.kernel.access import SYSTEM_ACTOR
 from lifeline.monitoring.batch import SensorKind
 from lifeline.registry.seed import PARK_CENTRE, seed_city
 from lifeline.warning.messages import ListAlarms
-from lifeline.warning.seed import seed_warning
+from lifeline.warning.seed import seed_warning, warning_summary
 from tests.integration.security.world import register_tree
 from tests.integration.warning.helpers import feed, stream
 
@@ -74,6 +74,7 @@ def test_demo_rules_fire_on_park_sensors(platform: Platform) -> None:
     city = seed_city(platform.bus, SYSTEM_ACTOR)
     demo = seed_warning(platform.bus, city)
     assert len(demo.rules) == 5
+    assert "early warning · 5 rules (Park smoke detector" in warning_summary(platform.bus)
     lon, lat = PARK_CENTRE.lon, PARK_CENTRE.lat
     smoke = stream("park-smoke", city.park_id, SensorKind.SMOKE, "warehouse-3", lon, lat)
     heat = stream(

@@ -113,6 +113,9 @@ def run_escalations(
     now = ctx.uow.clock.now()
     repo = repo_of(ctx)
     steps = settled = 0
+    # absence first: the sink's lock is then never awaited while this transaction holds alarm
+    # rows that an ingest holding the lock may need
+    absence = len(sink.check_absence(ctx.uow, now.timestamp())) if sink is not None else 0
     for alarm in repo.due_alarms(now):
         if not any(alarm.path.startswith(p) for p in ctx.scope_paths):
             continue
@@ -129,7 +132,6 @@ def run_escalations(
             run = _Run(ctx, alarm, defn)
             run.run()
             steps += run.steps_run
-    absence = len(sink.check_absence(ctx.uow, now.timestamp())) if sink is not None else 0
     return EscalationReport(steps_run=steps, flapping_cleared=settled, absence_alarms=absence)
 
 

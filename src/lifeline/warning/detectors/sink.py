@@ -6,7 +6,7 @@ event in that same unit of work when a datastream turns from normal to anomalous
 turns anomalous again within ``cooldown_s`` (phenomenon time) of its last recorded event is not
 recorded again (it is counted in ``suppressed``), so a flapping sensor cannot storm the log.
 
-Detector state lives in this process's memory (about 2.4 kB per datastream, whatever its
+Detector state lives in this process's memory (about 3.9 kB per datastream, whatever its
 history): after a restart each stream learns its profile again from scratch. Exercise
 (drill) batches run on a separate detector bank, so a drill never teaches the real profiles.
 If the unit of work that stored a batch rolls back, the detector has still seen it; a retried

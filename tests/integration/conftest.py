@@ -144,3 +144,19 @@ def client(platform: Platform) -> Iterator[TestClient]:
     app = create_app(platform=platform)
     with TestClient(app) as test_client:
         yield test_client
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """An engine on an empty, unmigrated database (a scratch one on PostgreSQL)."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path}/empty.sqlite")
+        yield engine
+        engine.dispose()
+        return
+    from tests.integration.kernel.test_migrations import scratch_postgres
+
+    with scratch_postgres() as url:
+        engine = make_engine(url)
+        yield engine
+        engine.dispose()

@@ -17,7 +17,6 @@ import json
 import logging
 import queue
 import threading
-import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +27,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 
 from lifeline.dispatch.messages import AvlFix, ReportPositions
 from lifeline.kernel.access import Actor
+from lifeline.kernel.batching import take_batch
 from lifeline.kernel.bus import MessageBus
 
 log = logging.getLogger(__name__)
@@ -154,24 +154,11 @@ class AvlWorker:
 
     def process_once(self, timeout_s: float) -> int:
         """Store one micro-batch from the inbox, then acknowledge it; return how many messages."""
-        try:
-            first = (
-                self._inbox.get(timeout=timeout_s) if timeout_s > 0 else self._inbox.get_nowait()
-            )
-        except queue.Empty:
+        taken = take_batch(
+            self._inbox, timeout_s=timeout_s, max_batch=self._max_batch, max_wait_s=self._max_wait_s
+        )
+        if not taken:
             return 0
-        taken = [first]
-        deadline = time.monotonic() + self._max_wait_s
-        while len(taken) < self._max_batch:
-            remaining = deadline - time.monotonic()
-            try:
-                taken.append(
-                    self._inbox.get(timeout=remaining)
-                    if remaining > 0
-                    else self._inbox.get_nowait()
-                )
-            except queue.Empty:
-                break
         fixes = tuple(fix_of(m.topic, m.payload) for m in taken)
         report = self._bus.handle(ReportPositions(fixes=fixes, source="mqtt"), self._actor)
         for message in taken:

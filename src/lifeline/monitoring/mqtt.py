@@ -37,6 +37,7 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from lifeline.kernel.access import Actor
+from lifeline.kernel.batching import take_batch
 from lifeline.kernel.bus import MessageBus
 from lifeline.kernel.clock import Clock
 from lifeline.kernel.errors import TooManyRequests, Unauthenticated
@@ -219,21 +220,11 @@ class MqttIngestWorker:
 
     def process_once(self, timeout_s: float) -> int:
         """Take one micro-batch from the inbox and ingest it; return how many messages."""
-        try:
-            first = (
-                self._inbox.get(timeout=timeout_s) if timeout_s > 0 else self._inbox.get_nowait()
-            )
-        except queue.Empty:
+        taken = take_batch(
+            self._inbox, timeout_s=timeout_s, max_batch=self._max_batch, max_wait_s=self._max_wait_s
+        )
+        if not taken:
             return 0
-        taken = [first]
-        deadline = time.monotonic() + self._max_wait_s
-        while len(taken) < self._max_batch:
-            remaining = deadline - time.monotonic()
-            try:
-                taken.append(self._inbox.get(timeout=remaining) if remaining > 0
-                             else self._inbox.get_nowait())  # fmt: skip
-            except queue.Empty:
-                break
         groups: dict[str, _Group] = defaultdict(_Group)
         for message in taken:
             group = groups[message.key]

@@ -1,20 +1,14 @@
-"""The 0004_reserves migration: tables match the store's metadata, and it downgrades cleanly."""
+"""The reserves migrations: tables match the store's metadata, and 0004_reserves downgrades and
+upgrades on its own."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from lifeline.kernel.db import make_engine
-from lifeline.migrations import runner
 from lifeline.reserves import store
-from tests.integration.kernel.test_migrations import scratch_postgres
+from tests.integration.migration_checks import assert_matches_store, assert_round_trip
 
-TABLES = (
+TABLES_0004 = (
     store.depots,
     store.lots,
     store.movements,
@@ -24,47 +18,9 @@ TABLES = (
 )
 
 
-def _inspect(engine: Engine) -> dict[str, tuple[set[str], set[str]]]:
-    """Per reserves table present: its column names and index names."""
-    with engine.connect() as conn:
-        inspector = sa.inspect(conn)
-        return {
-            t.name: (
-                {c["name"] for c in inspector.get_columns(t.name)},
-                {str(i["name"]) for i in inspector.get_indexes(t.name)},
-            )
-            for t in TABLES
-            if inspector.has_table(t.name)
-        }
-
-
 def test_migrated_tables_match_the_store(engine: Engine) -> None:
-    found = _inspect(engine)
-    for table in TABLES:
-        columns, indexes = found[table.name]
-        assert columns == {c.name for c in table.columns}
-        assert {str(i.name) for i in table.indexes} <= indexes
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path}/empty.sqlite")
-        yield engine
-        engine.dispose()
-        return
-    with scratch_postgres() as url:
-        engine = make_engine(url)
-        yield engine
-        engine.dispose()
+    assert_matches_store(engine, (*TABLES_0004, store.agreements))
 
 
 def test_reserves_revision_downgrades_and_upgrades_alone(empty_engine: Engine) -> None:
-    """From an empty schema: up to 0004 (tables there), down to 0003 (gone), up again."""
-    runner.upgrade(empty_engine, "0004_reserves")
-    assert set(_inspect(empty_engine)) == {t.name for t in TABLES}
-    runner.downgrade(empty_engine, "0003_security")
-    assert _inspect(empty_engine) == {}
-    assert runner.current(empty_engine) == "0003_security"
-    runner.upgrade(empty_engine, "0004_reserves")
-    assert set(_inspect(empty_engine)) == {t.name for t in TABLES}
+    assert_round_trip(empty_engine, TABLES_0004, "0004_reserves", "0003_security")

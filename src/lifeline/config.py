@@ -48,8 +48,8 @@ class Settings(BaseSettings):
     road_network: str | None = Field(
         default=None,
         description="Road network to route on: the path of an OpenStreetMap .osm.pbf extract, "
-        "or synthetic:NODES[:SEED] for a generated grid centred on Shenzhen; when unset, travel "
-        "times are great-circle distance at a stated speed",
+        "or synthetic:NODES[:SEED[:SPACING_M]] for a generated grid centred on Shenzhen; when "
+        "unset, travel times are great-circle distance at a stated speed",
     )
     road_horizon_s: float = Field(
         default=1800.0,

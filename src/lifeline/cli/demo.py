@@ -5,6 +5,7 @@ Every later capability adds itself to this demo through :func:`seed_demo`.
 
 from __future__ import annotations
 
+import os
 import secrets
 import threading
 from dataclasses import dataclass
@@ -157,6 +158,8 @@ def run_demo(console: Console, *, host: str, port: int, db_path: str, serve: boo
         link_signing_key=secrets.token_urlsafe(32),  # new per demo run
         sms_provider="file",  # local channels only: SMS go to a file, nothing leaves
         sms_gateway_url=str(sms_file),
+        # a generated street grid over the whole city unless a real extract is configured
+        road_network=os.environ.get("LIFELINE_ROAD_NETWORK") or DEMO_ROAD_NETWORK,
     )
     configure_logging(json_logs=settings.log_json, level=settings.log_level)
     platform = build_platform(settings)
@@ -212,6 +215,8 @@ def run_demo(console: Console, *, host: str, port: int, db_path: str, serve: boo
 
 
 DEMO_HEALTH_INTERVAL_S = 10.0
+DEMO_ROAD_NETWORK = "synthetic:90000:7:400"
+"""A 300 × 300 street grid at 400 m (120 km square) centred on Futian: every demo place is on it."""
 
 
 def start_demo_feed(

@@ -22,7 +22,7 @@ def check(
     network: Annotated[
         str,
         typer.Argument(
-            help="Path of an OpenStreetMap .osm.pbf extract, or synthetic:NODES[:SEED].",
+            help="An OpenStreetMap .osm.pbf extract, or synthetic:NODES[:SEED[:SPACING_M]].",
             show_default=False,
         ),
     ],

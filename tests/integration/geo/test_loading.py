@@ -132,6 +132,8 @@ def test_settings_pick_the_adapter_and_bad_settings_fail_at_start_up() -> None:
     for spec, reason in [
         ("synthetic:many", "synthetic:NODES"),
         ("synthetic:2", "between 4 and"),
+        ("synthetic:400:7:1", "SPACING_M"),
+        ("synthetic:400:7:400:9", "SPACING_M"),
         ("/nowhere/city.osm.pbf", "does not exist"),
     ]:
         with pytest.raises(ConfigurationError, match=reason) as caught:
@@ -163,3 +165,12 @@ def test_without_a_network_travel_is_great_circle_and_routes_are_refused(
         )
         assert refused.status_code == 409
         assert "LIFELINE_ROAD_NETWORK" in refused.json()["detail"]
+
+
+def test_a_synthetic_spacing_stretches_the_grid_over_the_city() -> None:
+    """300 × 300 junctions 400 m apart span about 120 km: both ends of Shenzhen snap to it."""
+    travel = load_travel_times(Settings(road_network="synthetic:90000:7:400"))
+    dapeng, qianhai = (114.48, 22.59), (113.90, 22.53)
+    seconds = travel.matrix_s([dapeng], [qianhai])
+    assert seconds.shape == (1, 1)
+    assert "synthetic:90000 (seed 7)" in travel.description

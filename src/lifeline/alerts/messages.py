@@ -177,6 +177,15 @@ class Unsubscribe(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ReadInbox(Query):
+    """The in-app messages delivered to the caller's organisation (a department or other
+    organisation recipient of published alerts), newest first."""
+
+    permission: ClassVar[str] = Permission.ALERT_READ
+    limit: int = 50
+
+
+@dataclass(frozen=True, kw_only=True)
 class GetDeliveryReport(Query):
     """Per channel, how many messages of an alert are queued, sent and failed."""
 

@@ -156,5 +156,9 @@ class OutboxRepository(Protocol):
         """Deliveries of these channels still queued (due or waiting for a retry)."""
         ...
 
+    def inbox(self, address: str, limit: int) -> list[Delivery]:
+        """Sent in-app deliveries to ``address``, newest first."""
+        ...
+
 
 OUTBOX: RepoKey[OutboxRepository] = RepoKey("alert_outbox")

@@ -2,10 +2,11 @@
 
 from fastapi import APIRouter
 
-from lifeline.alerts.api import authoring, external, public
+from lifeline.alerts.api import authoring, external, inbox, public
 
 router = APIRouter()
 router.include_router(external.router)  # /alerts/external before /alerts/{alert_id}
+router.include_router(inbox.router)  # /alerts/inbox too
 router.include_router(authoring.router)
 router.include_router(public.router)
 

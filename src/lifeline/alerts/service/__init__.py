@@ -17,6 +17,7 @@ from lifeline.alerts.messages import (
     ListExternalAlerts,
     ListPublicAlerts,
     PublishAlert,
+    ReadInbox,
     RejectAlert,
     SubmitAlert,
     Subscribe,
@@ -38,6 +39,7 @@ from lifeline.alerts.service.external import (
     ingest_cap_feed,
     list_external_alerts,
 )
+from lifeline.alerts.service.inbox import InboxItem, read_inbox
 from lifeline.alerts.service.outbox import DeliveryReport, get_delivery_report, subscribe
 from lifeline.alerts.service.reading import (
     get_alert,
@@ -53,7 +55,14 @@ from lifeline.alerts.service.unsubscribe import (
 )
 from lifeline.kernel.bus import MessageBus
 
-__all__ = ["DeliveryReport", "FeedReport", "RejectedEntry", "UnsubscribeView", "register_handlers"]
+__all__ = [
+    "DeliveryReport",
+    "FeedReport",
+    "InboxItem",
+    "RejectedEntry",
+    "UnsubscribeView",
+    "register_handlers",
+]
 
 
 def register_handlers(bus: MessageBus) -> None:
@@ -73,5 +82,6 @@ def register_handlers(bus: MessageBus) -> None:
     bus.register(ListExternalAlerts, list_external_alerts)
     bus.register(Subscribe, subscribe)
     bus.register(GetDeliveryReport, get_delivery_report)
+    bus.register(ReadInbox, read_inbox)
     bus.register(CheckUnsubscribeToken, check_unsubscribe_token)
     bus.register(Unsubscribe, unsubscribe)

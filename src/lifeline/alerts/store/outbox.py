@@ -282,6 +282,19 @@ class SqlOutboxRepository:
         )
         return [_delivery(r) for r in rows]
 
+    def inbox(self, address: str, limit: int) -> list[Delivery]:
+        rows = self._conn.execute(
+            sa.select(deliveries)
+            .where(
+                deliveries.c.channel == Channel.IN_APP.value,
+                deliveries.c.address == address,
+                deliveries.c.state == DeliveryState.SENT.value,
+            )
+            .order_by(deliveries.c.sent_at.desc(), deliveries.c.id)
+            .limit(limit)
+        )
+        return [_delivery(r) for r in rows]
+
     def outstanding(self, channels: tuple[Channel, ...]) -> int:
         count = self._conn.execute(
             sa.select(sa.func.count())

@@ -14,7 +14,13 @@ from lifeline.geo.travel import haversine_m
 
 FloatArray = npt.NDArray[np.float64]
 
-__all__ = ["agreed_within", "gap_analysis", "haversine_m", "travel_time_min"]
+__all__ = [
+    "agreed_within",
+    "gap_analysis",
+    "haversine_m",
+    "shortage_severity",
+    "travel_time_min",
+]
 
 
 def travel_time_min(distance_m: FloatArray, speed_kmh: float) -> FloatArray:
@@ -70,3 +76,19 @@ def agreed_within(
     fits = lead + np.asarray(agreement_travel_min, dtype=float) <= within_min
     agreed: FloatArray = qty[fits].sum(axis=0)
     return agreed
+
+
+def shortage_severity(required: float, reachable: float, agreed: float) -> str | None:
+    """How grave a material's shortage is for an area, or None when there is none.
+
+    ``critical``: stock reachable in time plus agreements cover less than half the requirement;
+    ``warning``: they cover at least half but stock alone does not cover it all; ``covered``:
+    stock falls short but agreements make up the rest.
+    """
+    if required <= 0 or reachable >= required:
+        return None
+    if reachable + agreed < 0.5 * required:
+        return "critical"
+    if reachable + agreed < required:
+        return "warning"
+    return "covered"

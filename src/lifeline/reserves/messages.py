@@ -149,6 +149,15 @@ class LotMovements(Query):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ShortageAlarms(Query):
+    """Materials each standard in scope lacks within ``within_min`` (see ``GapReport``)."""
+
+    permission: ClassVar[str] = R
+    within_min: float = 30.0
+    speed_kmh: float | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class ExpiryAlarms(Query):
     """Lots expiring within ``within_days`` (or already expired), with rotation suggestions."""
 

@@ -259,3 +259,45 @@ def test_reachability_follows_the_road_network_when_one_is_loaded(
         m.GapReport(standard_id=standard.id, within_min=budget, speed_kmh=40), SYSTEM_ACTOR
     )
     assert stated.travel_basis == "great-circle distance at 40 km/h"
+
+
+def test_shortage_alarms_list_what_each_standard_lacks_gravest_first(
+    platform: Platform, client: TestClient
+) -> None:
+    """Tents: 150 required (high risk), 30 reachable, 80 agreed → 110 of 150 ≥ half: warning.
+    Water: 1,000 required, none anywhere → critical. Quilts: 10 required, 10 on hand → none."""
+    world = build_world(platform, client, roles=(Role.RESERVE_OFFICER,), levels=("park",))
+    park = world.org["park"]
+    a = depot(platform, park, "A", lon=114.05, lat=22.54)
+    receive(platform, a.id, "0101001", 30)
+    receive(platform, a.id, "0101004", 10)
+    platform.bus.handle(
+        m.CreateStandard(
+            name="Park standard", organisation_id=park, area_name="Park",
+            center=Point(114.05, 22.54), population=20_000, risk_level=RiskLevel.HIGH,
+            lines=(
+                StandardLine("0101001", per_1000_residents=5),
+                StandardLine("0101002", fixed_quantity=1000 / 1.5),
+                StandardLine("0101004", fixed_quantity=10 / 1.5),
+            ),
+        ),
+        SYSTEM_ACTOR,
+    )  # fmt: skip
+    platform.bus.handle(
+        m.RegisterAgreement(
+            organisation_id=park, supplier="Logistics Co", material_code="0101001",
+            quantity=80, lead_time_min=10, location=Point(114.05, 22.55),
+        ),
+        SYSTEM_ACTOR,
+    )  # fmt: skip
+    officer = world.headers(Role.RESERVE_OFFICER, "park")
+    alarms = client.get(
+        "/reserves/alarms/shortages", params={"speed_kmh": 40}, headers=officer
+    ).json()
+    assert [(x["material_code"], x["severity"]) for x in alarms] == [
+        ("0101002", "critical"),
+        ("0101001", "warning"),
+    ]
+    tents = alarms[1]
+    assert (tents["required"], tents["reachable"], tents["agreed"]) == (150, 30, 80)
+    assert "agreements for 80" in tents["suggestion"]

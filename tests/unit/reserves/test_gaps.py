@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 
 from lifeline.kernel.geo import EARTH_RADIUS_M, Point
-from lifeline.reserves.gaps import agreed_within, gap_analysis, haversine_m, travel_time_min
+from lifeline.reserves.gaps import (
+    agreed_within,
+    gap_analysis,
+    haversine_m,
+    shortage_severity,
+    travel_time_min,
+)
 from lifeline.reserves.model import Hazard, ReserveStandard, RiskLevel, StandardLine
 
 
@@ -72,3 +78,18 @@ def test_a_risk_multiplier_scales_every_line_of_a_standard() -> None:
     # base: 5 · 20 + 2 · 5 + 10 = 120; high risk × 1.5 = 180
     assert line.required(20_000, 5) == 120
     assert standard.required(line) == 180
+
+
+@pytest.mark.parametrize(
+    ("required", "reachable", "agreed", "severity"),
+    [
+        (100, 100, 0, None),  # covered by stock
+        (0, 0, 0, None),  # nothing required
+        (100, 30, 10, "critical"),  # 40 % of the need
+        (100, 30, 20, "warning"),  # exactly half: not critical
+        (100, 60, 0, "warning"),
+        (100, 60, 40, "covered"),  # agreements make up the rest
+    ],
+)
+def test_shortage_severity(required: float, reachable: float, agreed: float, severity: str) -> None:
+    assert shortage_severity(required, reachable, agreed) == severity

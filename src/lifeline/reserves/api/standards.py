@@ -20,7 +20,7 @@ from lifeline.reserves.model import (
     StandardLine,
     SupplyAgreement,
 )
-from lifeline.reserves.service import GapReportView
+from lifeline.reserves.service import GapReportView, ShortageAlarm
 
 router = APIRouter()
 
@@ -203,3 +203,30 @@ def register_agreement(body: AgreementIn, bus: BusDep, actor: CurrentActor) -> A
 @router.get("/agreements", summary="Supply agreements in your scope")
 def list_agreements(bus: BusDep, actor: CurrentActor) -> list[AgreementOut]:
     return [AgreementOut.of(a) for a in bus.handle(m.ListAgreements(), actor)]
+
+
+class ShortageAlarmOut(BaseModel):
+    standard_id: str
+    area_name: str
+    material_code: str
+    material_name: str
+    unit: str
+    required: float
+    reachable: float
+    agreed: float
+    shortage: float
+    severity: str
+    suggestion: str
+
+
+@router.get("/alarms/shortages", summary="Materials areas lack within T minutes, gravest first")
+def shortage_alarms(
+    bus: BusDep,
+    actor: CurrentActor,
+    within_min: Annotated[float, Query(gt=0, le=1440)] = 30.0,
+    speed_kmh: Annotated[float | None, Query(gt=0, le=300)] = None,
+) -> list[ShortageAlarmOut]:
+    alarms: list[ShortageAlarm] = bus.handle(
+        m.ShortageAlarms(within_min=within_min, speed_kmh=speed_kmh), actor
+    )
+    return [ShortageAlarmOut.model_validate(a, from_attributes=True) for a in alarms]

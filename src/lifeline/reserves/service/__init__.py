@@ -36,12 +36,14 @@ from lifeline.reserves.service.standards import (
     ExpiryAlarm,
     GapLine,
     GapReportView,
+    ShortageAlarm,
     create_standard,
     expiry_alarms,
     gap_report,
     list_agreements,
     list_standards,
     register_agreement,
+    shortage_alarms,
 )
 from lifeline.reserves.service.stock import (
     adjust_stock,
@@ -57,7 +59,14 @@ from lifeline.reserves.service.stock import (
     write_off_stock,
 )
 
-__all__ = ["AllocationPlan", "ExpiryAlarm", "GapLine", "GapReportView", "register_handlers"]
+__all__ = [
+    "AllocationPlan",
+    "ExpiryAlarm",
+    "GapLine",
+    "GapReportView",
+    "ShortageAlarm",
+    "register_handlers",
+]
 
 
 def register_handlers(bus: MessageBus) -> None:
@@ -77,6 +86,7 @@ def register_handlers(bus: MessageBus) -> None:
     bus.register(m.ListLots, list_lots)
     bus.register(m.LotMovements, lot_movements)
     bus.register(m.ExpiryAlarms, expiry_alarms)
+    bus.register(m.ShortageAlarms, shortage_alarms)
     bus.register(m.CreateStandard, create_standard)
     bus.register(m.ListStandards, list_standards)
     bus.register(m.GapReport, gap_report)

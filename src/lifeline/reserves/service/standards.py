@@ -13,7 +13,7 @@ from lifeline.kernel.errors import InvalidInput, NotFound
 from lifeline.kernel.ids import new_id
 from lifeline.reserves.catalogue import catalogue
 from lifeline.reserves.events import AgreementRegistered, StandardCreated
-from lifeline.reserves.gaps import FloatArray, agreed_within, gap_analysis
+from lifeline.reserves.gaps import FloatArray, agreed_within, gap_analysis, shortage_severity
 from lifeline.reserves.messages import (
     CreateStandard,
     ExpiryAlarms,
@@ -21,6 +21,7 @@ from lifeline.reserves.messages import (
     ListAgreements,
     ListStandards,
     RegisterAgreement,
+    ShortageAlarms,
 )
 from lifeline.reserves.model import (
     DEFAULT_RISK_MULTIPLIERS,
@@ -263,6 +264,66 @@ def register_agreement(cmd: RegisterAgreement, ctx: HandlerContext) -> SupplyAgr
 def list_agreements(query: ListAgreements, ctx: HandlerContext) -> list[SupplyAgreement]:
     authorize_collection(ctx, "supply_agreement")
     return repo_of(ctx).list_agreements(ctx.scope_paths)
+
+
+@dataclass(frozen=True, slots=True)
+class ShortageAlarm:
+    """A material an area's standard lacks within the time budget, and what to do about it."""
+
+    standard_id: str
+    area_name: str
+    material_code: str
+    material_name: str
+    unit: str
+    required: float
+    reachable: float
+    agreed: float
+    shortage: float
+    severity: str  # "critical" | "warning" | "covered"
+    suggestion: str
+
+
+def shortage_alarms(query: ShortageAlarms, ctx: HandlerContext) -> list[ShortageAlarm]:
+    """Every standard in scope, its gap report, and each material short of what it requires;
+    gravest first."""
+    alarms = []
+    for standard in list_standards(ListStandards(), ctx):
+        report = gap_report(
+            GapReport(
+                standard_id=standard.id, within_min=query.within_min, speed_kmh=query.speed_kmh
+            ),
+            ctx,
+        )
+        for ln in report.lines:
+            severity = shortage_severity(ln.required, ln.reachable, ln.agreed)
+            if severity is None:
+                continue
+            short = ln.required - ln.reachable
+            if severity == "covered":
+                advice = f"call on supply agreements for {short:g} {ln.unit}"
+            else:
+                advice = (
+                    f"procure or transfer {max(0.0, short - ln.agreed):g} {ln.unit} into depots "
+                    f"within {query.within_min:g} min"
+                    + (f", and call agreements for {ln.agreed:g}" if ln.agreed else "")
+                )
+            alarms.append(
+                ShortageAlarm(
+                    standard_id=standard.id,
+                    area_name=standard.area_name,
+                    material_code=ln.material_code,
+                    material_name=ln.material_name,
+                    unit=ln.unit,
+                    required=ln.required,
+                    reachable=ln.reachable,
+                    agreed=ln.agreed,
+                    shortage=short,
+                    severity=severity,
+                    suggestion=advice,
+                )
+            )
+    rank = {"critical": 0, "warning": 1, "covered": 2}
+    return sorted(alarms, key=lambda a: (rank[a.severity], -a.shortage / a.required))
 
 
 @dataclass(frozen=True, slots=True)

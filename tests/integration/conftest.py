@@ -44,8 +44,28 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _worker_database(url: str, worker: str) -> str:
+    """With pytest-xdist, each worker gets its own database beside the given one (created when
+    missing), so workers never truncate each other's tables; without it, the given database."""
+    if worker in ("", "master"):
+        return url
+    base = sa.make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+            ).first()
+            if exists is None:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
-def postgres_url() -> str:
+def postgres_url(worker_id: str) -> str:
     url = os.environ.get(POSTGRES_ENV)
     if not url:
         pytest.skip(f"{POSTGRES_ENV} is not set; PostgreSQL tier skipped")
@@ -57,6 +77,7 @@ def postgres_url() -> str:
         pytest.skip(f"PostgreSQL at {POSTGRES_ENV} is unreachable: {exc.orig}")
     finally:
         engine.dispose()
+    url = _worker_database(url, worker_id)
     engine = make_engine(url)
     with engine.begin() as conn:
         conn.execute(sa.text("DROP SCHEMA public CASCADE"))

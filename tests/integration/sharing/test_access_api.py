@@ -48,7 +48,8 @@ def test_gb18030_file_is_cleaned_validated_and_masked_for_readers_without_the_ri
     dataset = make_dataset(
         client, headers, world.org["district"], record_type="person", mapping=PERSON_MAPPING
     )
-    assert dataset["personal_fields"] == ["name", "id_number", "phone", "birth_date"]
+    # by default every field the standard marks personal (a responder's home base too)
+    assert dataset["personal_fields"] == ["name", "id_number", "phone", "birth_date", "home_base"]
     run = upload(client, headers, dataset["id"], PEOPLE.encode("gb18030"), "people.csv").json()
     assert run["encoding"] == "gb18030"
     # 李四's ID has a wrong GB 11643 check digit

@@ -10,10 +10,10 @@ import typer
 from rich.table import Table
 
 from lifeline.cli.consoles import console, err
+from lifeline.cli.options import DbUrl, open_platform
 
 if TYPE_CHECKING:
     from lifeline.alerts.service import DeliveryReport
-    from lifeline.bootstrap import Platform
 
 alerts_app = typer.Typer(help="Public warnings (CAP 1.2).", no_args_is_help=True)
 
@@ -57,23 +57,6 @@ def validate_file(
     )
 
 
-DbUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--database-url",
-        envvar="LIFELINE_DATABASE_URL",
-        help="SQLAlchemy URL; default sqlite:///./lifeline.sqlite",
-    ),
-]
-
-
-def _platform(database_url: str | None) -> Platform:
-    from lifeline.bootstrap import build_platform
-    from lifeline.config import Settings
-
-    return build_platform(Settings(database_url=database_url) if database_url else Settings())
-
-
 def report_table(report: DeliveryReport, title: str) -> Table:
     """The delivery report of one alert: a row per channel, a total, then the dead letters."""
     from lifeline.alerts.outbox import DeliveryState
@@ -108,7 +91,7 @@ def report(
     from lifeline.kernel.access import SYSTEM_ACTOR
     from lifeline.kernel.errors import NotFound
 
-    platform = _platform(database_url)
+    platform = open_platform(database_url)
     try:
         result: DeliveryReport = platform.bus.handle(
             GetDeliveryReport(alert_id=alert_id), SYSTEM_ACTOR
@@ -143,7 +126,7 @@ def deliver(
 
     from lifeline.bootstrap import delivery_worker
 
-    platform = _platform(database_url)
+    platform = open_platform(database_url)
     worker = delivery_worker(platform)
     channels = ", ".join(c.value for c in worker.channels)
     err.print(f"delivering on {channels} as {worker.owner}")

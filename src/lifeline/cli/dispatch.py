@@ -9,10 +9,10 @@ import typer
 from rich.table import Table
 
 from lifeline.cli.consoles import console, err
+from lifeline.cli.options import DbUrl, open_platform
 from lifeline.dispatch.model import UnitStatus, UnitType
 
 if TYPE_CHECKING:
-    from lifeline.bootstrap import Platform
     from lifeline.kernel.events import Message
 
 dispatch_app = typer.Typer(
@@ -20,24 +20,9 @@ dispatch_app = typer.Typer(
     no_args_is_help=True,
 )
 
-DbUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--database-url",
-        envvar="LIFELINE_DATABASE_URL",
-        help="SQLAlchemy URL; default sqlite:///./lifeline.sqlite",
-    ),
-]
 Standard = Annotated[
     float, typer.Option("--standard-s", help="Response standard: first unit within, seconds.")
 ]
-
-
-def _platform(database_url: str | None) -> Platform:
-    from lifeline.bootstrap import build_platform
-    from lifeline.config import Settings
-
-    return build_platform(Settings(database_url=database_url) if database_url else Settings())
 
 
 def _run(database_url: str | None, message: Message) -> Any:
@@ -45,7 +30,7 @@ def _run(database_url: str | None, message: Message) -> Any:
     from lifeline.kernel.access import SYSTEM_ACTOR
     from lifeline.kernel.errors import DomainError
 
-    platform = _platform(database_url)
+    platform = open_platform(database_url)
     try:
         return platform.bus.handle(message, SYSTEM_ACTOR)
     except DomainError as exc:
@@ -222,7 +207,7 @@ def avl_worker(
     from lifeline.dispatch.avl_mqtt import AvlWorker, shared_subscription
     from lifeline.kernel.access import SYSTEM_ACTOR
 
-    platform = _platform(database_url)
+    platform = open_platform(database_url)
     url = mqtt_url or platform.settings.mqtt_url
     if not url:
         err.print("[red]no broker:[/red] give --mqtt-url or set LIFELINE_MQTT_URL")

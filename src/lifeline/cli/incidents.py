@@ -9,30 +9,15 @@ import typer
 from rich.table import Table
 
 from lifeline.cli.consoles import console, err
+from lifeline.cli.options import DbUrl, open_platform
 
 if TYPE_CHECKING:
-    from lifeline.bootstrap import Platform
+    pass
 
 incidents_app = typer.Typer(
     help="Incidents: code list, grading, calls, merge queue, timelines, sitrep reminders.",
     no_args_is_help=True,
 )
-
-DbUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--database-url",
-        envvar="LIFELINE_DATABASE_URL",
-        help="SQLAlchemy URL; default sqlite:///./lifeline.sqlite",
-    ),
-]
-
-
-def _platform(database_url: str | None) -> Platform:
-    from lifeline.bootstrap import build_platform
-    from lifeline.config import Settings
-
-    return build_platform(Settings(database_url=database_url) if database_url else Settings())
 
 
 @incidents_app.command("codes")
@@ -105,7 +90,7 @@ def call(
     from lifeline.kernel.errors import DomainError
     from lifeline.kernel.geo import Point
 
-    platform = _platform(database_url)
+    platform = open_platform(database_url)
     try:
         result = platform.bus.handle(
             ReceiveCall(
@@ -141,7 +126,7 @@ def list_incidents(
     from lifeline.incidents.model import ACTIVE
     from lifeline.kernel.access import SYSTEM_ACTOR
 
-    platform = _platform(database_url)
+    platform = open_platform(database_url)
     try:
         statuses = tuple(sorted(ACTIVE)) if active else ()
         found, total = platform.bus.handle(
@@ -163,7 +148,7 @@ def merge_queue(database_url: DbUrl = None) -> None:
     from lifeline.incidents.messages import ListMergeCandidates
     from lifeline.kernel.access import SYSTEM_ACTOR
 
-    platform = _platform(database_url)
+    platform = open_platform(database_url)
     try:
         pending = platform.bus.handle(ListMergeCandidates(), SYSTEM_ACTOR)
     finally:
@@ -184,7 +169,7 @@ def timeline(
     from lifeline.kernel.access import SYSTEM_ACTOR
     from lifeline.kernel.errors import DomainError
 
-    platform = _platform(database_url)
+    platform = open_platform(database_url)
     try:
         events = platform.bus.handle(IncidentTimeline(incident_id=incident_id), SYSTEM_ACTOR)
     except DomainError as exc:
@@ -202,7 +187,7 @@ def remind(database_url: DbUrl = None) -> None:
     from lifeline.incidents.messages import CheckSitrepReminders
     from lifeline.kernel.access import SYSTEM_ACTOR
 
-    platform = _platform(database_url)
+    platform = open_platform(database_url)
     try:
         due = platform.bus.handle(CheckSitrepReminders(), SYSTEM_ACTOR)
     finally:

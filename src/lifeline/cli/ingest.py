@@ -10,19 +10,11 @@ import typer
 from rich.table import Table
 
 from lifeline.cli.consoles import console, err
+from lifeline.cli.options import DbUrl
 
 ingest_app = typer.Typer(
     help="The data sharing hub: preview mappings and ingest files.", no_args_is_help=True
 )
-
-DbUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--database-url",
-        envvar="LIFELINE_DATABASE_URL",
-        help="SQLAlchemy URL; default sqlite:///./lifeline.sqlite",
-    ),
-]
 
 
 def _source(value: str) -> str:

@@ -15,6 +15,7 @@ from lifeline.cli.incidents import incidents_app
 from lifeline.cli.ingest import ingest_app
 from lifeline.cli.keys import keys_app
 from lifeline.cli.monitoring import monitoring_app
+from lifeline.cli.options import DbUrl
 from lifeline.cli.plans import plans_app
 from lifeline.cli.reserves import reserves_app
 from lifeline.cli.roads import roads_app
@@ -43,16 +44,6 @@ app.add_typer(reserves_app, name="reserves")
 app.add_typer(dispatch_app, name="dispatch")
 app.add_typer(roads_app, name="roads")
 app.add_typer(warning_app, name="warning")
-
-
-DbUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--database-url",
-        envvar="LIFELINE_DATABASE_URL",
-        help="SQLAlchemy URL; default sqlite:///./lifeline.sqlite",
-    ),
-]
 
 
 def _settings(database_url: str | None) -> Settings:

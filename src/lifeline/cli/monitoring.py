@@ -10,30 +10,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from lifeline.cli.consoles import console, err
+from lifeline.cli.options import DbUrl, open_platform
 
 if TYPE_CHECKING:
-    from lifeline.bootstrap import Platform
+    pass
 
 monitoring_app = typer.Typer(
     help="Sensors and device health: kinds, MQTT ingest worker, health checks, demo feed.",
     no_args_is_help=True,
 )
-
-DbUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--database-url",
-        envvar="LIFELINE_DATABASE_URL",
-        help="SQLAlchemy URL; default sqlite:///./lifeline.sqlite",
-    ),
-]
-
-
-def _platform(database_url: str | None) -> Platform:
-    from lifeline.bootstrap import build_platform
-    from lifeline.config import Settings
-
-    return build_platform(Settings(database_url=database_url) if database_url else Settings())
 
 
 def _until_interrupted() -> threading.Event:
@@ -67,7 +52,7 @@ def check_health(database_url: DbUrl = None) -> None:
     from lifeline.kernel.access import SYSTEM_ACTOR
     from lifeline.monitoring.messages import CheckDeviceHealth
 
-    platform = _platform(database_url)
+    platform = open_platform(database_url)
     try:
         summary = platform.bus.handle(CheckDeviceHealth(), SYSTEM_ACTOR)
     finally:
@@ -100,7 +85,7 @@ def mqtt_worker(
     ``device_key``."""
     from lifeline.monitoring.mqtt import MqttIngestWorker, shared_subscription
 
-    platform = _platform(database_url)
+    platform = open_platform(database_url)
     url = mqtt_url or platform.settings.mqtt_url
     if not url:
         err.print("[red]no broker:[/red] give --mqtt-url or set LIFELINE_MQTT_URL")

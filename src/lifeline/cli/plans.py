@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from lifeline.cli.consoles import console, err
+from lifeline.cli.options import DbUrl, open_platform
 from lifeline.kernel.errors import DomainError, InvalidInput
 from lifeline.plans.model import Grade
 
@@ -21,22 +22,7 @@ plans_app = typer.Typer(
     no_args_is_help=True,
 )
 
-DbUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--database-url",
-        envvar="LIFELINE_DATABASE_URL",
-        help="SQLAlchemy URL; default sqlite:///./lifeline.sqlite",
-    ),
-]
 PlanRef = Annotated[str, typer.Argument(help="Plan id, or plan code when it is unique.")]
-
-
-def _platform(database_url: str | None) -> Platform:
-    from lifeline.bootstrap import build_platform
-    from lifeline.config import Settings
-
-    return build_platform(Settings(database_url=database_url) if database_url else Settings())
 
 
 def _refused(exc: DomainError) -> typer.Exit:
@@ -72,7 +58,7 @@ def _find(platform: Platform, ref: str) -> Plan:
 @plans_app.command("list")
 def list_plans(database_url: DbUrl = None) -> None:
     """List every plan: code, version, status, titles, incident types and grades."""
-    platform = _platform(database_url)
+    platform = open_platform(database_url)
     try:
         plans = _all_plans(platform)
     finally:
@@ -133,7 +119,7 @@ def import_plans(
     from lifeline.plans.messages import SavePlan
 
     bindings = dict(b.partition("=")[::2] for b in bind or ())
-    platform = _platform(database_url)
+    platform = open_platform(database_url)
     try:
         for path in files:
             doc = from_yaml(path.read_bytes())
@@ -162,7 +148,7 @@ def export(
     from lifeline.plans.document import to_yaml
     from lifeline.plans.messages import GetPlanVersion
 
-    platform = _platform(database_url)
+    platform = open_platform(database_url)
     try:
         found = _find(platform, plan)
         doc = found.document
@@ -198,7 +184,7 @@ def activate(
     from lifeline.plans.messages import ActivatePlan, ListTasks
     from lifeline.plans.service.activation import run_card
 
-    platform = _platform(database_url)
+    platform = open_platform(database_url)
     try:
         found = _find(platform, plan)
         made = platform.bus.handle(
@@ -237,7 +223,7 @@ def check_overdue(database_url: DbUrl = None) -> None:
     """Escalate every open task past its deadline that is due an escalation."""
     from lifeline.plans.service import check_overdue as run_check
 
-    platform = _platform(database_url)
+    platform = open_platform(database_url)
     try:
         escalated = run_check(platform.bus)
     finally:

@@ -11,30 +11,15 @@ import typer
 from rich.table import Table
 
 from lifeline.cli.consoles import console, err
+from lifeline.cli.options import DbUrl, open_platform
 from lifeline.reserves.siting import SitingModel
 
 if TYPE_CHECKING:
-    from lifeline.bootstrap import Platform
+    pass
 
 reserves_app = typer.Typer(
     help="Material reserves: catalogue, gaps, expiry alarms, depot siting.", no_args_is_help=True
 )
-
-DbUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--database-url",
-        envvar="LIFELINE_DATABASE_URL",
-        help="SQLAlchemy URL; default sqlite:///./lifeline.sqlite",
-    ),
-]
-
-
-def _platform(database_url: str | None) -> Platform:
-    from lifeline.bootstrap import build_platform
-    from lifeline.config import Settings
-
-    return build_platform(Settings(database_url=database_url) if database_url else Settings())
 
 
 @reserves_app.command("materials")
@@ -69,7 +54,7 @@ def gaps(
     from lifeline.kernel.errors import DomainError
     from lifeline.reserves import messages as msg
 
-    platform = _platform(database_url)
+    platform = open_platform(database_url)
     try:
         standards = platform.bus.handle(msg.ListStandards(), SYSTEM_ACTOR)
         if not standards:
@@ -119,7 +104,7 @@ def import_(
     except ValueError as exc:
         err.print("[red]error:[/red] --kind must be depots, stock or responders")
         raise typer.Exit(2) from exc
-    platform = _platform(database_url)
+    platform = open_platform(database_url)
     try:
         report = import_from_hub(
             platform.bus, SYSTEM_ACTOR, dataset_id=dataset, kind=what, organisation_id=organisation
@@ -148,7 +133,7 @@ def alarms(
     from lifeline.kernel.access import SYSTEM_ACTOR
     from lifeline.reserves import messages as msg
 
-    platform = _platform(database_url)
+    platform = open_platform(database_url)
     try:
         found = platform.bus.handle(msg.ExpiryAlarms(within_days=within_days), SYSTEM_ACTOR)
     finally:

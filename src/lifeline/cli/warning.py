@@ -10,29 +10,14 @@ import typer
 from rich.table import Table
 
 from lifeline.cli.consoles import console, err
+from lifeline.cli.options import DbUrl, open_platform
 
 if TYPE_CHECKING:
-    from lifeline.bootstrap import Platform
+    pass
 
 warning_app = typer.Typer(
     help="Early warning: level scales, rules, alarms, escalation.", no_args_is_help=True
 )
-
-DbUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--database-url",
-        envvar="LIFELINE_DATABASE_URL",
-        help="SQLAlchemy URL; default sqlite:///./lifeline.sqlite",
-    ),
-]
-
-
-def _platform(database_url: str | None) -> Platform:
-    from lifeline.bootstrap import build_platform
-    from lifeline.config import Settings
-
-    return build_platform(Settings(database_url=database_url) if database_url else Settings())
 
 
 @warning_app.command("scales")
@@ -72,7 +57,7 @@ def add_rule(
     if not isinstance(data, dict):
         err.print("[red]the file must hold one mapping (the rule definition)[/red]")
         raise typer.Exit(2)
-    platform = _platform(database_url)
+    platform = open_platform(database_url)
     try:
         rule = platform.bus.handle(
             CreateRule(organisation_id=organisation_id, definition=data), SYSTEM_ACTOR
@@ -91,7 +76,7 @@ def rules_command(database_url: DbUrl = None) -> None:
     from lifeline.kernel.access import SYSTEM_ACTOR
     from lifeline.warning.messages import ListRules
 
-    platform = _platform(database_url)
+    platform = open_platform(database_url)
     try:
         rules, total = platform.bus.handle(ListRules(limit=500), SYSTEM_ACTOR)
     finally:
@@ -116,7 +101,7 @@ def alarms_command(
     from lifeline.warning.model import AlarmFilter, AlarmStatus
 
     flt = AlarmFilter() if all_ else AlarmFilter(status=AlarmStatus.OPEN)
-    platform = _platform(database_url)
+    platform = open_platform(database_url)
     try:
         alarms, total = platform.bus.handle(ListAlarms(filter=flt, limit=500), SYSTEM_ACTOR)
     finally:
@@ -147,7 +132,7 @@ def escalate(
     if every is not None and every <= 0:
         err.print("[red]--every must be positive[/red]")
         raise typer.Exit(2)
-    platform = _platform(database_url)
+    platform = open_platform(database_url)
     try:
         while True:
             report = platform.bus.handle(RunEscalations(), SYSTEM_ACTOR)

@@ -10,18 +10,24 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
-EVENT_LOG_BENCHMARK = ROOT / "benchmarks" / "event_log.py"
 
 
-def run_script(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run_benchmark(
+    name: str, *args: str, cwd: Path, timeout_s: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """Run ``benchmarks/<name>.py`` with ``args`` in ``cwd``; its timings are never checked."""
     return subprocess.run(
-        [sys.executable, str(EVENT_LOG_BENCHMARK), *args],
+        [sys.executable, str(ROOT / "benchmarks" / f"{name}.py"), *args],
         cwd=cwd,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout_s,
         check=False,
     )
+
+
+def run_script(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return run_benchmark("event_log", *args, cwd=cwd)
 
 
 def test_event_log_benchmark_quick_run_prints_rates_and_ratios(tmp_path: Path) -> None:
@@ -48,23 +54,13 @@ def test_event_log_benchmark_explains_itself(tmp_path: Path) -> None:
 
 
 def test_plans_benchmark_quick_run_prints_tasks_per_second_and_the_ratio(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "plans.py"), "--quick"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = run_benchmark("plans", "--quick", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "5 departments x 10 actions = 50 tasks" in out
     for step in ("activation (1 transaction)", "baseline (1 transaction/task)"):
         assert re.search(rf"^{re.escape(step)}\s+50\s+[\d.]+\s+[\d,]+$", out, re.M), out
     assert re.search(r"^ratio activation/baseline tasks/s: \d+\.\d\d$", out, re.M), out
-
-
-DETECTORS_BENCHMARK = ROOT / "benchmarks" / "detectors.py"
 
 
 def _write_sensor_samples(folder: Path) -> None:
@@ -98,19 +94,8 @@ def _write_sensor_samples(folder: Path) -> None:
 
 def test_detectors_benchmark_quick_run_prints_quality_cost_and_ratios(tmp_path: Path) -> None:
     _write_sensor_samples(tmp_path / "sensors")
-    result = subprocess.run(
-        [
-            sys.executable,
-            str(DETECTORS_BENCHMARK),
-            "--quick",
-            "--data-dir",
-            str(tmp_path / "sensors"),
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
+    result = run_benchmark(
+        "detectors", "--quick", "--data-dir", str(tmp_path / "sensors"), cwd=tmp_path, timeout_s=600
     )
 
     assert result.returncode == 0, result.stderr
@@ -130,28 +115,14 @@ def test_detectors_benchmark_quick_run_prints_quality_cost_and_ratios(tmp_path: 
 
 
 def test_detectors_benchmark_explains_itself(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, str(DETECTORS_BENCHMARK), "--help"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_benchmark("detectors", "--help", cwd=tmp_path, timeout_s=60)
     assert result.returncode == 0, result.stderr
     assert "--data-dir" in result.stdout
     assert "--quick" in result.stdout
 
 
 def test_warning_benchmark_quick_run_prints_rates_ratio_and_latency(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "warning.py"), "--quick"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = run_benchmark("warning", "--quick", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert re.search(r"^vectorised \(numpy\)\s+[\d,]+$", out, re.M), out
@@ -165,14 +136,7 @@ def test_warning_benchmark_quick_run_prints_rates_ratio_and_latency(tmp_path: Pa
 
 
 def test_incidents_benchmark_quick_run_prints_latencies_and_ratios(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "incidents.py"), "--quick"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = run_benchmark("incidents", "--quick", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Merge-candidate search: 3,000 open incidents, 200 reports" in out
@@ -183,14 +147,7 @@ def test_incidents_benchmark_quick_run_prints_latencies_and_ratios(tmp_path: Pat
 
 
 def test_dispatch_benchmark_quick_run_prints_the_comparison_with_greedy(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "dispatch.py"), "--quick"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = run_benchmark("dispatch", "--quick", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Dispatch benchmark: 20 incidents x 200 units" in out

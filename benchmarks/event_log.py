@@ -34,13 +34,13 @@ from pathlib import Path
 from typing import ClassVar, Protocol
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 
 from lifeline.kernel import eventlog
 from lifeline.kernel.chain import GENESIS_HASH
 from lifeline.kernel.db import make_engine
 from lifeline.kernel.events import DomainEvent
-from lifeline.migrations import runner
+from lifeline.migrations.isolated import create_schema, drop_schema, migrated_sqlite_url
 
 POSTGRES_ENVS = ("LIFELINE_BENCH_POSTGRES_URL", "LIFELINE_TEST_POSTGRES_URL")
 BENCH_SCHEMA = "lifeline_bench"
@@ -124,14 +124,12 @@ class SqliteBackend:
     def __init__(self) -> None:
         self._dir = Path(tempfile.mkdtemp(prefix="lifeline-bench-"))
         self._template = self._dir / "template.sqlite"
-        engine = make_engine(f"sqlite:///{self._template}")
         try:
-            runner.upgrade(engine)
+            # disposing the last connection checkpoints the WAL into the file
+            migrated_sqlite_url(self._template)
         except BaseException:
-            engine.dispose()
             self.close()
             raise
-        engine.dispose()  # closing the last connection checkpoints and removes the WAL
         self._runs = 0
 
     @contextmanager
@@ -159,24 +157,8 @@ class PostgresBackend:
     name = "postgres"
 
     def __init__(self, url: str) -> None:
-        base = make_url(url)
-        options = f"-csearch_path={BENCH_SCHEMA},public"
-        self._url = base.update_query_dict({"options": options}).render_as_string(
-            hide_password=False
-        )
-        admin = make_engine(url)
-        try:
-            with admin.begin() as conn:
-                conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {BENCH_SCHEMA} CASCADE"))
-                conn.execute(sa.text(f"CREATE SCHEMA {BENCH_SCHEMA}"))
-        finally:
-            admin.dispose()
         self._admin_url = url
-        engine = make_engine(self._url)
-        try:
-            runner.upgrade(engine)
-        finally:
-            engine.dispose()
+        self._url = create_schema(url, BENCH_SCHEMA)
 
     @contextmanager
     def fresh(self) -> Iterator[Engine]:
@@ -193,12 +175,7 @@ class PostgresBackend:
             engine.dispose()
 
     def close(self) -> None:
-        admin = make_engine(self._admin_url)
-        try:
-            with admin.begin() as conn:
-                conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {BENCH_SCHEMA} CASCADE"))
-        finally:
-            admin.dispose()
+        drop_schema(self._admin_url, BENCH_SCHEMA)
 
 
 def make_events(count: int, start: int) -> list[GaugeReading]:

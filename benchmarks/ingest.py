@@ -23,14 +23,10 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
-
 from lifeline.bootstrap import build_platform
 from lifeline.config import Settings
 from lifeline.kernel.access import SYSTEM_ACTOR
-from lifeline.kernel.db import make_engine
-from lifeline.migrations import runner
+from lifeline.migrations.isolated import create_schema, drop_schema, migrated_sqlite_url
 from lifeline.registry.model import OrgKind, RegisterOrganisation
 from lifeline.sharing.messages import PublishMapping, RegisterDataset, RegisterSource, RunIngest
 from lifeline.sharing.model import IngestRun
@@ -89,45 +85,6 @@ def ingest(url: str, data: Path) -> tuple[IngestRun, float, IngestRun, float]:
         platform.close()
 
 
-def sqlite_url(directory: Path) -> str:
-    directory.mkdir(parents=True, exist_ok=True)
-    url = f"sqlite:///{directory / 'bench.sqlite'}"
-    engine = make_engine(url)
-    try:
-        runner.upgrade(engine)
-    finally:
-        engine.dispose()
-    return url
-
-
-def postgres_schema_url(url: str) -> str:
-    admin = make_engine(url)
-    try:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {BENCH_SCHEMA} CASCADE"))
-            conn.execute(sa.text(f"CREATE SCHEMA {BENCH_SCHEMA}"))
-    finally:
-        admin.dispose()
-    options = f"-csearch_path={BENCH_SCHEMA},public"
-    scoped = make_url(url).update_query_dict({"options": options})
-    rendered = scoped.render_as_string(hide_password=False)
-    engine = make_engine(rendered)
-    try:
-        runner.upgrade(engine)
-    finally:
-        engine.dispose()
-    return rendered
-
-
-def drop_schema(url: str) -> None:
-    admin = make_engine(url)
-    try:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {BENCH_SCHEMA} CASCADE"))
-    finally:
-        admin.dispose()
-
-
 def report(name: str, rows: int, first: IngestRun, t1: float, again: IngestRun, t2: float) -> None:
     for label, run, seconds in (("first run", first, t1), ("re-run", again, t2)):
         assert run.read == run.accepted + run.merged + run.quarantined
@@ -162,18 +119,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{'backend':<9} {'pass':<10} {'rows':>9} {'rows/s':>10} "
             f"{'accepted':>9} {'merged':>9} {'quarant.':>9}"
         )
-        report("sqlite", args.rows, *ingest(sqlite_url(tmp / "timed"), data))
+        report(
+            "sqlite", args.rows, *ingest(migrated_sqlite_url(tmp / "timed" / "bench.sqlite"), data)
+        )
         if args.postgres_url and not args.no_postgres:
-            scoped = postgres_schema_url(args.postgres_url)
+            scoped = create_schema(args.postgres_url, BENCH_SCHEMA)
             try:
                 report("postgres", args.rows, *ingest(scoped, data))
             finally:
-                drop_schema(args.postgres_url)
+                drop_schema(args.postgres_url, BENCH_SCHEMA)
         else:
             print("postgres: skipped (set LIFELINE_BENCH_POSTGRES_URL or --postgres-url)")
         # a separate pass: tracemalloc slows Python down several times, so it is not timed
         tracemalloc.start()
-        ingest(sqlite_url(tmp / "traced"), data)
+        ingest(migrated_sqlite_url(tmp / "traced" / "bench.sqlite"), data)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         print(f"peak Python memory (tracemalloc, sqlite run + re-run): {peak / 1e6:.1f} MB")

@@ -27,14 +27,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 from lifeline.bootstrap import Platform, build_platform
 from lifeline.config import Settings
 from lifeline.kernel.access import SYSTEM_ACTOR
-from lifeline.kernel.db import make_engine
-from lifeline.migrations import runner
+from lifeline.migrations.isolated import create_schema, drop_schema, migrated_sqlite_url
 from lifeline.monitoring import messages as m
 from lifeline.monitoring import store
 from lifeline.monitoring.batch import SensorKind
@@ -53,45 +50,6 @@ from lifeline.registry.model import OrgKind, RegisterOrganisation
 BENCH_SCHEMA = "lifeline_bench_monitoring"
 STREAMS_PER_THING = 10
 BACKLOG = 800  # MQTT messages published but not yet processed, at most
-
-
-def sqlite_url(directory: Path) -> str:
-    url = f"sqlite:///{directory / 'bench.sqlite'}"
-    engine = make_engine(url)
-    try:
-        runner.upgrade(engine)
-    finally:
-        engine.dispose()
-    return url
-
-
-def postgres_schema_url(url: str) -> str:
-    admin = make_engine(url)
-    try:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {BENCH_SCHEMA} CASCADE"))
-            conn.execute(sa.text(f"CREATE SCHEMA {BENCH_SCHEMA}"))
-    finally:
-        admin.dispose()
-    options = f"-csearch_path={BENCH_SCHEMA},public"
-    rendered = (
-        make_url(url).update_query_dict({"options": options}).render_as_string(hide_password=False)
-    )
-    engine = make_engine(rendered)
-    try:
-        runner.upgrade(engine)
-    finally:
-        engine.dispose()
-    return rendered
-
-
-def drop_schema(url: str) -> None:
-    admin = make_engine(url)
-    try:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {BENCH_SCHEMA} CASCADE"))
-    finally:
-        admin.dispose()
 
 
 def register(platform: Platform, n_streams: int) -> tuple[str, list[str], list[str]]:
@@ -297,13 +255,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print(f"{'backend':<9} {'path':<20} {'datastreams':>11} {'rows':>9} {'obs/s':>12}")
     with tempfile.TemporaryDirectory() as tmp:
-        bench_backend("sqlite", sqlite_url(Path(tmp)), args)
+        bench_backend("sqlite", migrated_sqlite_url(Path(tmp) / "bench.sqlite"), args)
     if args.postgres_url and not args.no_postgres:
-        scoped = postgres_schema_url(args.postgres_url)
+        scoped = create_schema(args.postgres_url, BENCH_SCHEMA)
         try:
             bench_backend("postgres", scoped, args)
         finally:
-            drop_schema(args.postgres_url)
+            drop_schema(args.postgres_url, BENCH_SCHEMA)
     else:
         print("postgres: skipped (no --postgres-url / LIFELINE_BENCH_POSTGRES_URL)")
     if not args.mqtt_url:

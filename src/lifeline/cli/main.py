@@ -19,6 +19,7 @@ from lifeline.cli.options import DbUrl
 from lifeline.cli.plans import plans_app
 from lifeline.cli.reserves import reserves_app
 from lifeline.cli.roads import roads_app
+from lifeline.cli.sharing import sharing_app
 from lifeline.cli.warning import warning_app
 from lifeline.config import Settings
 
@@ -43,6 +44,7 @@ app.add_typer(plans_app, name="plans")
 app.add_typer(reserves_app, name="reserves")
 app.add_typer(dispatch_app, name="dispatch")
 app.add_typer(roads_app, name="roads")
+app.add_typer(sharing_app, name="sharing")
 app.add_typer(warning_app, name="warning")
 
 

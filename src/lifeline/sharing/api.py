@@ -39,6 +39,7 @@ from lifeline.sharing.messages import (
     ListQuarantine,
     ListRecords,
     ListRuns,
+    ListSharedWith,
     ListSources,
     PreviewMapping,
     PublishMapping,
@@ -55,6 +56,7 @@ from lifeline.sharing.model import (
     IngestRun,
     MappingVersion,
     QuarantineStatus,
+    SharedDataset,
     Source,
 )
 from lifeline.sharing.quality_page import render_quality_html
@@ -585,6 +587,54 @@ def list_agreements(dataset_id: str, actor: CurrentActor, bus: BusDep) -> list[A
 def revoke_agreement(agreement_id: str, actor: CurrentActor, bus: BusDep) -> AgreementOut:
     agreement = bus.handle(RevokeAgreement(agreement_id=agreement_id), actor)
     return AgreementOut.of(agreement)
+
+
+class SharedDatasetOut(BaseModel):
+    """A dataset shared with the organisation, and the terms of the agreement."""
+
+    dataset_id: str
+    dataset_name: str
+    record_type: str
+    owner_organisation_id: str
+    agreement_id: str
+    fields: list[str]
+    masked_fields: list[str]
+    purpose: str
+    granted_at: datetime
+    expires_at: datetime | None
+    row_filter: dict[str, Any] | None
+    records_url: str
+
+    @classmethod
+    def of(cls, shared: SharedDataset) -> SharedDatasetOut:
+        agreement = shared.agreement
+        return cls(
+            dataset_id=shared.dataset_id,
+            dataset_name=shared.dataset_name,
+            record_type=shared.record_type,
+            owner_organisation_id=agreement.organisation_id,
+            agreement_id=agreement.id,
+            fields=list(agreement.fields),
+            masked_fields=list(shared.masked_fields),
+            purpose=agreement.purpose,
+            granted_at=agreement.created_at,
+            expires_at=agreement.expires_at,
+            row_filter=agreement.row_filter.to_json() if agreement.row_filter else None,
+            records_url=f"/sharing/datasets/{shared.dataset_id}/records",
+        )
+
+
+@router.get(
+    "/shared",
+    summary="Datasets other organisations share with an organisation (default: the caller's)",
+)
+def list_shared(
+    actor: CurrentActor,
+    bus: BusDep,
+    organisation_id: Annotated[str | None, Query(min_length=1, max_length=36)] = None,
+) -> list[SharedDatasetOut]:
+    found = bus.handle(ListSharedWith(organisation_id=organisation_id), actor)
+    return [SharedDatasetOut.of(s) for s in found]
 
 
 # --- probabilistic de-duplication -------------------------------------------------------------

@@ -159,6 +159,15 @@ class ListAgreements(Query):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ListSharedWith(Query):
+    """The datasets other organisations share with ``organisation_id`` (default: the caller's
+    own organisation) through active agreements."""
+
+    permission: ClassVar[str] = Permission.SHARING_READ
+    organisation_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class LinkRecords(Command):
     """Find records describing one entity: within the dataset, or between it and another
     dataset of the same record type. Strong pairs merge, the rest wait for a person."""

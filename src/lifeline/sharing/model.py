@@ -131,6 +131,17 @@ class Agreement:
         return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
 
 
+@dataclass(frozen=True, slots=True)
+class SharedDataset:
+    """What a grantee sees of a dataset shared with it: the dataset's identity and the terms."""
+
+    dataset_id: str
+    dataset_name: str
+    record_type: str
+    agreement: Agreement
+    masked_fields: tuple[str, ...]  # the agreed fields that are personal, always masked
+
+
 class LinkStatus(StrEnum):
     """merged (automatically or confirmed) · pending (waits for a person) · rejected · undone."""
 
@@ -221,6 +232,10 @@ class SharingRepository(Protocol):
     def revoke_agreement(self, agreement_id: str, at: datetime) -> None: ...
 
     def agreements_for(self, dataset_id: str) -> list[Agreement]: ...
+
+    def agreements_with(self, grantee_organisation_id: str) -> list[Agreement]:
+        """Every agreement (active or not) granted to ``grantee_organisation_id``."""
+        ...
 
     def all_records(self, dataset_id: str) -> Iterator[CanonicalRecord]: ...
 

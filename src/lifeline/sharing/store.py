@@ -515,6 +515,14 @@ class SqlSharingRepository:
         ).all()
         return [_agreement(r._mapping) for r in rows]
 
+    def agreements_with(self, grantee_organisation_id: str) -> list[Agreement]:
+        rows = self._conn.execute(
+            sa.select(agreements)
+            .where(agreements.c.grantee_organisation_id == grantee_organisation_id)
+            .order_by(agreements.c.created_at, agreements.c.id)
+        ).all()
+        return [_agreement(r._mapping) for r in rows]
+
     # records, whole ---------------------------------------------------------------------
     def all_records(self, dataset_id: str) -> Iterator[CanonicalRecord]:
         """Every record of a dataset, decrypted, in key order, read in pages of 1,000."""

@@ -17,6 +17,7 @@ from lifeline.sharing.messages import (
     ListQuarantine,
     ListRecords,
     ListRuns,
+    ListSharedWith,
     ListSources,
     PreviewMapping,
     PublishMapping,
@@ -29,6 +30,7 @@ from lifeline.sharing.messages import (
 from lifeline.sharing.service.agreements import (
     grant_agreement,
     list_agreements,
+    list_shared_with,
     revoke_agreement,
 )
 from lifeline.sharing.service.ingest import preview_mapping, run_ingest
@@ -79,3 +81,4 @@ def register_handlers(bus: MessageBus) -> None:
     bus.register(GrantAgreement, grant_agreement)
     bus.register(RevokeAgreement, revoke_agreement)
     bus.register(ListAgreements, list_agreements)
+    bus.register(ListSharedWith, list_shared_with)

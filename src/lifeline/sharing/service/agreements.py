@@ -9,8 +9,13 @@ from lifeline.kernel.errors import Conflict, InvalidInput, NotFound
 from lifeline.kernel.ids import new_id
 from lifeline.security.model import ORG_PATHS
 from lifeline.sharing.events import AgreementGranted, AgreementRevoked
-from lifeline.sharing.messages import GrantAgreement, ListAgreements, RevokeAgreement
-from lifeline.sharing.model import SHARING, Agreement
+from lifeline.sharing.messages import (
+    GrantAgreement,
+    ListAgreements,
+    ListSharedWith,
+    RevokeAgreement,
+)
+from lifeline.sharing.model import SHARING, Agreement, SharedDataset
 from lifeline.sharing.row_filter import checked_filter
 from lifeline.sharing.service._common import dataset_for, org_path
 from lifeline.sharing.standard import STANDARD, RecordType
@@ -88,3 +93,31 @@ def revoke_agreement(cmd: RevokeAgreement, ctx: HandlerContext) -> Agreement:
 def list_agreements(query: ListAgreements, ctx: HandlerContext) -> list[Agreement]:
     dataset = dataset_for(ctx, query.dataset_id)
     return ctx.uow.repo(SHARING).agreements_for(dataset.id)
+
+
+def list_shared_with(query: ListSharedWith, ctx: HandlerContext) -> list[SharedDataset]:
+    """The datasets shared with an organisation through its active agreements: the caller's own
+    organisation, or one in the caller's scope. Expired and revoked agreements are left out; an
+    organisation without an agreement gets an empty list."""
+    organisation_id = query.organisation_id or ctx.actor.organisation_id
+    if not organisation_id:
+        raise InvalidInput("organisation_id", "name the organisation whose shares to list")
+    path = org_path(ctx, organisation_id, "organisation_id")
+    ctx.authorize(target_kind="organisation", target_id=organisation_id, target_path=path)
+    repo = ctx.uow.repo(SHARING)
+    now = ctx.uow.clock.now()
+    out: list[SharedDataset] = []
+    for agreement in repo.agreements_with(organisation_id):
+        dataset = repo.get_dataset(agreement.dataset_id) if agreement.active(now) else None
+        if dataset is None:
+            continue
+        out.append(
+            SharedDataset(
+                dataset_id=dataset.id,
+                dataset_name=dataset.name,
+                record_type=dataset.record_type,
+                agreement=agreement,
+                masked_fields=tuple(f for f in agreement.fields if f in dataset.personal_fields),
+            )
+        )
+    return out

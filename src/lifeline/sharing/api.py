@@ -28,6 +28,7 @@ from lifeline.sharing.export import ExportFormat, render
 from lifeline.sharing.messages import (
     DatasetQuality,
     DecideLink,
+    GetDataKeyState,
     GetDataset,
     GetLineage,
     GetRun,
@@ -52,6 +53,7 @@ from lifeline.sharing.messages import (
 from lifeline.sharing.model import (
     Agreement,
     CanonicalRecord,
+    DataKeyState,
     Dataset,
     IngestRun,
     MappingVersion,
@@ -635,6 +637,75 @@ def list_shared(
 ) -> list[SharedDatasetOut]:
     found = bus.handle(ListSharedWith(organisation_id=organisation_id), actor)
     return [SharedDatasetOut.of(s) for s in found]
+
+
+# --- data-key rotation ----------------------------------------------------------------------
+class DataKeyStateOut(BaseModel):
+    dataset_id: str
+    versions: list[int]
+    rotating: bool
+    records_under_old_key: int
+    quarantined_under_old_key: int
+
+    @classmethod
+    def of(cls, state: DataKeyState) -> DataKeyStateOut:
+        return cls(
+            dataset_id=state.dataset_id,
+            versions=list(state.versions),
+            rotating=state.rotating,
+            records_under_old_key=state.records_under_old_key,
+            quarantined_under_old_key=state.quarantined_under_old_key,
+        )
+
+
+@router.get("/datasets/{dataset_id}/data-key", summary="The dataset's data key versions")
+def data_key_state(dataset_id: str, actor: CurrentActor, bus: BusDep) -> DataKeyStateOut:
+    return DataKeyStateOut.of(bus.handle(GetDataKeyState(dataset_id=dataset_id), actor))
+
+
+class RotateIn(Strict):
+    batch: int = Field(default=500, ge=1, le=5000, description="rows per transaction")
+    max_batches: int | None = Field(
+        default=None, ge=1, description="stop after this many batches; call again to resume"
+    )
+
+
+class RotationOut(BaseModel):
+    dataset_id: str
+    resumed: bool
+    from_versions: list[int]
+    to_version: int
+    records: int
+    quarantined: int
+    batches: int
+    finished: bool
+
+
+@router.post(
+    "/datasets/{dataset_id}/data-key:rotate",
+    summary="Rotate the dataset's data key: re-encrypt every personal value, destroy the old key",
+)
+async def rotate_data_key(
+    dataset_id: str, body: RotateIn, actor: CurrentActor, bus: BusDep
+) -> RotationOut:
+    report: svc.RotationReport = await run_in_threadpool(
+        svc.rotate_data_key,
+        bus,
+        actor,
+        dataset_id,
+        batch=body.batch,
+        max_batches=body.max_batches,
+    )
+    return RotationOut(
+        dataset_id=report.dataset_id,
+        resumed=report.resumed,
+        from_versions=list(report.from_versions),
+        to_version=report.to_version,
+        records=report.records,
+        quarantined=report.quarantined,
+        batches=report.batches,
+        finished=report.finished,
+    )
 
 
 # --- probabilistic de-duplication -------------------------------------------------------------

@@ -5,7 +5,9 @@ master key with the dataset id as associated data. A value is stored as the toke
 ``enc:v1:<key_version>:<base64(nonce | ciphertext)>`` whose associated data is the record id and
 the field name, so a ciphertext cannot be moved to another field or record. Exact keys built
 from personal columns are stored as an HMAC-SHA256 blind index instead of the plain text.
-Rotating the master key re-wraps the data keys only; stored values are left untouched.
+Rotating the master key re-wraps the data keys only; stored values are left untouched. Rotating
+a dataset's data key (``service.keys``) adds a version and seals every value again under it;
+tokens name their version, so both decrypt until the old one is destroyed.
 """
 
 from __future__ import annotations

@@ -88,3 +88,23 @@ class LinkDecided(DomainEvent):
     right_record_id: str
     from_status: str
     to_status: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataKeyRotationStarted(DomainEvent):
+    """A new data key version; ``records`` and ``quarantined`` rows are to be sealed again."""
+
+    aggregate_type: ClassVar[str] = "sharing_dataset"
+    from_version: int
+    to_version: int
+    records: int
+    quarantined: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataKeyRotated(DomainEvent):
+    """Every value is sealed under ``version``; the ``destroyed`` versions are deleted."""
+
+    aggregate_type: ClassVar[str] = "sharing_dataset"
+    version: int
+    destroyed: tuple[int, ...]

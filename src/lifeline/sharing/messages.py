@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 from lifeline.kernel.events import Command, Query
 from lifeline.security.model import Permission
-from lifeline.sharing.model import QuarantineStatus
+from lifeline.sharing.model import QuarantineStatus, RotationPart
 
 Progress = Callable[[int], None]
 
@@ -191,3 +191,39 @@ class ListLinks(Query):
     permission: ClassVar[str] = Permission.SHARING_READ
     dataset_id: str
     status: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class GetDataKeyState(Query):
+    """The dataset's live data key versions and what is still sealed under an old one."""
+
+    permission: ClassVar[str] = Permission.SHARING_READ
+    dataset_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class StartDataKeyRotation(Command):
+    """Make a new data key version for the dataset; new values are sealed with it, old ones
+    still decrypt until every batch is re-encrypted. Writes to the dataset wait until the end."""
+
+    permission: ClassVar[str] = Permission.SHARING_GRANT
+    dataset_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReencryptDataBatch(Command):
+    """Seal the next ``limit`` rows of ``part`` (after ``after_id``) under the newest key."""
+
+    permission: ClassVar[str] = Permission.SHARING_GRANT
+    dataset_id: str
+    part: RotationPart = RotationPart.RECORDS
+    after_id: str | None = None
+    limit: int = 500
+
+
+@dataclass(frozen=True, kw_only=True)
+class FinishDataKeyRotation(Command):
+    """Destroy the old data key versions once nothing is sealed under them."""
+
+    permission: ClassVar[str] = Permission.SHARING_GRANT
+    dataset_id: str

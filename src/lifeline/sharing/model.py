@@ -142,6 +142,37 @@ class SharedDataset:
     masked_fields: tuple[str, ...]  # the agreed fields that are personal, always masked
 
 
+@dataclass(frozen=True, slots=True)
+class DataKeyState:
+    """A dataset's data keys: the live versions (oldest first; two while a rotation runs) and
+    how many records and quarantined rows are still sealed under an old one."""
+
+    dataset_id: str
+    versions: tuple[int, ...]
+    records_under_old_key: int = 0
+    quarantined_under_old_key: int = 0
+
+    @property
+    def rotating(self) -> bool:
+        return len(self.versions) > 1
+
+
+class RotationPart(StrEnum):
+    """What a re-encryption batch works through."""
+
+    RECORDS = "records"
+    QUARANTINE = "quarantine"
+
+
+@dataclass(frozen=True, slots=True)
+class ReencryptedBatch:
+    """One batch of a rotation: how many rows were sealed again, and the last id (the cursor)."""
+
+    part: RotationPart
+    count: int
+    last_id: str | None
+
+
 class LinkStatus(StrEnum):
     """merged (automatically or confirmed) · pending (waits for a person) · rejected · undone."""
 
@@ -238,6 +269,27 @@ class SharingRepository(Protocol):
         ...
 
     def all_records(self, dataset_id: str) -> Iterator[CanonicalRecord]: ...
+
+    # data-key rotation
+    def key_versions(self, dataset_id: str) -> list[int]:
+        """The dataset's live data key versions, oldest first (two while a rotation runs)."""
+        ...
+
+    def start_key_rotation(self, dataset_id: str, at: datetime) -> tuple[int, int]: ...
+
+    def count_under_old_keys(self, dataset_id: str) -> tuple[int, int]: ...
+
+    def records_under_old_keys(
+        self, dataset_id: str, after_id: str | None, limit: int
+    ) -> list[CanonicalRecord]: ...
+
+    def quarantined_under_old_keys(
+        self, dataset_id: str, after_id: str | None, limit: int
+    ) -> list[QuarantinedRecord]: ...
+
+    def reseal(self, items: list[CanonicalRecord], held: list[QuarantinedRecord]) -> None: ...
+
+    def destroy_old_keys(self, dataset_id: str) -> list[int]: ...
 
     def add_links(self, links: list[RecordLink]) -> None: ...
 

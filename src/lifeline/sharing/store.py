@@ -10,7 +10,17 @@ from typing import Any
 import sqlalchemy as sa
 
 from lifeline.kernel.db import UtcDateTime, metadata
-from lifeline.sharing.crypto import DataKey, is_token, new_data_key, unwrap_key, wrap_key
+from lifeline.kernel.errors import Conflict
+from lifeline.sharing.crypto import (
+    PREFIX,
+    CryptoError,
+    DataKey,
+    is_token,
+    new_data_key,
+    token_version,
+    unwrap_key,
+    wrap_key,
+)
 from lifeline.sharing.model import (
     Agreement,
     CanonicalRecord,
@@ -250,7 +260,8 @@ class SqlSharingRepository:
     def __init__(self, conn: sa.Connection, master_key: bytes | None = None) -> None:
         self._conn = conn
         self._master = master_key
-        self._keys: dict[str, DataKey] = {}
+        self._rings: dict[str, dict[int, DataKey]] = {}
+        self._writable: set[str] = set()
         self._personal: dict[str, tuple[str, ...]] = {}
 
     # encryption at rest -----------------------------------------------------------------
@@ -262,19 +273,19 @@ class SqlSharingRepository:
             self._personal[dataset_id] = tuple(row.personal_fields) if row else ()
         return self._personal[dataset_id]
 
-    def _data_key(self, dataset_id: str) -> DataKey:
-        """The dataset's current data key, made (and stored wrapped) on first use."""
-        if dataset_id in self._keys:
-            return self._keys[dataset_id]
+    def _ring(self, dataset_id: str) -> dict[int, DataKey]:
+        """The dataset's live data keys by version — one, or two while a rotation runs — the
+        first made (and stored wrapped) on first use."""
+        if dataset_id in self._rings:
+            return self._rings[dataset_id]
         if self._master is None:
             raise RuntimeError("the sharing repository has no master key")
-        row = self._conn.execute(
+        rows = self._conn.execute(
             sa.select(data_keys)
             .where(data_keys.c.dataset_id == dataset_id)
-            .order_by(data_keys.c.version.desc())
-            .limit(1)
-        ).first()
-        if row is None:
+            .order_by(data_keys.c.version)
+        ).all()
+        if not rows:
             key = DataKey(new_data_key(), 1)
             self._conn.execute(
                 data_keys.insert().values(
@@ -284,41 +295,95 @@ class SqlSharingRepository:
                     created_at=datetime.now(UTC),
                 )
             )
+            ring = {key.version: key}
         else:
-            key = DataKey(unwrap_key(self._master, dataset_id, row.wrapped), row.version)
-        self._keys[dataset_id] = key
+            ring = {
+                r.version: DataKey(unwrap_key(self._master, dataset_id, r.wrapped), r.version)
+                for r in rows
+            }
+        self._rings[dataset_id] = ring
+        return ring
+
+    def _data_key(self, dataset_id: str) -> DataKey:
+        """The dataset's newest data key: what values are encrypted with."""
+        ring = self._ring(dataset_id)
+        return ring[max(ring)]
+
+    def _key_for(self, dataset_id: str, token: str) -> DataKey:
+        """The data key a token was sealed with (old versions decrypt until a rotation ends)."""
+        version = token_version(token)
+        key = self._ring(dataset_id).get(version)
+        if key is None:
+            raise CryptoError(f"dataset {dataset_id} has no data key version {version}")
         return key
+
+    def _decrypt(self, dataset_id: str, item_id: str, field: str, token: str) -> Any:
+        return self._key_for(dataset_id, token).decrypt(item_id, field, token)
+
+    def _writable_key(self, dataset_id: str) -> DataKey:
+        """The key new values are sealed with, once no rotation of the dataset's key is in
+        progress (Conflict otherwise). The share lock makes a rotation that starts wait for this
+        transaction; the second read sees a rotation that committed while we waited."""
+        if dataset_id not in self._writable:
+            self._conn.execute(
+                sa.select(data_keys.c.version)
+                .where(data_keys.c.dataset_id == dataset_id)
+                .with_for_update(read=True)
+            ).all()
+            live = self._conn.execute(
+                sa.select(sa.func.count())
+                .select_from(data_keys)
+                .where(data_keys.c.dataset_id == dataset_id)
+            ).scalar_one()
+            if live > 1:
+                raise Conflict(
+                    f"the data key of dataset {dataset_id} is being rotated; writes to it "
+                    "resume when the rotation finishes"
+                )
+            self._rings.pop(dataset_id, None)
+            self._writable.add(dataset_id)
+        return self._data_key(dataset_id)
 
     def _encrypts(self, dataset_id: str) -> bool:
         return self._master is not None and bool(self._personal_fields(dataset_id))
+
+    def _seal_with(
+        self,
+        key: DataKey,
+        dataset_id: str,
+        item_id: str,
+        data: dict[str, Any] | None,
+        original: Any,
+    ) -> tuple[dict[str, Any] | None, Any]:
+        if data is not None:
+            data = key.seal_fields(item_id, data, self._personal_fields(dataset_id), DATA)
+        return data, key.encrypt(item_id, ORIGINAL, original)
 
     def _seal(
         self, dataset_id: str, item_id: str, data: dict[str, Any] | None, original: dict[str, Any]
     ) -> tuple[dict[str, Any] | None, Any]:
         if not self._encrypts(dataset_id):
             return data, original
-        key = self._data_key(dataset_id)
-        if data is not None:
-            data = key.seal_fields(item_id, data, self._personal_fields(dataset_id), DATA)
-        return data, key.encrypt(item_id, ORIGINAL, original)
+        return self._seal_with(self._writable_key(dataset_id), dataset_id, item_id, data, original)
 
     def _open_record(self, record: CanonicalRecord) -> CanonicalRecord:
         original: Any = record.original
         personal = self._personal_fields(record.dataset_id)
         if not is_token(original) and not any(is_token(record.data.get(f)) for f in personal):
             return record
-        key = self._data_key(record.dataset_id)
         if is_token(original):
-            original = key.decrypt(record.id, ORIGINAL, original)
-        data = key.open_fields(record.id, record.data, personal, DATA)
+            original = self._decrypt(record.dataset_id, record.id, ORIGINAL, original)
+        data = dict(record.data)
+        for name in personal:
+            if is_token(data.get(name)):
+                data[name] = self._decrypt(record.dataset_id, record.id, DATA + name, data[name])
         return replace(record, data=data, original=original)
 
     def _open_quarantined(self, item: QuarantinedRecord) -> QuarantinedRecord:
         original: Any = item.original
         if not is_token(original):
             return item
-        key = self._data_key(item.dataset_id)
-        return replace(item, original=key.decrypt(item.id, ORIGINAL, original))
+        return replace(item, original=self._decrypt(item.dataset_id, item.id, ORIGINAL, original))
 
     def _sealed_record(self, record: CanonicalRecord) -> dict[str, Any]:
         row = _row(record, records)
@@ -335,6 +400,151 @@ class SqlSharingRepository:
     def _first(self, query: sa.Select[Any]) -> Any:
         row = self._conn.execute(query).first()
         return None if row is None else row._mapping
+
+    # data-key rotation ------------------------------------------------------------------
+    def key_versions(self, dataset_id: str) -> list[int]:
+        return list(
+            self._conn.execute(
+                sa.select(data_keys.c.version)
+                .where(data_keys.c.dataset_id == dataset_id)
+                .order_by(data_keys.c.version)
+            ).scalars()
+        )
+
+    def start_key_rotation(self, dataset_id: str, at: datetime) -> tuple[int, int]:
+        """Add a new data key version after locking the current one (so writers in flight
+        finish first); returns (the current version, the new one)."""
+        if self._master is None:
+            raise RuntimeError("the sharing repository has no master key")
+        versions = list(
+            self._conn.execute(
+                sa.select(data_keys.c.version)
+                .where(data_keys.c.dataset_id == dataset_id)
+                .order_by(data_keys.c.version)
+                .with_for_update()
+            ).scalars()
+        )
+        if not versions:
+            raise Conflict(f"dataset {dataset_id} has no data key yet: nothing of it is encrypted")
+        if len(versions) > 1:
+            raise Conflict(f"a rotation of dataset {dataset_id}'s data key is already running")
+        new = versions[-1] + 1
+        self._conn.execute(
+            data_keys.insert().values(
+                dataset_id=dataset_id,
+                version=new,
+                wrapped=wrap_key(self._master, dataset_id, new_data_key()),
+                created_at=at,
+            )
+        )
+        self._rings.pop(dataset_id, None)
+        return versions[-1], new
+
+    def _under_old_key(self, column: Any, dataset_id: str) -> Any:
+        """``column`` (a JSON original) holds a token of a version older than the newest."""
+        text = sa.cast(column, sa.Text)
+        newest = max(self._ring(dataset_id))
+        return sa.and_(text.like(f'"{PREFIX}%'), ~text.like(f'"{PREFIX}{newest}:%'))
+
+    def count_under_old_keys(self, dataset_id: str) -> tuple[int, int]:
+        """(records, quarantined rows) still encrypted under an old data key version."""
+        counts = []
+        for table in (records, quarantine):
+            counts.append(
+                self._conn.execute(
+                    sa.select(sa.func.count())
+                    .select_from(table)
+                    .where(table.c.dataset_id == dataset_id)
+                    .where(self._under_old_key(table.c.original, dataset_id))
+                ).scalar_one()
+            )
+        return int(counts[0]), int(counts[1])
+
+    def records_under_old_keys(
+        self, dataset_id: str, after_id: str | None, limit: int
+    ) -> list[CanonicalRecord]:
+        """The next ``limit`` records (by id, after ``after_id``) under an old key, decrypted."""
+        query = (
+            sa.select(records)
+            .where(records.c.dataset_id == dataset_id)
+            .where(self._under_old_key(records.c.original, dataset_id))
+            .order_by(records.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        if after_id is not None:
+            query = query.where(records.c.id > after_id)
+        rows = self._conn.execute(query).all()
+        return [self._open_record(_record(r._mapping)) for r in rows]
+
+    def quarantined_under_old_keys(
+        self, dataset_id: str, after_id: str | None, limit: int
+    ) -> list[QuarantinedRecord]:
+        query = (
+            sa.select(quarantine)
+            .where(quarantine.c.dataset_id == dataset_id)
+            .where(self._under_old_key(quarantine.c.original, dataset_id))
+            .order_by(quarantine.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        if after_id is not None:
+            query = query.where(quarantine.c.id > after_id)
+        rows = self._conn.execute(query).all()
+        return [self._open_quarantined(_quarantined(r._mapping)) for r in rows]
+
+    def reseal(self, items: list[CanonicalRecord], held: list[QuarantinedRecord]) -> None:
+        """Encrypt again under the newest key (with each record's ``record_key`` as given);
+        ``updated_at`` is left alone: the values did not change."""
+        if items:
+            key = self._data_key(items[0].dataset_id)
+            rows = []
+            for r in items:
+                data, original = self._seal_with(key, r.dataset_id, r.id, r.data, r.original)
+                rows.append(
+                    {"b_id": r.id, "b_data": data, "b_original": original, "b_key": r.record_key}
+                )
+            self._conn.execute(
+                records.update()
+                .where(records.c.id == sa.bindparam("b_id"))
+                .values(
+                    data=sa.bindparam("b_data"),
+                    original=sa.bindparam("b_original"),
+                    record_key=sa.bindparam("b_key"),
+                ),
+                rows,
+            )
+        if held:
+            key = self._data_key(held[0].dataset_id)
+            self._conn.execute(
+                quarantine.update()
+                .where(quarantine.c.id == sa.bindparam("b_id"))
+                .values(original=sa.bindparam("b_original")),
+                [
+                    {
+                        "b_id": q.id,
+                        "b_original": self._seal_with(key, q.dataset_id, q.id, None, q.original)[1],
+                    }
+                    for q in held
+                ],
+            )
+
+    def destroy_old_keys(self, dataset_id: str) -> list[int]:
+        """Delete every data key version but the newest, once no value is sealed under one
+        (Conflict otherwise); returns the versions destroyed."""
+        remaining = sum(self.count_under_old_keys(dataset_id))
+        if remaining:
+            raise Conflict(f"{remaining} value(s) of dataset {dataset_id} are under an old key")
+        versions = self.key_versions(dataset_id)
+        old = versions[:-1]
+        if old:
+            self._conn.execute(
+                data_keys.delete()
+                .where(data_keys.c.dataset_id == dataset_id)
+                .where(data_keys.c.version.in_(old))
+            )
+        self._rings.pop(dataset_id, None)
+        return old
 
     # sources and datasets ----------------------------------------------------------------
     def add_source(self, source: Source) -> None:

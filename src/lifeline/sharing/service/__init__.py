@@ -6,6 +6,8 @@ from lifeline.kernel.bus import MessageBus
 from lifeline.sharing.messages import (
     DatasetQuality,
     DecideLink,
+    FinishDataKeyRotation,
+    GetDataKeyState,
     GetDataset,
     GetLineage,
     GetRun,
@@ -21,11 +23,13 @@ from lifeline.sharing.messages import (
     ListSources,
     PreviewMapping,
     PublishMapping,
+    ReencryptDataBatch,
     RegisterDataset,
     RegisterSource,
     ReplayQuarantined,
     RevokeAgreement,
     RunIngest,
+    StartDataKeyRotation,
 )
 from lifeline.sharing.service.agreements import (
     grant_agreement,
@@ -34,6 +38,14 @@ from lifeline.sharing.service.agreements import (
     revoke_agreement,
 )
 from lifeline.sharing.service.ingest import preview_mapping, run_ingest
+from lifeline.sharing.service.keys import (
+    RotationReport,
+    finish_data_key_rotation,
+    get_data_key_state,
+    reencrypt_data_batch,
+    rotate_data_key,
+    start_data_key_rotation,
+)
 from lifeline.sharing.service.linkage import decide_link, link_records, list_links
 from lifeline.sharing.service.quarantine import replay_quarantined
 from lifeline.sharing.service.reads import (
@@ -56,7 +68,14 @@ from lifeline.sharing.service.registry import (
     register_source,
 )
 
-__all__ = ["Lineage", "QuarantinePage", "RecordPage", "register_handlers"]
+__all__ = [
+    "Lineage",
+    "QuarantinePage",
+    "RecordPage",
+    "RotationReport",
+    "register_handlers",
+    "rotate_data_key",
+]
 
 
 def register_handlers(bus: MessageBus) -> None:
@@ -82,3 +101,7 @@ def register_handlers(bus: MessageBus) -> None:
     bus.register(RevokeAgreement, revoke_agreement)
     bus.register(ListAgreements, list_agreements)
     bus.register(ListSharedWith, list_shared_with)
+    bus.register(GetDataKeyState, get_data_key_state)
+    bus.register(StartDataKeyRotation, start_data_key_rotation)
+    bus.register(ReencryptDataBatch, reencrypt_data_batch)
+    bus.register(FinishDataKeyRotation, finish_data_key_rotation)

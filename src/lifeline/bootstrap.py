@@ -27,10 +27,12 @@ from lifeline.alerts.channels import (
 )
 from lifeline.alerts.links import LINKS, LinkSigner
 from lifeline.alerts.model import ALERTS, EXTERNAL_ALERTS
+from lifeline.alerts.notices import NOTICES
 from lifeline.alerts.outbox import OUTBOX, Backoff, Channel
 from lifeline.alerts.store import (
     SqlAlertRepository,
     SqlExternalAlertRepository,
+    SqlNoticeRepository,
     SqlOutboxRepository,
 )
 from lifeline.alerts.worker import DeliveryWorker
@@ -178,6 +180,7 @@ def build_platform(
         ALERTS.name: SqlAlertRepository,
         EXTERNAL_ALERTS.name: SqlExternalAlertRepository,
         OUTBOX.name: SqlOutboxRepository,
+        NOTICES.name: SqlNoticeRepository,
         SHARING.name: partial(SqlSharingRepository, master_key=master_key(settings)),
         RESERVES.name: SqlReservesRepository,
         PLANS.name: SqlPlansRepository,
@@ -204,6 +207,8 @@ def build_platform(
     security_service.register_handlers(bus)
     security_audit.register_handlers(bus)
     alerts_service.register_handlers(bus)
+    for subscription in alerts_service.subscriptions():
+        relay.subscribe(subscription)
     sharing_service.register_handlers(bus)
     reserves_service.register_handlers(bus)
     for context in (

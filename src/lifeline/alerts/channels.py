@@ -1,5 +1,6 @@
 """Channels, one renderer and one adapter each: e-mail (SMTP), signed webhooks (HMAC-SHA256),
-SMS through an HTTP gateway (segmented), and in-app.
+SMS through an HTTP gateway (segmented), and in-app. Each adapter also sends operators' alarm
+notices (``send_notice``), worded by :mod:`lifeline.alerts.notices`.
 
 Every adapter sends one delivery and raises on failure; it carries the delivery's
 idempotency key (e-mail ``Message-ID`` and ``X-Lifeline-Idempotency-Key``, webhook and gateway
@@ -21,6 +22,7 @@ from typing import Literal, Protocol
 import httpx
 
 from lifeline.alerts.model import AlertText, PublicAlert
+from lifeline.alerts.notices import AlarmNotice, notice_sms, notice_texts
 from lifeline.alerts.outbox import Channel, Delivery
 from lifeline.alerts.sms import segment
 
@@ -81,6 +83,30 @@ def render_webhook(alert: PublicAlert, cap_xml: bytes, unsubscribe_url: str | No
     ).encode("utf-8")
 
 
+def render_notice_email(notice: AlarmNotice, language: str) -> tuple[str, str]:
+    """Subject and plain-text body of an alarm notice."""
+    t = next((t for t in notice_texts(notice) if t.language == language), notice_texts(notice)[0])
+    return t.headline, f"{t.headline}\n\n{t.description}\n\n{t.instruction}\n"
+
+
+def render_notice_webhook(notice: AlarmNotice) -> bytes:
+    """JSON of an alarm notice: the alarm, its level and the headline in each language."""
+    return json.dumps(
+        {
+            "kind": "alarm_notice",
+            "notice_id": notice.id,
+            "alarm_id": notice.alarm_id,
+            "hazard": notice.hazard,
+            "level": notice.level,
+            "rank": notice.rank,
+            "exercise": notice.exercise,
+            "headlines": {t.language: t.headline for t in notice_texts(notice)},
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    ).encode("utf-8")
+
+
 def sign(secret: bytes, body: bytes) -> str:
     """``sha256=<hex HMAC-SHA256 of the body>``."""
     return "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
@@ -96,6 +122,8 @@ class ChannelAdapter(Protocol):
         cap_xml: bytes,
         unsubscribe_url: str | None = None,
     ) -> None: ...
+
+    def send_notice(self, delivery: Delivery, notice: AlarmNotice) -> None: ...
 
 
 class SmtpEmail:
@@ -145,6 +173,22 @@ class SmtpEmail:
             msg["List-Unsubscribe"] = f"<{unsubscribe_url}>"
             msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         msg.set_content(body)
+        self._send(msg)
+
+    def send_notice(self, delivery: Delivery, notice: AlarmNotice) -> None:
+        subject, body = render_notice_email(notice, delivery.language)
+        msg = EmailMessage()
+        msg["From"] = self.sender
+        msg["To"] = delivery.address
+        msg["Subject"] = subject
+        msg["Message-ID"] = (
+            f"<{delivery.idempotency_key.replace(':', '.').replace('/', '.')}@lifeline>"
+        )
+        msg[IDEMPOTENCY_HEADER] = delivery.idempotency_key
+        msg.set_content(body)
+        self._send(msg)
+
+    def _send(self, msg: EmailMessage) -> None:
         with self._connect() as smtp:
             if self.user:
                 smtp.login(self.user, self.password or "")
@@ -164,7 +208,12 @@ class SignedWebhook:
         cap_xml: bytes,
         unsubscribe_url: str | None = None,
     ) -> None:
-        body = render_webhook(alert, cap_xml, unsubscribe_url)
+        self._post(delivery, render_webhook(alert, cap_xml, unsubscribe_url))
+
+    def send_notice(self, delivery: Delivery, notice: AlarmNotice) -> None:
+        self._post(delivery, render_notice_webhook(notice))
+
+    def _post(self, delivery: Delivery, body: bytes) -> None:
         resp = httpx.post(
             delivery.address,
             content=body,
@@ -201,7 +250,12 @@ class HttpSmsGateway:
         cap_xml: bytes,
         unsubscribe_url: str | None = None,
     ) -> None:
-        parts = render_sms(alert, delivery.language, unsubscribe_url)
+        self._post(delivery, render_sms(alert, delivery.language, unsubscribe_url))
+
+    def send_notice(self, delivery: Delivery, notice: AlarmNotice) -> None:
+        self._post(delivery, segment(notice_sms(notice)).parts)
+
+    def _post(self, delivery: Delivery, parts: tuple[str, ...]) -> None:
         resp = httpx.post(
             self.url,
             json={"to": delivery.address, "parts": list(parts)},
@@ -229,10 +283,16 @@ class FileSms:
         cap_xml: bytes,
         unsubscribe_url: str | None = None,
     ) -> None:
+        self._write(delivery, render_sms(alert, delivery.language, unsubscribe_url))
+
+    def send_notice(self, delivery: Delivery, notice: AlarmNotice) -> None:
+        self._write(delivery, segment(notice_sms(notice)).parts)
+
+    def _write(self, delivery: Delivery, parts: tuple[str, ...]) -> None:
         line = json.dumps(
             {
                 "to": delivery.address,
-                "parts": list(render_sms(alert, delivery.language, unsubscribe_url)),
+                "parts": list(parts),
                 "idempotency_key": delivery.idempotency_key,
             },
             ensure_ascii=False,
@@ -253,4 +313,7 @@ class InApp:
         cap_xml: bytes,
         unsubscribe_url: str | None = None,
     ) -> None:
+        return None
+
+    def send_notice(self, delivery: Delivery, notice: AlarmNotice) -> None:
         return None

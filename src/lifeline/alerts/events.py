@@ -112,3 +112,17 @@ class SubscriptionWithdrawn(DomainEvent):
     aggregate_type: ClassVar[str] = "alert_subscription"
     channel: str
     deliveries_withdrawn: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlarmNoticeQueued(DomainEvent):
+    """An alarm's notify step became deliveries; ``aggregate_id`` is the notice id. ``users``
+    and ``departments`` count the recipients, ``deliveries`` the messages queued."""
+
+    aggregate_type: ClassVar[str] = "alarm_notice"
+    alarm_id: str
+    target_organisation_id: str
+    role: str | None
+    users: int
+    departments: int
+    deliveries: int

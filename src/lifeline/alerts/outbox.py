@@ -9,6 +9,7 @@ repeat. Failures are retried with exponential backoff, ``base_s · 2^(attempt-1)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -28,6 +29,14 @@ class RecipientKind(StrEnum):
     SUBSCRIBER = "subscriber"  # a member of the public who consented (has an unsubscribe link)
     FACILITY = "facility"  # a registry facility in the area, through its contact
     DEPARTMENT = "department"  # a department of one of the area's organisations
+    USER = "user"  # a user holding the role an alarm notice names
+
+
+class MessageKind(StrEnum):
+    """What a delivery carries: a public alert, or an operator's alarm notice."""
+
+    ALERT = "alert"
+    ALARM_NOTICE = "alarm_notice"
 
 
 class DeliveryState(StrEnum):
@@ -56,7 +65,8 @@ class Subscription:
 @dataclass(frozen=True, slots=True)
 class Delivery:
     """One message of one alert to one recipient on one channel. ``subscription_id`` is the
-    recipient's id: the subscription, or the facility or department (``recipient_kind``)."""
+    recipient's id: the subscription, or the facility, department or user (``recipient_kind``).
+    For ``message`` :attr:`MessageKind.ALARM_NOTICE`, ``alert_id`` is the notice's id."""
 
     id: str
     alert_id: str
@@ -73,6 +83,7 @@ class Delivery:
     recipient_kind: RecipientKind = RecipientKind.SUBSCRIBER
     lease_owner: str | None = None  # the worker that claimed it, until lease_expires_at
     lease_expires_at: datetime | None = None
+    message: MessageKind = MessageKind.ALERT
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,8 +167,8 @@ class OutboxRepository(Protocol):
         """Deliveries of these channels still queued (due or waiting for a retry)."""
         ...
 
-    def inbox(self, address: str, limit: int) -> list[Delivery]:
-        """Sent in-app deliveries to ``address``, newest first."""
+    def inbox(self, addresses: Sequence[str], limit: int) -> list[Delivery]:
+        """Sent in-app deliveries to any of ``addresses``, newest first."""
         ...
 
 

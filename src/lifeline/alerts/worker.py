@@ -9,6 +9,9 @@ lease expires. A worker whose lease runs out mid-batch stops sending that batch,
 sent twice only when a worker dies (or stalls past its lease) between sending and marking; the
 repeat carries the same idempotency key.
 
+Operators' alarm notices share the outbox: a row whose ``message`` is ``alarm_notice`` is sent
+with the channel's ``send_notice``.
+
 Channels run in parallel threads, so a slow or failing channel never holds up the others; an
 optional rate per channel (messages per second) paces each one.
 """
@@ -28,7 +31,8 @@ from lifeline.alerts.cap import produce
 from lifeline.alerts.channels import ChannelAdapter
 from lifeline.alerts.links import LinkSigner
 from lifeline.alerts.model import ALERTS, PublicAlert, cap_with_references
-from lifeline.alerts.outbox import OUTBOX, Backoff, Channel, Delivery, RecipientKind
+from lifeline.alerts.notices import NOTICES, AlarmNotice
+from lifeline.alerts.outbox import OUTBOX, Backoff, Channel, Delivery, MessageKind, RecipientKind
 from lifeline.kernel.clock import Clock
 from lifeline.kernel.ids import new_id
 from lifeline.kernel.uow import UnitOfWork
@@ -190,11 +194,14 @@ class DeliveryWorker:
         if wait_s > 0:
             self._stop.wait(wait_s)
         try:
-            alert, cap_xml = self._alert(delivery.alert_id)
-            url = None
-            if self._links is not None and delivery.recipient_kind is RecipientKind.SUBSCRIBER:
-                url = self._links.unsubscribe_url(delivery.subscription_id)
-            self._adapters[channel].send(delivery, alert, cap_xml, url)
+            if delivery.message is MessageKind.ALARM_NOTICE:
+                self._adapters[channel].send_notice(delivery, self._notice(delivery.alert_id))
+            else:
+                alert, cap_xml = self._alert(delivery.alert_id)
+                url = None
+                if self._links is not None and delivery.recipient_kind is RecipientKind.SUBSCRIBER:
+                    url = self._links.unsubscribe_url(delivery.subscription_id)
+                self._adapters[channel].send(delivery, alert, cap_xml, url)
         except Exception as exc:  # any failure of the channel: record and retry later
             self._failed(delivery, exc)
             return False
@@ -216,6 +223,13 @@ class DeliveryWorker:
                 gave_up=gave_up,
             )
             uow.commit()
+
+    def _notice(self, notice_id: str) -> AlarmNotice:
+        with self._uow(read_only=True) as uow:
+            notice = uow.repo(NOTICES).get(notice_id)
+        if notice is None:
+            raise LookupError(f"delivery for unknown alarm notice {notice_id}")
+        return notice
 
     def _alert(self, alert_id: str) -> tuple[PublicAlert, bytes]:
         with self._cache_lock:

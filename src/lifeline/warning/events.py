@@ -120,7 +120,13 @@ class AlarmCommented(DomainEvent):
 @dataclass(frozen=True, kw_only=True)
 class AlarmEscalated(DomainEvent):
     """One escalation step ran: ``step_type`` is ``notify`` (``role``/``target_organisation_id``
-    name who is told), ``raise_level`` or ``open_incident``."""
+    name who is told), ``raise_level`` or ``open_incident``.
+
+    A ``notify`` step also carries what the alerts context needs to word and address the
+    notice without reading warning's tables: the alarm's ``title``, ``hazard``,
+    ``alarm_level``/``alarm_rank`` as it stands, its ``source_id`` and ``exercise`` flag; a
+    missing ``target_organisation_id`` means the alarm's own organisation (``organisation_id``).
+    """
 
     aggregate_type: ClassVar[str] = "alarm"
     step: int
@@ -128,6 +134,12 @@ class AlarmEscalated(DomainEvent):
     role: str | None = None
     target_organisation_id: str | None = None
     level: str | None = None
+    title: str = ""
+    hazard: str = ""
+    alarm_level: str = ""
+    alarm_rank: int = 0
+    source_id: str = ""
+    exercise: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -14,6 +14,7 @@ TABLES = (
     store.external_rejected,
     store.subscriptions,
     store.deliveries,
+    store.notices,
 )
 
 
@@ -52,3 +53,16 @@ def test_0012_adds_delivery_leases_and_recipient_kinds_and_downgrades(engine: En
         runner.upgrade(engine)
     columns = {c["name"] for c in sa.inspect(engine).get_columns("alert_delivery")}
     assert added <= columns
+
+
+def test_0016_adds_alarm_notices_and_message_kinds_and_downgrades(engine: Engine) -> None:
+    try:
+        runner.downgrade(engine, "0015_sharing_links")
+        columns = {c["name"] for c in sa.inspect(engine).get_columns("alert_delivery")}
+        assert "message_kind" not in columns
+        assert "alert_alarm_notice" not in sa.inspect(engine).get_table_names()
+    finally:
+        runner.upgrade(engine)
+    columns = {c["name"] for c in sa.inspect(engine).get_columns("alert_delivery")}
+    assert "message_kind" in columns
+    assert "alert_alarm_notice" in sa.inspect(engine).get_table_names()

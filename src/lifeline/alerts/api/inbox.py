@@ -1,4 +1,5 @@
-"""The app's inbox: in-app messages of published alerts for the caller's organisation."""
+"""The app's inbox: in-app messages of published alerts for the caller's organisation, and
+alarm notices of escalation steps for the caller."""
 
 from __future__ import annotations
 
@@ -26,18 +27,26 @@ class InboxTextOut(BaseModel):
 
 class InboxItemOut(BaseModel):
     delivery_id: str
-    alert_id: str
-    identifier: str
+    kind: str  # alert | alarm_notice
     hazard: str
-    colour: str
-    status: str
-    msg_type: str
     sent_at: datetime | None
-    expires_at: datetime
     texts: list[InboxTextOut]
+    alert_id: str | None = None
+    identifier: str | None = None
+    colour: str | None = None
+    status: str | None = None
+    msg_type: str | None = None
+    expires_at: datetime | None = None
+    alarm_id: str | None = None
+    level: str | None = None
+    rank: int | None = None
+    exercise: bool = False
 
 
-@router.get("/inbox", summary="In-app messages of published alerts for your organisation")
+@router.get(
+    "/inbox",
+    summary="In-app messages for you: published alerts to your organisation, alarm notices",
+)
 def inbox(
     bus: BusDep, actor: CurrentActor, limit: Annotated[int, Query(ge=1, le=500)] = 50
 ) -> list[InboxItemOut]:
@@ -45,15 +54,20 @@ def inbox(
     return [
         InboxItemOut(
             delivery_id=i.delivery_id,
+            kind=i.kind,
+            hazard=i.hazard,
+            sent_at=i.sent_at,
+            texts=[InboxTextOut.model_validate(t, from_attributes=True) for t in i.texts],
             alert_id=i.alert_id,
             identifier=i.identifier,
-            hazard=i.hazard,
             colour=i.colour,
             status=i.status,
             msg_type=i.msg_type,
-            sent_at=i.sent_at,
             expires_at=i.expires_at,
-            texts=[InboxTextOut.model_validate(t, from_attributes=True) for t in i.texts],
+            alarm_id=i.alarm_id,
+            level=i.level,
+            rank=i.rank,
+            exercise=i.exercise,
         )
         for i in items
     ]

@@ -1,5 +1,5 @@
 """Alerts use cases: authoring, approval, publication, update and cancellation of public
-warnings."""
+warnings; delivery of early warning's alarm notices."""
 
 from __future__ import annotations
 
@@ -40,6 +40,7 @@ from lifeline.alerts.service.external import (
     list_external_alerts,
 )
 from lifeline.alerts.service.inbox import InboxItem, read_inbox
+from lifeline.alerts.service.notices import subscriptions
 from lifeline.alerts.service.outbox import DeliveryReport, get_delivery_report, subscribe
 from lifeline.alerts.service.reading import (
     get_alert,
@@ -62,6 +63,7 @@ __all__ = [
     "RejectedEntry",
     "UnsubscribeView",
     "register_handlers",
+    "subscriptions",
 ]
 
 

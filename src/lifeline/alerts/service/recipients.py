@@ -22,7 +22,7 @@ PAGE = 500
 EVERYWHERE = ("/",)
 
 
-def _every(page: Callable[[int, int], tuple[list[T], int]]) -> list[T]:
+def every_page(page: Callable[[int, int], tuple[list[T], int]]) -> list[T]:
     out: list[T] = []
     while True:
         items, total = page(PAGE, len(out))
@@ -39,7 +39,7 @@ def registry_contacts(ctx: HandlerContext, alert: PublicAlert) -> list[Contact]:
     bbox = area_bbox(alert.areas)
     if bbox is not None:
         where = FacilityFilter(scope_paths=EVERYWHERE, bbox=bbox)
-        found = _every(lambda limit, offset: registry.list_facilities(where, limit, offset))
+        found = every_page(lambda limit, offset: registry.list_facilities(where, limit, offset))
         if found:
             lons = np.array([f.location.lon for f in found], dtype=np.float64)
             lats = np.array([f.location.lat for f in found], dtype=np.float64)
@@ -52,7 +52,7 @@ def registry_contacts(ctx: HandlerContext, alert: PublicAlert) -> list[Contact]:
     path = ctx.uow.repo(ORG_PATHS).path_of(alert.organisation_id) or alert.organisation_path
     area_orgs = set(ancestors_of(path))
     prefixes = alert_code_prefixes(alert.areas)
-    departments = _every(
+    departments = every_page(
         lambda limit, offset: registry.list_organisations(
             OrgFilter(scope_paths=EVERYWHERE, kind=OrgKind.DEPARTMENT), limit, offset
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +12,7 @@ from lifeline.alerts.outbox import (
     Channel,
     Delivery,
     DeliveryState,
+    MessageKind,
     RecipientKind,
     Subscription,
 )
@@ -49,6 +51,7 @@ deliveries = sa.Table(
     sa.Column("recipient_kind", sa.String(16), nullable=False, server_default="subscriber"),
     sa.Column("lease_owner", sa.String(64), nullable=True),
     sa.Column("lease_expires_at", UtcDateTime(), nullable=True),
+    sa.Column("message_kind", sa.String(16), nullable=False, server_default="alert"),
     sa.Index("ix_alert_delivery_due", "channel", "state", "next_attempt_at"),
 )
 
@@ -85,6 +88,7 @@ def _delivery(r: sa.Row[Any]) -> Delivery:
         recipient_kind=RecipientKind(r.recipient_kind),
         lease_owner=r.lease_owner,
         lease_expires_at=r.lease_expires_at,
+        message=MessageKind(r.message_kind),
     )
 
 
@@ -171,6 +175,7 @@ class SqlOutboxRepository:
                     "attempts": d.attempts,
                     "next_attempt_at": d.next_attempt_at,
                     "recipient_kind": d.recipient_kind.value,
+                    "message_kind": d.message.value,
                 }
                 for d in items
             ],
@@ -282,12 +287,12 @@ class SqlOutboxRepository:
         )
         return [_delivery(r) for r in rows]
 
-    def inbox(self, address: str, limit: int) -> list[Delivery]:
+    def inbox(self, addresses: Sequence[str], limit: int) -> list[Delivery]:
         rows = self._conn.execute(
             sa.select(deliveries)
             .where(
                 deliveries.c.channel == Channel.IN_APP.value,
-                deliveries.c.address == address,
+                deliveries.c.address.in_(list(addresses)),
                 deliveries.c.state == DeliveryState.SENT.value,
             )
             .order_by(deliveries.c.sent_at.desc(), deliveries.c.id)

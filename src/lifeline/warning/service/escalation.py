@@ -2,8 +2,9 @@
 
 Steps come from the rule version snapshotted on the alarm (editing the rule never changes an
 escalation in flight) and run in order, from an enum → handler table: ``wait`` schedules the
-next run, ``notify`` records who is told, ``repeat`` goes back to the first step, ``raise_level``
-moves the alarm up its scale, ``open_incident`` proposes an incident.
+next run, ``notify`` records who is told (the alerts context delivers it from the event),
+``repeat`` goes back to the first step, ``raise_level`` moves the alarm up its scale,
+``open_incident`` proposes an incident.
 """
 
 from __future__ import annotations
@@ -39,14 +40,30 @@ class _Run:
         self.now = ctx.uow.clock.now()
         self.steps_run = 0
 
-    def event(self, step: Step, **fields: str | None) -> None:
+    def event(
+        self,
+        step: Step,
+        *,
+        role: str | None = None,
+        target_organisation_id: str | None = None,
+        level: str | None = None,
+    ) -> None:
+        a = self.alarm
         self.ctx.uow.record(
             AlarmEscalated(
-                aggregate_id=self.alarm.id,
-                organisation_id=self.alarm.organisation_id,
-                step=self.alarm.escalation_step,
+                aggregate_id=a.id,
+                organisation_id=a.organisation_id,
+                step=a.escalation_step,
                 step_type=step.type.value,
-                **fields,
+                role=role,
+                target_organisation_id=target_organisation_id,
+                level=level,
+                title=a.title,
+                hazard=a.hazard,
+                alarm_level=a.level,
+                alarm_rank=a.rank,
+                source_id=a.source_id,
+                exercise=a.exercise,
             )
         )
 

@@ -43,7 +43,9 @@ from lifeline.dispatch.store import SqlDispatchRepository
 from lifeline.geo import service as geo_service
 from lifeline.geo.loading import road_travel_times
 from lifeline.geo.network import RoadNetworkError
-from lifeline.geo.travel import GreatCircleTravelTimes, TravelTimes
+from lifeline.geo.road import RoadTravelTimes
+from lifeline.geo.travel import GreatCircleTravelTimes, LonLat, TravelTimes
+from lifeline.geo.warming import TreeWarmer
 from lifeline.incidents import service as incidents_service
 from lifeline.incidents.merging import MergeRules
 from lifeline.incidents.model import INCIDENTS
@@ -142,6 +144,9 @@ class Platform:
     ingest_limiter: RateLimiter = field(
         default_factory=lambda: RateLimiter(rate_per_s=50.0, burst=500.0)
     )
+    tree_warmer: TreeWarmer | None = None
+    """Keeps the road network's search trees on the units' stations and positions (started by
+    the API; ``None`` without a road network or with no tree budget)."""
 
     def uow(self, actor: Actor = SYSTEM_ACTOR, *, read_only: bool = False) -> SqlUnitOfWork:
         """A fresh unit of work acting as ``actor``."""
@@ -248,6 +253,15 @@ def build_platform(
             burst=settings.monitoring_device_burst,
         ),
     )
+    if isinstance(travel, RoadTravelTimes) and travel.max_trees > 0:
+
+        def route_origins() -> list[LonLat]:
+            with system_uow(read_only=True) as uow:
+                return dispatch_service.route_origins(uow)
+
+        platform.tree_warmer = TreeWarmer(
+            travel, route_origins, interval_s=settings.road_warm_interval_s
+        )
     monitoring_service.register_runtime(
         bus,
         window=IngestWindow(
@@ -342,6 +356,7 @@ def load_travel_times(settings: Settings) -> TravelTimes:
             horizon_s=settings.road_horizon_s,
             snap_max_m=settings.road_snap_max_m,
             access_kmh=settings.road_access_kmh,
+            tree_budget_bytes=int(settings.road_tree_budget_mb * 2**20),
         )
     except RoadNetworkError as exc:
         raise ConfigurationError(f"LIFELINE_ROAD_NETWORK={settings.road_network}: {exc}") from exc

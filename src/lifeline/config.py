@@ -69,6 +69,19 @@ class Settings(BaseSettings):
         le=200,
         description="Speed between a point and the road node it snaps to (km/h)",
     )
+    road_tree_budget_mb: float = Field(
+        default=256.0,
+        ge=0,
+        le=65_536,
+        description="Memory for search trees kept for units' stations and positions (MiB); "
+        "4 bytes per road node each; 0 keeps none",
+    )
+    road_warm_interval_s: float = Field(
+        default=5.0,
+        gt=0,
+        le=3_600,
+        description="How often a serving process looks for new or moved units to warm trees for",
+    )
     mqtt_url: str | None = Field(
         default=None,
         description="mqtt://host:port of the broker the sensor ingest workers subscribe to",

@@ -55,6 +55,8 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
             if worker is not None
             else None
         )
+        if platform.tree_warmer is not None:
+            platform.tree_warmer.start()  # in its own thread: serving starts at once
         escalations = asyncio.create_task(escalation_loop(platform, stop))
         reminders = asyncio.create_task(sitrep_reminder_loop(platform, stop))
         try:
@@ -64,6 +66,8 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
             if worker is not None and delivering is not None:
                 worker.stop()  # finishes the message in hand, gives back the rest
                 await delivering
+            if platform.tree_warmer is not None:
+                await asyncio.to_thread(platform.tree_warmer.stop)
             await task
             await overdue
             await escalations

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lifeline.geo._osm import load_pbf
 from lifeline.geo.network import MalformedNetwork, RoadNetwork
-from lifeline.geo.road import RoadTravelTimes
+from lifeline.geo.road import DEFAULT_TREE_BUDGET_BYTES, RoadTravelTimes
 from lifeline.geo.synthetic import synthetic_network
 
 SYNTHETIC_PREFIX = "synthetic:"
@@ -33,10 +33,15 @@ def load_network(spec: str) -> RoadNetwork:
 
 
 def road_travel_times(
-    spec: str, *, horizon_s: float, snap_max_m: float, access_kmh: float
+    spec: str,
+    *,
+    horizon_s: float,
+    snap_max_m: float,
+    access_kmh: float,
+    tree_budget_bytes: int = DEFAULT_TREE_BUDGET_BYTES,
 ) -> RoadTravelTimes:
     """:class:`RoadTravelTimes` on the network named by ``spec``, shared within the process."""
-    return _travel(load_network(spec), horizon_s, snap_max_m, access_kmh)
+    return _travel(load_network(spec), horizon_s, snap_max_m, access_kmh, tree_budget_bytes)
 
 
 def _parse_synthetic(spec: str) -> tuple[int, int, float]:
@@ -70,8 +75,16 @@ def _pbf(path: str, mtime_ns: int) -> RoadNetwork:
 
 @lru_cache(maxsize=4)
 def _travel(
-    network: RoadNetwork, horizon_s: float, snap_max_m: float, access_kmh: float
+    network: RoadNetwork,
+    horizon_s: float,
+    snap_max_m: float,
+    access_kmh: float,
+    tree_budget_bytes: int,
 ) -> RoadTravelTimes:
     return RoadTravelTimes(
-        network, horizon_s=horizon_s, snap_max_m=snap_max_m, access_kmh=access_kmh
+        network,
+        horizon_s=horizon_s,
+        snap_max_m=snap_max_m,
+        access_kmh=access_kmh,
+        tree_budget_bytes=tree_budget_bytes,
     )

@@ -1,13 +1,15 @@
 """``RoadTravelTimes``: the :class:`~lifeline.geo.travel.TravelTimes` port on a road network.
 
-A query point is snapped to its nearest node (refused beyond the snapping limit, see
-:mod:`lifeline.geo.snapping`) and the time from point a to point b is
+A query point is snapped to its nearest node and the time from point a to point b is
 
     t(a, b) = d_a / v_access + T(node_a, node_b) + d_b / v_access
 
 where d is the snapping distance (metres), v_access the speed of that first and last stretch
 and T the network's shortest travel time (seconds). Searches are bounded by ``horizon_s``:
-any time beyond it reads ``inf`` (unreachable in time). Matrices search from whichever side
+any time beyond it reads ``inf`` (unreachable in time). A point farther than the snapping limit
+from every road (:mod:`lifeline.geo.snapping`: at sea, outside the extract) is unreachable too:
+its rows or columns read ``inf`` and :meth:`RoadTravelTimes.off_network` says why; only a
+route, which needs both ends on the network, refuses it. Matrices search from whichever side
 has fewer distinct nodes (forward from the origins, or backward from the targets), unless every
 origin has a search tree kept by :meth:`RoadTravelTimes.keep_trees` (units at their stations):
 then the times are looked up.
@@ -27,6 +29,7 @@ from lifeline.geo.network import FloatArray, IntArray, NetworkSummary, RoadNetwo
 from lifeline.geo.routing import shortest_path, times_between
 from lifeline.geo.snapping import DEFAULT_SNAP_MAX_M, Snapped, Snapper, as_points
 from lifeline.geo.travel import LonLat
+from lifeline.kernel.errors import FieldProblem
 
 DEFAULT_HORIZON_S = 1800.0
 """Longest travel time searched for (seconds); anything farther is ``inf``."""
@@ -36,6 +39,23 @@ DEFAULT_ACCESS_KMH = 20.0
 
 DEFAULT_TREE_BUDGET_BYTES = 256 * 1024 * 1024
 """Memory for kept search trees (:meth:`RoadTravelTimes.keep_trees`), bytes."""
+
+TREE_CHUNK = 16
+"""Trees searched per call to the search routine while warming (the lock is free between)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TreeWarmth:
+    """What :meth:`RoadTravelTimes.warm_trees` did: distinct origin nodes wanted, trees kept
+    after it, searched and dropped by it, nodes left without a tree for the budget, and the
+    memory the trees hold (bytes)."""
+
+    wanted: int
+    kept: int
+    searched: int
+    dropped: int
+    beyond_budget: int
+    bytes: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +108,7 @@ class RoadTravelTimes:
         self.max_trees = max(0, tree_budget_bytes // (4 * network.node_count))
         self._tree_slot: OrderedDict[int, int] = OrderedDict()  # node → row of _tree_rows
         self._tree_rows: npt.NDArray[np.float32] = np.zeros((0, network.node_count), np.float32)
+        self._free: list[int] = []  # rows of _tree_rows holding no tree
         self._trees_lock = threading.Lock()
         network.forward.sort_indices()
         network.backward.sort_indices()
@@ -108,21 +129,28 @@ class RoadTravelTimes:
         """Snap points to nodes; :class:`~lifeline.geo.snapping.OffNetwork` names any too far."""
         return self.snapper.snap(as_points(points, field), field)
 
+    def off_network(
+        self, points: Sequence[LonLat], field: str, *, single: bool = False
+    ) -> list[FieldProblem]:
+        """Why each point farther than the snapping limit from every road cannot be routed
+        (``field[i]``, or ``field`` when ``single``); empty when every point is on the network."""
+        arr = as_points(points, field)
+        return self.snapper.problems(arr, self.snapper.locate(arr), field, single=single)
+
+    def _locate(self, points: Sequence[LonLat], field: str) -> Snapped:
+        return self.snapper.locate(as_points(points, field))
+
     def matrix_s(self, origins: Sequence[LonLat], targets: Sequence[LonLat]) -> FloatArray:
-        o = self.snapper.snap(as_points(origins, "origins"), "origins")
-        t = self.snapper.snap(as_points(targets, "targets"), "targets")
-        return self._matrix(o, t)
+        return self._matrix(self._locate(origins, "origins"), self._locate(targets, "targets"))
 
     def to_one_s(self, origins: Sequence[LonLat], target: LonLat) -> FloatArray:
-        o = self.snapper.snap(as_points(origins, "origins"), "origins")
-        t = self.snapper.snap(as_points([target], "target"), "target", single=True)
-        out: FloatArray = self._matrix(o, t)[:, 0]
+        o = self._locate(origins, "origins")
+        out: FloatArray = self._matrix(o, self._locate([target], "target"))[:, 0]
         return out
 
     def from_one_s(self, origin: LonLat, targets: Sequence[LonLat]) -> FloatArray:
-        o = self.snapper.snap(as_points([origin], "origin"), "origin", single=True)
-        t = self.snapper.snap(as_points(targets, "targets"), "targets")
-        out: FloatArray = self._matrix(o, t)[0]
+        t = self._locate(targets, "targets")
+        out: FloatArray = self._matrix(self._locate([origin], "origin"), t)[0]
         return out
 
     def nearest_to_one_s(
@@ -136,14 +164,21 @@ class RoadTravelTimes:
         has network time, hence total time, above L, and k origins arrive within L, the ``k``
         fastest are always exact: ranking them needs no more. The search costs the isochrone of
         the k-th fastest origin (at most about twice, from the doubling), not the horizon's.
+        Origins off the network read ``inf``, and all of them when the target is off it.
         """
         if k < 1:
             raise ValueError("k must be at least 1")
-        o = self.snapper.snap(as_points(origins, "origins"), "origins")
-        t = self.snapper.snap(as_points([target], "target"), "target", single=True)
+        located = self._locate(origins, "origins")
+        t = self._locate([target], "target")
+        out: FloatArray = np.full(located.node.shape[0], np.inf)
+        on = located.distance_m <= self.snapper.max_m
+        if not on.any() or t.distance_m[0] > self.snapper.max_m:
+            return out
+        o = Snapped(located.node[on], located.distance_m[on])
         o_nodes, o_inv = np.unique(o.node, return_inverse=True)
         if self._kept_rows(o_nodes, t.node) is not None:  # all exact from kept trees
-            return self._matrix(o, t)[:, 0]
+            out[on] = self._matrix(o, t)[:, 0]
+            return out
         backward = self.network.backward
         access_t = float(t.distance_m[0]) / self.access_mps
         limit = min(start_s, self.horizon_s)
@@ -155,40 +190,91 @@ class RoadTravelTimes:
                 np.count_nonzero(times <= limit) >= min(k, times.shape[0])
                 or limit >= self.horizon_s
             ):
-                return times
+                out[on] = times
+                return out
             limit = min(2.0 * limit, self.horizon_s)
 
     def keep_trees(self, origins: Sequence[LonLat]) -> int:
         """Search forward once from each origin's node and keep every node's time from it, so
         later queries whose origins all have a kept tree (units at their home stations) are
-        look-ups instead of searches. Returns how many trees are kept.
+        look-ups instead of searches. Returns how many trees are kept. Origins off the network
+        have no tree (they are unreachable) and are skipped.
 
         Trees are float32 seconds (``inf`` beyond the horizon), one per node: 4 bytes × nodes
         each, at most :attr:`max_trees` of them (``tree_budget_bytes``); the least recently used
         is dropped first.
         """
-        nodes = np.unique(self.snapper.snap(as_points(origins, "origins"), "origins").node)
+        nodes = self._origin_nodes(origins)
         with self._trees_lock:
-            missing = [n for n in nodes.tolist() if n not in self._tree_slot]
-        with self._trees_lock:
+            missing = [n for n in nodes if n not in self._tree_slot]
             self._reserve(min(self.max_trees, len(self._tree_slot) + len(missing)))
+        self._search_and_store(missing)
+        with self._trees_lock:
+            return len(self._tree_slot)
+
+    def warm_trees(self, origins: Sequence[LonLat]) -> TreeWarmth:
+        """Keep exactly the trees of ``origins``, in priority order: the first :attr:`max_trees`
+        distinct on-network nodes among them (earlier origins first — home stations before
+        units out on the road). Trees of other nodes are dropped, missing ones searched (in
+        chunks, so queries keep being answered meanwhile). Idempotent: calling it again with
+        the same origins searches nothing.
+        """
+        nodes = self._origin_nodes(origins)
+        wanted = nodes[: self.max_trees]
+        keep = set(wanted)
+        with self._trees_lock:
+            dropped = [n for n in self._tree_slot if n not in keep]
+            for n in dropped:
+                self._free.append(self._tree_slot.pop(n))
+            missing = [n for n in wanted if n not in self._tree_slot]
+            self._reserve(len(wanted))
+        self._search_and_store(missing)
+        with self._trees_lock:
+            kept = len(self._tree_slot)
+        return TreeWarmth(
+            wanted=len(nodes),
+            kept=kept,
+            searched=len(missing),
+            dropped=len(dropped),
+            beyond_budget=len(nodes) - len(wanted),
+            bytes=self.tree_bytes,
+        )
+
+    @property
+    def kept_trees(self) -> int:
+        """How many search trees are kept now."""
+        with self._trees_lock:
+            return len(self._tree_slot)
+
+    @property
+    def tree_bytes(self) -> int:
+        """Memory held for kept trees (bytes), at most ``tree_budget_bytes``."""
+        return int(self._tree_rows.nbytes)
+
+    def _origin_nodes(self, origins: Sequence[LonLat]) -> list[int]:
+        """Distinct nodes of the on-network origins, in the order first met."""
+        located = self._locate(origins, "origins")
+        on = located.node[located.distance_m <= self.snapper.max_m]
+        return list(dict.fromkeys(on.tolist()))
+
+    def _search_and_store(self, missing: list[int]) -> None:
         every = np.arange(self.network.node_count, dtype=np.int64)
-        for start in range(0, len(missing), 16):
-            chunk = np.asarray(missing[start : start + 16], dtype=np.int64)
+        for start in range(0, len(missing), TREE_CHUNK):
+            chunk = np.asarray(missing[start : start + TREE_CHUNK], dtype=np.int64)
             rows = times_between(self.network.forward, chunk, every, limit_s=self.horizon_s)
             with self._trees_lock:
                 for node, row in zip(chunk.tolist(), rows, strict=True):
                     self._store_tree(node, row)
-        with self._trees_lock:
-            return len(self._tree_slot)
 
     def _store_tree(self, node: int, row: FloatArray) -> None:
         if self.max_trees == 0:
             return
         if node in self._tree_slot:
             slot = self._tree_slot[node]
-        elif len(self._tree_slot) < self.max_trees:
-            slot = len(self._tree_slot)
+        elif self._free:
+            slot = self._free.pop()
+        elif self._tree_rows.shape[0] < self.max_trees:
+            slot = self._tree_rows.shape[0]
             self._reserve(slot + 1)
         else:  # reuse the least recently used tree's row
             _, slot = self._tree_slot.popitem(last=False)
@@ -197,12 +283,14 @@ class RoadTravelTimes:
         self._tree_slot.move_to_end(node)
 
     def _reserve(self, rows: int) -> None:
-        """Make room for ``rows`` trees (growing once, not tree by tree)."""
+        """Make room for ``rows`` trees (growing once, not tree by tree); new rows are free."""
         have = self._tree_rows.shape[0]
+        rows = min(rows, self.max_trees)
         if rows > have:
             grown = np.empty((rows, self.network.node_count), np.float32)
             grown[:have] = self._tree_rows
             self._tree_rows = grown
+            self._free.extend(range(rows - 1, have - 1, -1))
 
     def _kept_rows(self, o_nodes: IntArray, t_nodes: IntArray) -> FloatArray | None:
         """Times from every origin node to the target nodes from kept trees, or ``None``."""
@@ -217,6 +305,19 @@ class RoadTravelTimes:
         return out
 
     def _matrix(self, o: Snapped, t: Snapped) -> FloatArray:
+        """Times between located points; rows and columns of points off the network are inf."""
+        max_m = self.snapper.max_m
+        on_o, on_t = o.distance_m <= max_m, t.distance_m <= max_m
+        if on_o.all() and on_t.all():
+            return self._on_network(o, t)
+        out: FloatArray = np.full((o.node.shape[0], t.node.shape[0]), np.inf)
+        if on_o.any() and on_t.any():
+            out[np.ix_(on_o, on_t)] = self._on_network(
+                Snapped(o.node[on_o], o.distance_m[on_o]), Snapped(t.node[on_t], t.distance_m[on_t])
+            )
+        return out
+
+    def _on_network(self, o: Snapped, t: Snapped) -> FloatArray:
         o_nodes, o_inv = np.unique(o.node, return_inverse=True)
         t_nodes, t_inv = np.unique(t.node, return_inverse=True)
         net = self.network

@@ -13,7 +13,13 @@ from typing import Any
 
 from lifeline.geo.messages import ComputeTravelTimes, DescribeNetwork, FindRoute
 from lifeline.geo.road import RoadTravelTimes, Route
-from lifeline.geo.travel import FloatArray, GreatCircleTravelTimes, TravelTimes
+from lifeline.geo.travel import (
+    FloatArray,
+    GreatCircleTravelTimes,
+    OffNetwork,
+    TravelTimes,
+    off_network,
+)
 from lifeline.kernel.bus import HandlerContext, MessageBus
 from lifeline.kernel.errors import Conflict, InvalidInput
 from lifeline.kernel.outbox import Subscription
@@ -48,6 +54,9 @@ def register_handlers(bus: MessageBus, travel: TravelTimes | None = None) -> Non
                 "description": times.description,
                 "horizon_s": times.horizon_s,
                 "snap_max_m": times.snapper.max_m,
+                "kept_trees": times.kept_trees,
+                "tree_capacity": times.max_trees,
+                "tree_bytes": times.tree_bytes,
                 **summary,
             }
         return {"kind": "great-circle", "description": times.description}
@@ -59,6 +68,11 @@ def register_handlers(bus: MessageBus, travel: TravelTimes | None = None) -> Non
         if len(query.origins) * len(query.targets) > MAX_CELLS:
             raise InvalidInput("targets", f"origins × targets must not exceed {MAX_CELLS:,}")
         _authorize(ctx, times)
+        # asked for these very points: say which cannot be routed rather than answer inf
+        problems = off_network(times, query.origins, "origins")
+        problems += off_network(times, query.targets, "targets")
+        if problems:
+            raise OffNetwork(problems)
         return TravelMatrix(times.matrix_s(query.origins, query.targets), times.description)
 
     def route(query: FindRoute, ctx: HandlerContext) -> Route:

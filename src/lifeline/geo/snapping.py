@@ -3,8 +3,10 @@
 Nodes are projected to a local equirectangular plane (x = R·cos φ0·λ, y = R·φ, φ0 the mean
 latitude of the network) and indexed in a k-d tree (scipy ``cKDTree``); the reported distance is
 the great-circle distance from the point to the chosen node, in metres. A point farther than
-``max_m`` from every node (at sea, outside the extract) is refused with :class:`OffNetwork`,
-naming the field of every such point.
+``max_m`` from every node (at sea, outside the extract) is *off the network*: :meth:`Snapper.snap`
+refuses it with :class:`OffNetwork` naming the field of every such point (a route needs both
+ends on the network), while :meth:`Snapper.locate` and :meth:`Snapper.problems` let travel-time
+matrices answer ``inf`` for it and say why.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.spatial import cKDTree
 
+from lifeline.geo.travel import OffNetwork
 from lifeline.kernel.errors import FieldProblem, InvalidInput
 from lifeline.kernel.geo import EARTH_RADIUS_M
 
@@ -25,12 +28,6 @@ IntArray = npt.NDArray[np.int64]
 
 DEFAULT_SNAP_MAX_M = 500.0
 """Farthest a point may lie from the nearest road node and still be routed (metres)."""
-
-
-class OffNetwork(InvalidInput):
-    """One or more points lie farther from the road network than the snapping limit."""
-
-    title = "Point off the road network"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,28 +82,39 @@ class Snapper:
         )
         return xy
 
-    def snap(self, points: FloatArray, field: str, *, single: bool = False) -> Snapped:
-        """Snap ``(k, 2)`` points; raise :class:`OffNetwork` naming ``field[i]`` (``field`` when
-        ``single``) of each point beyond :attr:`max_m`."""
+    def locate(self, points: FloatArray) -> Snapped:
+        """Nearest node and distance of every ``(k, 2)`` point, however far (no refusal)."""
         if points.shape[0] == 0:
             return Snapped(np.zeros(0, dtype=np.int64), np.zeros(0))
         _, node = self._tree.query(self._project(points[:, 0], points[:, 1]))
         node = np.asarray(node, dtype=np.int64)
         distance = haversine_pairs_m(points[:, 0], points[:, 1], self._lon[node], self._lat[node])
-        far = np.flatnonzero(distance > self.max_m)
-        if far.size:
-            raise OffNetwork(
-                [
-                    FieldProblem(
-                        field if single else f"{field}[{i}]",
-                        f"({points[i, 0]:.5f}, {points[i, 1]:.5f}) is {distance[i]:,.0f} m from "
-                        f"the nearest road (limit {self.max_m:,.0f} m): at sea or outside the "
-                        "road network",
-                    )
-                    for i in far.tolist()
-                ]
-            )
         return Snapped(node, distance)
+
+    def problems(
+        self, points: FloatArray, located: Snapped, field: str, *, single: bool = False
+    ) -> list[FieldProblem]:
+        """One problem naming ``field[i]`` (``field`` when ``single``) per point beyond
+        :attr:`max_m`, with its distance from the nearest road; empty when all are on it."""
+        far = np.flatnonzero(located.distance_m > self.max_m)
+        return [
+            FieldProblem(
+                field if single else f"{field}[{i}]",
+                f"({points[i, 0]:.5f}, {points[i, 1]:.5f}) is {located.distance_m[i]:,.0f} m "
+                f"from the nearest road (limit {self.max_m:,.0f} m): at sea or outside the "
+                "road network",
+            )
+            for i in far.tolist()
+        ]
+
+    def snap(self, points: FloatArray, field: str, *, single: bool = False) -> Snapped:
+        """Snap ``(k, 2)`` points; raise :class:`OffNetwork` naming ``field[i]`` (``field`` when
+        ``single``) of each point beyond :attr:`max_m`."""
+        located = self.locate(points)
+        problems = self.problems(points, located, field, single=single)
+        if problems:
+            raise OffNetwork(problems)
+        return located
 
 
 def haversine_pairs_m(

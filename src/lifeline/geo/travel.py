@@ -14,6 +14,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
+from lifeline.kernel.errors import FieldProblem, InvalidInput
 from lifeline.kernel.geo import EARTH_RADIUS_M
 from lifeline.kernel.ports import RepoKey
 
@@ -41,6 +42,12 @@ def haversine_m(
     h = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin((l2 - l1) / 2) ** 2
     out: FloatArray = 2 * EARTH_RADIUS_M * np.arcsin(np.minimum(1.0, np.sqrt(h)))
     return out
+
+
+class OffNetwork(InvalidInput):
+    """One or more points lie farther from the road network than the snapping limit."""
+
+    title = "Point off the road network"
 
 
 class TravelTimes(Protocol):
@@ -85,6 +92,29 @@ def nearest_to_one_s(
     if isinstance(travel, RanksNearest):
         return travel.nearest_to_one_s(origins, target, k)
     return travel.to_one_s(origins, target)
+
+
+@runtime_checkable
+class FindsOffNetwork(Protocol):
+    """Travel times on a network that some points lie too far from to be routed."""
+
+    def off_network(
+        self, points: Sequence[LonLat], field: str, *, single: bool = False
+    ) -> list[FieldProblem]:
+        """A problem naming ``field[i]`` (``field`` when ``single``) and the reason for every
+        point that cannot be routed; empty when all can."""
+        ...
+
+
+def off_network(
+    travel: TravelTimes, points: Sequence[LonLat], field: str, *, single: bool = False
+) -> list[FieldProblem]:
+    """Why ``travel`` reads ``inf`` for some of ``points`` whatever the other end: each point off
+    the road network, named ``field[i]`` (``field`` when ``single``) with its distance from the
+    nearest road. Adapters that reach every point (the great-circle fallback) return ``[]``."""
+    if isinstance(travel, FindsOffNetwork):
+        return travel.off_network(points, field, single=single)
+    return []
 
 
 @runtime_checkable

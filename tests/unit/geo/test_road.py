@@ -7,12 +7,14 @@ import pytest
 
 from lifeline.geo.network import RoadNetwork
 from lifeline.geo.road import RoadTravelTimes
-from lifeline.geo.snapping import OffNetwork, haversine_pairs_m
+from lifeline.geo.snapping import haversine_pairs_m
 from lifeline.geo.synthetic import synthetic_network
 from lifeline.geo.travel import (
     GreatCircleTravelTimes,
+    OffNetwork,
     TravelTimes,
     nearest_to_one_s,
+    off_network,
     prepare_origins,
 )
 
@@ -85,13 +87,39 @@ def test_route_eta_is_the_matrix_time_and_the_line_runs_from_origin_to_target() 
     assert route.nodes == len(route.coordinates) - 2
 
 
-def test_points_at_sea_are_refused(loop: RoadTravelTimes) -> None:
-    with pytest.raises(OffNetwork) as caught:
-        loop.matrix_s([(LON[0], LAT[0]), (114.3, 22.2)], [(LON[1], LAT[1])])
-    assert [p.field for p in caught.value.problems] == ["origins[1]"]
+def test_points_at_sea_are_unreachable_with_the_reason_and_routes_refuse_them(
+    loop: RoadTravelTimes,
+) -> None:
+    a, b, sea = (LON[0], LAT[0]), (LON[1], LAT[1]), (114.3, 22.2)
+    times = loop.matrix_s([a, sea, b], [b, sea])
+    assert times[0, 0] == pytest.approx(100.0)
+    assert times[2, 0] == pytest.approx(0.0)
+    assert np.isinf(times[1]).all()
+    assert np.isinf(times[:, 1]).all()
+    assert np.isinf(loop.to_one_s([a, b], sea)).all()
+    assert loop.to_one_s([sea, a], b)[1] == pytest.approx(100.0)
+    assert np.isinf(loop.from_one_s(sea, [a, b])).all()
+    assert np.isinf(nearest_to_one_s(loop, [a, sea], sea, 1)).all()
+    assert list(nearest_to_one_s(loop, [sea, a], b, 1)) == [np.inf, pytest.approx(100.0)]
+    problems = off_network(loop, [a, sea], "units")
+    assert [p.field for p in problems] == ["units[1]"]
+    assert "from the nearest road (limit 300 m)" in problems[0].reason
+    assert [p.field for p in off_network(loop, [sea], "location", single=True)] == ["location"]
+    assert off_network(loop, [a, b], "units") == []
+    assert off_network(GreatCircleTravelTimes(), [sea], "units") == []
     with pytest.raises(OffNetwork) as single:
-        loop.route((LON[0], LAT[0]), (114.3, 22.2))
+        loop.route(a, sea)
     assert [p.field for p in single.value.problems] == ["target"]
+
+
+def test_origins_off_the_network_get_no_tree_and_do_not_spoil_kept_look_ups(
+    loop: RoadTravelTimes,
+) -> None:
+    a, b, sea = (LON[0], LAT[0]), (LON[1], LAT[1]), (114.3, 22.2)
+    assert loop.keep_trees([a, sea]) == 1
+    times = loop.matrix_s([a, sea], [b])
+    assert times[0, 0] == pytest.approx(100.0)
+    assert np.isinf(times[1, 0])
 
 
 def test_it_implements_the_port(loop: RoadTravelTimes) -> None:
@@ -161,6 +189,42 @@ def test_kept_trees_stay_within_their_memory_budget() -> None:
     # the least recently used tree was dropped, so these origins search again, same answer
     fresh = RoadTravelTimes(net)
     assert travel.to_one_s(points, points[0]) == pytest.approx(fresh.to_one_s(points, points[0]))
+
+
+def test_warm_trees_keeps_the_first_origins_within_the_budget_and_drops_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    net = synthetic_network(400, seed=8)
+    travel = RoadTravelTimes(net, tree_budget_bytes=4 * net.node_count * 3)
+    station_a, station_b, patrol, far_patrol = (
+        (float(net.lon[i]), float(net.lat[i])) for i in (1, 100, 200, 300)
+    )
+    sea = (114.3, 22.2)
+    first = travel.warm_trees([station_a, station_b, station_a, sea, patrol, far_patrol])
+    assert (first.wanted, first.kept, first.searched, first.dropped) == (4, 3, 3, 0)
+    assert first.beyond_budget == 1  # far_patrol: the budget holds three trees
+    assert first.bytes == 3 * 4 * net.node_count
+    fresh = RoadTravelTimes(net)
+    expected = fresh.matrix_s([station_a, station_b, patrol], [far_patrol, station_a])
+
+    def no_search(*_: object, **__: object) -> None:
+        raise AssertionError("searched although every origin has a kept tree")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("lifeline.geo.road.times_between", no_search)
+        kept = travel.matrix_s([station_a, station_b, patrol], [far_patrol, station_a])
+        assert kept == pytest.approx(expected, rel=1e-6)
+        same = travel.warm_trees([station_a, station_b, patrol])  # nothing new: no search
+        assert (same.searched, same.dropped, same.kept) == (0, 0, 3)
+    moved = travel.warm_trees([station_a, station_b, far_patrol])  # the patrol moved
+    assert (moved.kept, moved.searched, moved.dropped) == (3, 1, 1)
+    assert travel.kept_trees == 3
+    assert travel.tree_bytes == 3 * 4 * net.node_count  # the freed row was reused
+    assert travel.to_one_s([far_patrol], station_a) == pytest.approx(
+        fresh.to_one_s([far_patrol], station_a), rel=1e-6
+    )
+    assert travel.warm_trees([]).kept == 0
+    assert RoadTravelTimes(net, tree_budget_bytes=0).warm_trees([station_a]).kept == 0
 
 
 def test_prepare_origins_keeps_trees_on_the_road_network_only() -> None:

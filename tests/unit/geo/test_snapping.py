@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lifeline.geo.snapping import OffNetwork, Snapper, as_points, haversine_pairs_m
+from lifeline.geo.snapping import Snapper, as_points, haversine_pairs_m
+from lifeline.geo.travel import OffNetwork
 from lifeline.kernel.errors import InvalidInput
 
 LON = np.array([114.00, 114.01, 114.02])

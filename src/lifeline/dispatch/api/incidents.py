@@ -24,6 +24,7 @@ class RankedOut(BaseModel):
     coverage_loss_s: float
     score_s: float | None
     selected: bool
+    unreachable: str | None = None  # why eta_s is None: off the road network, beyond the horizon
 
 
 class RecommendationOut(BaseModel):
@@ -48,7 +49,7 @@ class RecommendationOut(BaseModel):
                 RankedOut(
                     unit=UnitOut.of(x.unit), eta_s=finite(x.eta_s),
                     coverage_loss_s=round(x.coverage_loss_s, 1), score_s=finite(x.score_s),
-                    selected=x.selected,
+                    selected=x.selected, unreachable=x.unreachable,
                 )
                 for x in r.ranked
             ],

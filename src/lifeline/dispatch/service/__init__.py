@@ -23,6 +23,7 @@ from lifeline.dispatch.service.recommendation import (
     RecommendationView,
     list_incident_views,
     recommend_units,
+    route_origins,
 )
 from lifeline.dispatch.service.units import (
     change_unit_status,
@@ -43,6 +44,7 @@ __all__ = [
     "RankedUnit",
     "RecommendationView",
     "register_handlers",
+    "route_origins",
     "subscriptions",
 ]
 

@@ -37,6 +37,7 @@ from lifeline.dispatch.service._common import (
 )
 from lifeline.dispatch.service.recommendation import dispatchable_units, lonlat
 from lifeline.dispatch.service.units import dispatch_to
+from lifeline.geo.travel import OffNetwork, off_network
 from lifeline.kernel.bus import HandlerContext
 from lifeline.kernel.errors import Conflict, InvalidInput
 from lifeline.kernel.ids import new_id
@@ -79,6 +80,9 @@ def propose_dispatch_plan(cmd: ProposeDispatchPlan, ctx: HandlerContext) -> Disp
     units = [u for u in dispatchable_units(ctx) if u.unit_type.value in needed]
     travel = ctx.uow.repo(TRAVEL)
     targets = [(inc.location.lon, inc.location.lat) for inc in incidents]
+    problems = off_network(travel, targets, "incident_ids")
+    if problems:
+        raise OffNetwork(problems)
     eta = travel.matrix_s(lonlat(units), targets).reshape(len(units), len(incidents))
     weights = [grade_weight(inc.grade) for inc in incidents]
     types = [u.unit_type.value for u in units]

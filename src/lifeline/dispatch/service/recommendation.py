@@ -8,12 +8,20 @@ from dataclasses import dataclass
 import numpy as np
 
 from lifeline.dispatch.messages import ListIncidentViews, RecommendUnits
-from lifeline.dispatch.model import DISPATCHABLE, TRAVEL, IncidentView, Unit, UnitType
+from lifeline.dispatch.model import (
+    DISPATCH,
+    DISPATCHABLE,
+    TRAVEL,
+    IncidentView,
+    Unit,
+    UnitType,
+)
 from lifeline.dispatch.recommend import coverage_loss_s, recommend
 from lifeline.dispatch.service._common import authorize_collection, load_incident, repo_of
-from lifeline.geo.travel import FloatArray, LonLat, TravelTimes
+from lifeline.geo.travel import FloatArray, LonLat, OffNetwork, TravelTimes, off_network
 from lifeline.kernel.bus import HandlerContext
 from lifeline.kernel.errors import InvalidInput
+from lifeline.kernel.uow import UnitOfWork
 
 MAX_UNITS = 100_000
 
@@ -25,6 +33,8 @@ class RankedUnit:
     coverage_loss_s: float
     score_s: float
     selected: bool
+    unreachable: str | None = None
+    """Why the unit cannot reach the incident (``eta_s`` is ``inf``), else ``None``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +71,22 @@ def coverage_losses(travel: TravelTimes, units: Sequence[Unit]) -> FloatArray:
     return loss
 
 
+def unreachable_reasons(
+    travel: TravelTimes, units: Sequence[Unit], eta_s: FloatArray
+) -> dict[int, str]:
+    """Unit index → why it cannot reach the target, for every unit whose ETA is ``inf``."""
+    if np.isfinite(eta_s).all():
+        return {}
+    off = {
+        int(p.field.removeprefix("units[").removesuffix("]")): p.reason
+        for p in off_network(travel, lonlat(units), "units")
+    }
+    return {
+        i: off.get(i, "no route within the travel-time horizon")
+        for i in np.flatnonzero(~np.isfinite(eta_s)).tolist()
+    }
+
+
 def recommend_units(query: RecommendUnits, ctx: HandlerContext) -> RecommendationView:
     if not 0 <= query.coverage_weight <= 10:
         raise InvalidInput("coverage_weight", "must be within [0, 10]")
@@ -76,11 +102,15 @@ def recommend_units(query: RecommendUnits, ctx: HandlerContext) -> Recommendatio
         requirement = incident.required_units()
         from_card = bool(requirement)
     travel = ctx.uow.repo(TRAVEL)
+    target = (incident.location.lon, incident.location.lat)
+    problems = off_network(travel, [target], "incident.location", single=True)
+    if problems:
+        raise OffNetwork(problems)
     units = dispatchable_units(ctx)
     if requirement:
         units = [u for u in units if u.unit_type.value in requirement]
-    target = (incident.location.lon, incident.location.lat)
     eta = travel.to_one_s(lonlat(units), target) if units else np.zeros(0)
+    why = unreachable_reasons(travel, units, eta)
     loss = coverage_losses(travel, units)
     result = recommend(
         eta,
@@ -103,6 +133,7 @@ def recommend_units(query: RecommendUnits, ctx: HandlerContext) -> Recommendatio
                 coverage_loss_s=c.coverage_loss_s,
                 score_s=c.score_s,
                 selected=c.selected,
+                unreachable=why.get(c.index),
             )
             for c in ranked
         ),
@@ -115,3 +146,19 @@ def recommend_units(query: RecommendUnits, ctx: HandlerContext) -> Recommendatio
 def list_incident_views(query: ListIncidentViews, ctx: HandlerContext) -> list[IncidentView]:
     authorize_collection(ctx, "incident")
     return repo_of(ctx).list_incidents(ctx.scope_paths, open_only=query.open_only)
+
+
+def route_origins(uow: UnitOfWork) -> list[LonLat]:
+    """Where travel times are asked from, most important first: every unit's home station,
+    then the current position of every unit that can be dispatched (newest fix first).
+
+    Read as the system (no actor's scope) by the warmer of the road network's search trees.
+    """
+    units, _ = uow.repo(DISPATCH).list_units(("/",), limit=MAX_UNITS)
+    stations = [(u.station_location.lon, u.station_location.lat) for u in units]
+    moving = sorted(
+        (u for u in units if u.status in DISPATCHABLE and u.position_at is not None),
+        key=lambda u: u.position_at or u.updated_at,
+        reverse=True,
+    )
+    return list(dict.fromkeys(stations + lonlat(moving)))

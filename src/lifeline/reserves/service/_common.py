@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from lifeline.geo.travel import TRAVEL_TIMES, TravelTimes
+from lifeline.geo.travel import TRAVEL_TIMES
 from lifeline.kernel.bus import HandlerContext
 from lifeline.kernel.errors import InvalidInput, NotFound
 from lifeline.kernel.geo import Point
@@ -80,27 +80,8 @@ def travel_min(
     port = ctx.uow.repo(TRAVEL_TIMES)
     o = [(p.lon, p.lat) for p in origins]
     t = [(p.lon, p.lat) for p in targets]
-    try:
-        seconds = np.asarray(port.matrix_s(o, t), dtype=float)
-    except InvalidInput:
-        # some point lies off the road network (a depot beyond the loaded extract): it is
-        # unreachable by road, which is an answer, not an error
-        seconds = np.full((len(o), len(t)), np.inf)
-        rows = [i for i, p in enumerate(o) if _on_network(port, p)]
-        cols = [j for j, p in enumerate(t) if _on_network(port, p)]
-        if rows and cols:
-            part = np.asarray(port.matrix_s([o[i] for i in rows], [t[j] for j in cols]))
-            seconds[np.ix_(rows, cols)] = part
-    minutes: FloatArray = seconds / 60.0
+    minutes: FloatArray = np.asarray(port.matrix_s(o, t), dtype=float) / 60.0
     return minutes
-
-
-def _on_network(port: TravelTimes, point: tuple[float, float]) -> bool:
-    try:
-        port.matrix_s([point], [point])
-    except InvalidInput:
-        return False
-    return True
 
 
 def travel_basis(ctx: HandlerContext, speed_kmh: float | None) -> str:

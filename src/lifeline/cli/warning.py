@@ -138,7 +138,8 @@ def escalate(
             report = platform.bus.handle(RunEscalations(), SYSTEM_ACTOR)
             console.print(
                 f"{report.steps_run} escalation steps, {report.flapping_cleared} flapping "
-                f"alarms cleared, {report.absence_alarms} absence alarms"
+                f"alarms cleared, {report.absence_alarms} absence alarms, "
+                f"{report.anomaly_cleared} quiet anomaly alarms cleared"
             )
             if every is None:
                 break

@@ -399,7 +399,8 @@ class RuleEngine:
             self._abs_after = np.append(self._abs_after, cond.after_s)
             self._abs_raised = np.append(self._abs_raised, seed > 0)
             return
-        scalar_rows.append(self._add_scalar(rule, info, cond, sched, offset, seed))
+        if isinstance(cond, ScalarCondition):  # anomaly rules are judged on detector events
+            scalar_rows.append(self._add_scalar(rule, info, cond, sched, offset, seed))
 
     def _add_scalar(
         self, rule: CompiledRule, info: StreamInfo, cond: ScalarCondition, sched: int,

@@ -25,7 +25,9 @@ area, a thing or named datastreams) and maps a condition to levels of a scale::
       - {type: raise_level}
       - {type: open_incident}
 
-``rate_of_change`` thresholds are in the stream's unit per minute. ``absence`` raises its one
+``rate_of_change`` thresholds are in the stream's unit per minute. ``anomaly`` grades the seasonal
+detector's ``AnomalyDetected`` on a selected stream by its score (``levels: [{level, score_at}]``,
+optional ``reasons`` and ``clear_after_s``) instead of a fixed threshold. ``absence`` raises its one
 ``level`` when a bound stream has sent nothing for ``after_s``. ``composite`` combines leaf
 conditions (``all``/``any``, leaves may be negated with ``not: true``) over the datastreams of one
 thing, one area, or sensors within ``within_m`` metres of each other.
@@ -51,6 +53,7 @@ class ConditionType(StrEnum):
     RATE_OF_CHANGE = "rate_of_change"
     ABSENCE = "absence"
     COMPOSITE = "composite"
+    ANOMALY = "anomaly"
 
 
 class Direction(StrEnum):
@@ -151,7 +154,41 @@ class CompositeCondition:
     within_m: float = 0.0
 
 
-Condition = ScalarCondition | AbsenceCondition | CompositeCondition
+class AnomalyReason(StrEnum):
+    """What the seasonal detector saw (``AnomalyDetected.reason``)."""
+
+    SPIKE = "spike"
+    SHIFT_UP = "shift_up"
+    SHIFT_DOWN = "shift_down"
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreBand:
+    """Raise ``level`` when an anomaly's score reaches ``score_at``."""
+
+    level: str
+    rank: int
+    score_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class AnomalyCondition:
+    """An ``AnomalyDetected`` of one of ``reasons`` on a selected stream raises the highest
+    band its score ``max(|z|, cusum)`` (units of the stream's robust scale) reaches; the alarm
+    clears once no such anomaly has been detected for ``clear_after_s``."""
+
+    levels: tuple[ScoreBand, ...]
+    reasons: frozenset[AnomalyReason] = frozenset(AnomalyReason)
+    clear_after_s: float = 900.0
+
+    def rank_for(self, reason: str, score: float) -> int:
+        """The rank an anomaly of ``reason`` with ``score`` raises (0: none)."""
+        if reason not in self.reasons:
+            return 0
+        return max((b.rank for b in self.levels if score >= b.score_at), default=0)
+
+
+Condition = ScalarCondition | AbsenceCondition | CompositeCondition | AnomalyCondition
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +262,7 @@ class RuleDefinition:
     def ranks(self) -> tuple[int, ...]:
         """The scale ranks this rule can raise, ascending."""
         c = self.condition
-        if isinstance(c, ScalarCondition):
+        if isinstance(c, ScalarCondition | AnomalyCondition):
             return tuple(b.rank for b in c.levels)
         return (c.rank,)
 
@@ -360,7 +397,7 @@ def parse_rule(data: Any, scales: Mapping[str, LevelScale]) -> RuleDefinition:
         r.fail("scale", f"unknown scale {scale_code!r} (known: {', '.join(sorted(scales))})")
     select = _selector(r, d.get("select", {}))
     condition = _condition(r, d.get("condition"), scale, "condition", allow_composite=True)
-    scalar = isinstance(condition, ScalarCondition | AbsenceCondition)
+    scalar = isinstance(condition, ScalarCondition | AbsenceCondition | AnomalyCondition)
     if scalar and select.kind is None and not select.datastream_ids:
         r.fail("select.kind", "is required unless datastream_ids are named")
     schedule = _schedule(r, d["schedule"]) if d.get("schedule") is not None else None
@@ -415,6 +452,10 @@ def _condition(
         after_s = r.number(d, "after_s", f"{field}.after_s", minimum=1.0)
         code, rank = r.level(scale, d.get("level"), f"{field}.level")
         return AbsenceCondition(after_s=after_s, level=code, rank=rank)
+    if ctype is ConditionType.ANOMALY:
+        if not allow_composite:
+            r.fail(f"{field}.type", "an anomaly cannot be a leaf of a composite")
+        return _anomaly(r, d, scale, field)
     if ctype is ConditionType.COMPOSITE:
         if not allow_composite:
             r.fail(f"{field}.type", "a composite cannot be nested in a composite")
@@ -460,6 +501,42 @@ def _scalar(
             r.fail(f"{field}.levels[{i}].raise_at", "must be stricter than the level before")
     persistence = _persistence(r, d.get("persistence", {}), f"{field}.persistence")
     return ScalarCondition(ctype, direction, tuple(bands), persistence)
+
+
+def _anomaly(
+    r: _Reader, d: Mapping[str, Any], scale: LevelScale | None, field: str
+) -> AnomalyCondition:
+    r.known(d, field, ("type", "levels", "reasons", "clear_after_s"))
+    raw_levels = d.get("levels")
+    if not isinstance(raw_levels, list) or not raw_levels:
+        r.fail(f"{field}.levels", "must be a non-empty list")
+        raw_levels = []
+    if len(raw_levels) > MAX_LEVELS:
+        r.fail(f"{field}.levels", f"at most {MAX_LEVELS} levels")
+    bands: list[ScoreBand] = []
+    for i, item in enumerate(raw_levels):
+        f = f"{field}.levels[{i}]"
+        band = r.mapping(item, f)
+        r.known(band, f, ("level", "score_at"))
+        code, rank = r.level(scale, band.get("level"), f"{f}.level")
+        bands.append(ScoreBand(code, rank, r.number(band, "score_at", f"{f}.score_at", minimum=0)))
+    for i in range(1, len(bands)):
+        if bands[i].rank <= bands[i - 1].rank:
+            r.fail(f"{field}.levels[{i}].level", "levels must ascend in rank")
+        if not bands[i].score_at > bands[i - 1].score_at:
+            r.fail(f"{field}.levels[{i}].score_at", "must be higher than the level before")
+    raw_reasons = d.get("reasons", [e.value for e in AnomalyReason])
+    reasons: set[AnomalyReason] = set()
+    if not isinstance(raw_reasons, list) or not raw_reasons:
+        r.fail(f"{field}.reasons", "must be a non-empty list of spike, shift_up, shift_down")
+        raw_reasons = []
+    for reason in raw_reasons:
+        try:
+            reasons.add(AnomalyReason(reason))
+        except ValueError:
+            r.fail(f"{field}.reasons", f"{reason!r} is not one of spike, shift_up, shift_down")
+    clear_after_s = r.number(d, "clear_after_s", f"{field}.clear_after_s", default=900.0, minimum=1)
+    return AnomalyCondition(tuple(bands), frozenset(reasons), clear_after_s)
 
 
 def _persistence(r: _Reader, data: Any, field: str) -> Persistence:
@@ -675,6 +752,13 @@ def _scalar_data(c: ScalarCondition) -> dict[str, Any]:
 
 
 def _condition_data(c: Condition) -> dict[str, Any]:
+    if isinstance(c, AnomalyCondition):
+        return {
+            "type": "anomaly",
+            "levels": [{"level": b.level, "score_at": b.score_at} for b in c.levels],
+            "reasons": sorted(reason.value for reason in c.reasons),
+            "clear_after_s": c.clear_after_s,
+        }
     if isinstance(c, AbsenceCondition):
         return {"type": "absence", "after_s": c.after_s, "level": c.level}
     if isinstance(c, CompositeCondition):

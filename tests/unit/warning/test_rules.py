@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from lifeline.kernel.errors import InvalidInput
 from lifeline.warning.rules import (
     AbsenceCondition,
+    AnomalyCondition,
     CompositeCondition,
     ScalarCondition,
     parse_rule,
@@ -189,3 +190,64 @@ def test_schedule_over_midnight_covers_both_days() -> None:
     monday_05 = 0 * 1440 + 5 * 60
     monday_07 = 0 * 1440 + 7 * 60
     assert (mask[sunday_23], mask[monday_05], mask[monday_07]) == (True, True, False)
+
+
+ANOMALY = {
+    "name": "Pipeline pressure anomaly",
+    "hazard": "gas_leak",
+    "select": {"kind": "pipeline_pressure"},
+    "condition": {
+        "type": "anomaly",
+        "levels": [{"level": "yellow", "score_at": 6}, {"level": "orange", "score_at": 12}],
+        "reasons": ["spike", "shift_down"],
+        "clear_after_s": 600,
+    },
+}
+
+
+def test_anomaly_rule_grades_scores_by_band_and_reason() -> None:
+    rule = parse_rule(ANOMALY, scales())
+    cond = rule.condition
+    assert isinstance(cond, AnomalyCondition)
+    assert rule.ranks == (2, 3)
+    assert cond.clear_after_s == 600
+    assert cond.rank_for("spike", 5.9) == 0
+    assert cond.rank_for("spike", 6.0) == 2
+    assert cond.rank_for("shift_down", 30.0) == 3
+    assert cond.rank_for("shift_up", 30.0) == 0  # not one of the rule's reasons
+    assert parse_rule(rule_to_data(rule), scales()) == rule
+
+
+def test_anomaly_rule_refusals_name_the_field() -> None:
+    bad = {
+        **ANOMALY,
+        "condition": {
+            "type": "anomaly",
+            "levels": [{"level": "orange", "score_at": 8}, {"level": "yellow", "score_at": 4}],
+            "reasons": ["wobble"],
+            "clear_after_s": 0,
+        },
+    }
+    with pytest.raises(InvalidInput) as refused:
+        parse_rule(bad, scales())
+    fields = {p.field for p in refused.value.problems}
+    assert fields == {
+        "condition.levels[1].level",
+        "condition.levels[1].score_at",
+        "condition.reasons",
+        "condition.clear_after_s",
+    }
+    leaf = {
+        **ANOMALY,
+        "condition": {
+            "type": "composite",
+            "level": "red",
+            "of": [
+                {"kind": "smoke", "type": "anomaly"},
+                {"kind": "temperature", "type": "threshold", "raise_at": 50},
+            ],
+        },
+    }
+    with pytest.raises(InvalidInput) as nested:
+        parse_rule(leaf, scales())
+    assert "condition.of[0].type" in {p.field for p in nested.value.problems}

@@ -50,6 +50,7 @@ class EscalationOut(BaseModel):
     steps_run: int
     flapping_cleared: int
     absence_alarms: int
+    anomaly_cleared: int = 0
 
 
 @router.post(
@@ -86,7 +87,8 @@ def end_silence(silence_id: str, bus: BusDep, actor: CurrentActor) -> SilenceOut
 
 @router.post(
     "/escalations/run",
-    summary="Run due escalation steps, settle flapping clears and check absence rules now",
+    summary="Run due escalation steps, settle flapping clears, check absence rules and clear "
+    "quiet anomaly alarms now",
 )
 def run_escalations(bus: BusDep, actor: CurrentActor) -> EscalationOut:
     report: EscalationReport = bus.handle(m.RunEscalations(), actor)

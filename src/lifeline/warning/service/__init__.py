@@ -7,7 +7,7 @@ from functools import partial
 from lifeline.kernel.bus import MessageBus
 from lifeline.kernel.outbox import Subscription
 from lifeline.warning import messages as m
-from lifeline.warning.service import alarms, analysis, escalation, rules, silences
+from lifeline.warning.service import alarms, analysis, anomalies, escalation, rules, silences
 from lifeline.warning.service.escalation import EscalationReport
 from lifeline.warning.service.evaluation import RuleEvaluationSink
 
@@ -55,5 +55,6 @@ def register_evaluation(bus: MessageBus, sink: RuleEvaluationSink) -> None:
 
 
 def subscriptions() -> tuple[Subscription, ...]:
-    """The outbox subscriptions by which this context reacts to other contexts' events."""
-    return ()
+    """The outbox subscriptions by which this context reacts to events: the detectors'
+    ``AnomalyDetected`` raise alarms of anomaly rules."""
+    return anomalies.subscriptions()

@@ -1,4 +1,5 @@
-"""Escalation of unacknowledged alarms, settling of flapping clears and absence checks.
+"""Escalation of unacknowledged alarms, settling of flapping clears, absence checks and the
+clearing of anomaly alarms gone quiet.
 
 Steps come from the rule version snapshotted on the alarm (editing the rule never changes an
 escalation in flight) and run in order, from an enum → handler table: ``wait`` schedules the
@@ -21,6 +22,7 @@ from lifeline.warning.model import Alarm
 from lifeline.warning.rules import RuleDefinition, Step, StepType, parse_rule
 from lifeline.warning.scales import scales
 from lifeline.warning.service._common import repo_of
+from lifeline.warning.service.anomalies import settle_anomaly_alarms
 from lifeline.warning.service.evaluation import RuleEvaluationSink
 from lifeline.warning.service.lifecycle import change_level, clear, maybe_propose
 
@@ -30,6 +32,7 @@ class EscalationReport:
     steps_run: int
     flapping_cleared: int
     absence_alarms: int
+    anomaly_cleared: int = 0
 
 
 class _Run:
@@ -133,6 +136,7 @@ def run_escalations(
     # absence first: the sink's lock is then never awaited while this transaction holds alarm
     # rows that an ingest holding the lock may need
     absence = len(sink.check_absence(ctx.uow, now.timestamp())) if sink is not None else 0
+    quiet = settle_anomaly_alarms(ctx.uow, now, ctx.scope_paths)
     for alarm in repo.due_alarms(now):
         if not any(alarm.path.startswith(p) for p in ctx.scope_paths):
             continue
@@ -149,7 +153,9 @@ def run_escalations(
             run = _Run(ctx, alarm, defn)
             run.run()
             steps += run.steps_run
-    return EscalationReport(steps_run=steps, flapping_cleared=settled, absence_alarms=absence)
+    return EscalationReport(
+        steps_run=steps, flapping_cleared=settled, absence_alarms=absence, anomaly_cleared=quiet
+    )
 
 
 def _quiet(since: datetime, now: datetime, window_s: float) -> bool:

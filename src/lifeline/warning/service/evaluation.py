@@ -15,7 +15,7 @@ from lifeline.monitoring.batch import ObservationBatch
 from lifeline.security.model import ORG_PATHS
 from lifeline.warning.evaluator import CompiledRule, RuleEngine, Transition
 from lifeline.warning.model import WARNING, Alarm
-from lifeline.warning.rules import parse_rule
+from lifeline.warning.rules import AnomalyCondition, parse_rule
 from lifeline.warning.scales import scales
 from lifeline.warning.service.lifecycle import FiringRule, apply_transitions
 
@@ -75,6 +75,8 @@ class RuleEvaluationSink:
                 definition = parse_rule(rule.definition, scales())
             except InvalidInput:
                 continue  # a stored definition the shipped scales no longer accept
+            if isinstance(definition.condition, AnomalyCondition):
+                continue  # judged on the detectors' events (service.anomalies)
             scope = rule.path
             if definition.select.organisation_id is not None:
                 narrowed = self._path_of(uow, definition.select.organisation_id)

@@ -46,44 +46,79 @@ from lifeline.monitoring.mqtt import (
 )
 from lifeline.monitoring.ratelimit import RateLimiter
 from lifeline.registry.model import OrgKind, RegisterOrganisation
+from lifeline.warning.messages import CreateRule
 
 BENCH_SCHEMA = "lifeline_bench_monitoring"
 STREAMS_PER_THING = 10
 BACKLOG = 800  # MQTT messages published but not yet processed, at most
 
 
-def register(platform: Platform, n_streams: int) -> tuple[str, list[str], list[str]]:
-    """One organisation, ``n_streams / 10`` things of ten temperature datastreams each."""
-    org = platform.bus.handle(
-        RegisterOrganisation(name="Bench city", kind=OrgKind.CITY), SYSTEM_ACTOR
-    )
-    spec = kinds()[SensorKind.TEMPERATURE]
+RULE_KINDS = list(SensorKind)[:10]  # ten kinds; every organisation has one rule per kind
+
+
+def rule_definition(kind: SensorKind) -> dict[str, object]:
+    """A two-level threshold rule with hysteresis (the benchmark's values stay below it)."""
+    return {
+        "name": f"{kind.value} high",
+        "hazard": "benchmark",
+        "select": {"kind": kind.value},
+        "condition": {
+            "type": "threshold",
+            "levels": [
+                {"level": "yellow", "raise_at": 50.0, "clear_below": 45.0},
+                {"level": "red", "raise_at": 80.0, "clear_below": 75.0},
+            ],
+        },
+    }
+
+
+def register(platform: Platform, n_streams: int, n_rules: int) -> tuple[str, list[str], list[str]]:
+    """A city with ``n_rules / 10`` districts, each with one threshold rule per kind of ten;
+    ``n_streams / 10`` things of ten datastreams (one of each kind) spread over the districts,
+    so every datastream is bound to exactly one rule."""
+    bus = platform.bus
+    city = bus.handle(RegisterOrganisation(name="Bench city", kind=OrgKind.CITY), SYSTEM_ACTOR)
+    districts = [
+        bus.handle(
+            RegisterOrganisation(name=f"District {i}", kind=OrgKind.DISTRICT, parent_id=city.id),
+            SYSTEM_ACTOR,
+        )
+        for i in range(max(1, n_rules // len(RULE_KINDS)))
+    ]
+    for org in districts:
+        for kind in RULE_KINDS:
+            bus.handle(
+                CreateRule(organisation_id=org.id, definition=rule_definition(kind)), SYSTEM_ACTOR
+            )
+    specs = kinds()
     now = datetime.now(UTC)
     n_things = max(1, n_streams // STREAMS_PER_THING)
     things = [f"bench-thing-{i:06d}" for i in range(n_things)]
     streams = [f"bench-stream-{i:07d}" for i in range(n_things * STREAMS_PER_THING)]
+    owner = [districts[i % len(districts)] for i in range(n_things)]
     with platform.engine.begin() as conn:
         conn.execute(
             store.things.insert(),
             [
-                {"id": t, "name": t, "description": "", "organisation_id": org.id,
-                 "path": org.path, "area_id": None, "lon": 114.1, "lat": 22.6,
+                {"id": t, "name": t, "description": "", "organisation_id": owner[i].id,
+                 "path": owner[i].path, "area_id": None, "lon": 114.1, "lat": 22.6,
                  "properties": "{}", "exercise": False, "created_at": now}
-                for t in things
+                for i, t in enumerate(things)
             ],
         )  # fmt: skip
-        conn.execute(
-            store.datastreams.insert(),
-            [
+        rows = []
+        for i, s in enumerate(streams):
+            org = owner[i // STREAMS_PER_THING]
+            spec = specs[RULE_KINDS[i % STREAMS_PER_THING]]
+            rows.append(
                 {"id": s, "thing_id": things[i // STREAMS_PER_THING], "sensor_id": None,
                  "name": s, "kind": spec.kind.value, "unit": spec.unit,
                  "min_value": spec.min_value, "max_value": spec.max_value,
                  "interval_s": spec.interval_s, "organisation_id": org.id, "path": org.path,
                  "area_id": None, "foi_lon": 114.1, "foi_lat": 22.6, "created_at": now}
-                for i, s in enumerate(streams)
-            ],
-        )  # fmt: skip
-    return org.id, things, streams
+            )  # fmt: skip
+        conn.execute(store.datastreams.insert(), rows)
+    return city.id, things, streams
 
 
 def batches(
@@ -131,7 +166,7 @@ def time_bare(platform: Platform, work: list[tuple[list[str], np.ndarray, np.nda
 def bench_backend(name: str, url: str, args: argparse.Namespace) -> None:
     platform = build_platform(Settings(database_url=url, log_json=False))
     try:
-        _, things, streams = register(platform, args.datastreams)
+        _, things, streams = register(platform, args.datastreams, args.rules)
         results: dict[str, float] = {"bare executemany": 0.0, "ingest batch path": 0.0}
         for r in range(args.rounds):  # interleaved; best of the rounds
             bare = time_bare(platform, batches(streams, args.rows, args.batch, 2 * r))
@@ -222,6 +257,7 @@ def bench_mqtt(
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else "")
     parser.add_argument("--datastreams", type=int, default=10_000, help="Datastreams registered")
+    parser.add_argument("--rules", type=int, default=1_000, help="Threshold rules (10 kinds)")
     parser.add_argument("--rows", type=int, default=200_000, help="Observations per round")
     parser.add_argument("--batch", type=int, default=5_000, help="Observations per batch")
     parser.add_argument("--rounds", type=int, default=3, help="Rounds (best is reported)")
@@ -243,6 +279,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.quick:
         args.datastreams, args.rows, args.batch, args.rounds = 1_000, 10_000, 2_000, 1
+        args.rules = 100
         args.messages = 300
     return args
 

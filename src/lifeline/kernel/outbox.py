@@ -75,7 +75,10 @@ class OutboxRelay:
         """
         delivered = 0
         with self._lock:
+            behind = self._behind()
             for sub in self._subs:
+                if sub.name not in behind:
+                    continue
                 try:
                     delivered += self._drain_one(sub)
                 except Exception:
@@ -101,6 +104,25 @@ class OutboxRelay:
                 uow.commit()
                 delivered += len(events)
         return delivered
+
+    def _behind(self) -> set[str]:
+        """The subscribers whose cursor is behind the log's last event, in one read (a command
+        that appended nothing then costs its drain a single query, not one per subscriber)."""
+        names = [s.name for s in self._subs]
+        if not names:
+            return set()
+        with self._uow_factory(read_only=True) as uow:
+            conn = uow.connection
+            last = eventlog.last_seq(conn)
+            table = eventlog.outbox_cursor
+            cursors = dict(
+                conn.execute(
+                    sa.select(table.c.subscriber, table.c.last_seq).where(
+                        table.c.subscriber.in_(names)
+                    )
+                ).all()
+            )
+        return {n for n in names if last > int(cursors.get(n, 0))}
 
     def _has_pending(self, name: str) -> bool:
         """Peek without taking a write lock, so an idle relay never blocks writers."""

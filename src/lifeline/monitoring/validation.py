@@ -10,8 +10,9 @@ before now (late and out-of-order data inside the window are accepted).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import IntEnum
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +21,7 @@ from lifeline.monitoring.formats import ParsedRows, Rejection, RejectReason
 from lifeline.monitoring.model import StreamLimits
 
 BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.intp]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,31 @@ class IngestWindow:
     future_tolerance_s: float
 
 
+def index_streams(ids: Sequence[str]) -> tuple[list[str], IntArray]:
+    """The distinct datastream ids in first-seen order, and each row's position among them
+    (so that per-stream facts are looked up once per stream and spread over rows by indexing)."""
+    distinct = list(dict.fromkeys(ids))
+    position = dict(zip(distinct, range(len(distinct)), strict=True))
+    codes = np.fromiter(map(position.__getitem__, ids), dtype=np.intp, count=len(ids))
+    return distinct, codes
+
+
+class _Stream(IntEnum):
+    """Per-stream verdict before the values are looked at."""
+
+    OK = 0
+    UNKNOWN = 1
+    FOREIGN = 2
+    OUT_OF_SCOPE = 3
+
+
+_STREAM_REASONS = {
+    _Stream.UNKNOWN: (RejectReason.UNKNOWN_DATASTREAM, "no datastream {!r}"),
+    _Stream.FOREIGN: (RejectReason.FOREIGN_DATASTREAM, "the datastream belongs to another device"),
+    _Stream.OUT_OF_SCOPE: (RejectReason.OUT_OF_SCOPE, "the datastream is outside your scope"),
+}
+
+
 def validate(
     rows: ParsedRows,
     limits: Mapping[str, StreamLimits],
@@ -38,14 +65,41 @@ def validate(
     window: IngestWindow,
     device_thing_id: str | None = None,
     scope_paths: tuple[str, ...] | None = None,
+    streams: tuple[list[str], IntArray] | None = None,
 ) -> tuple[BoolArray, list[Rejection]]:
     """Return the mask of rows to store (aligned with ``rows``' columns) and a rejection for
     every other row. ``device_thing_id`` restricts writes to that thing's datastreams;
-    ``scope_paths`` (when not None) to datastreams of organisations under those paths."""
-    n = len(rows.datastream_ids)
-    ok = np.ones(n, dtype=np.bool_)
-    lo = np.empty(n, dtype=np.float64)
-    hi = np.empty(n, dtype=np.float64)
+    ``scope_paths`` (when not None) to datastreams of organisations under those paths.
+
+    The datastream checks run once per distinct datastream (``streams``, from
+    :func:`index_streams`, when the caller has it already) and reach the rows by indexing; the
+    value and time checks are whole-column comparisons. Only refused rows cost Python work.
+    """
+    distinct, codes = streams if streams is not None else index_streams(rows.datastream_ids)
+    k = len(distinct)
+    verdict = np.zeros(k, dtype=np.int8)
+    lo_s = np.zeros(k, dtype=np.float64)
+    hi_s = np.zeros(k, dtype=np.float64)
+    in_scope: dict[str, bool] = {}
+    for j, stream_id in enumerate(distinct):
+        found = limits.get(stream_id)
+        if found is None:
+            verdict[j] = _Stream.UNKNOWN
+            continue
+        if device_thing_id is not None and found.thing_id != device_thing_id:
+            verdict[j] = _Stream.FOREIGN
+            continue
+        if scope_paths is not None:
+            allowed = in_scope.get(found.path)
+            if allowed is None:
+                allowed = in_scope[found.path] = any(found.path.startswith(p) for p in scope_paths)
+            if not allowed:
+                verdict[j] = _Stream.OUT_OF_SCOPE
+                continue
+        lo_s[j], hi_s[j] = found.min_value, found.max_value
+    row_verdict = verdict[codes]
+    lo, hi = lo_s[codes], hi_s[codes]
+    ok = row_verdict == _Stream.OK
     rejected: list[Rejection] = []
 
     def reject(i: int, reason: RejectReason, detail: str) -> None:
@@ -60,23 +114,9 @@ def validate(
             )
         )
 
-    in_scope: dict[str, bool] = {}
-    for i, stream_id in enumerate(rows.datastream_ids):
-        found = limits.get(stream_id)
-        if found is None:
-            reject(i, RejectReason.UNKNOWN_DATASTREAM, f"no datastream {stream_id!r}")
-            continue
-        if device_thing_id is not None and found.thing_id != device_thing_id:
-            reject(i, RejectReason.FOREIGN_DATASTREAM, "the datastream belongs to another device")
-            continue
-        if scope_paths is not None:
-            allowed = in_scope.get(found.path)
-            if allowed is None:
-                allowed = in_scope[found.path] = any(found.path.startswith(p) for p in scope_paths)
-            if not allowed:
-                reject(i, RejectReason.OUT_OF_SCOPE, "the datastream is outside your scope")
-                continue
-        lo[i], hi[i] = found.min_value, found.max_value
+    for at in np.flatnonzero(~ok).tolist():
+        reason, template = _STREAM_REASONS[_Stream(int(row_verdict[at]))]
+        reject(at, reason, template.format(rows.datastream_ids[at]))
 
     values, times = rows.values, rows.time_us
     checks: list[tuple[BoolArray, RejectReason]] = []

@@ -33,7 +33,7 @@ from lifeline.monitoring.ratelimit import RateLimiter
 from lifeline.monitoring.service._common import repo_of
 from lifeline.monitoring.service.registry import split_device_key
 from lifeline.monitoring.sinks import BatchSink
-from lifeline.monitoring.validation import IngestWindow, validate
+from lifeline.monitoring.validation import IngestWindow, index_streams, validate
 from lifeline.security import passwords
 from lifeline.security.model import Permission
 
@@ -73,10 +73,10 @@ class Ingestor:
         self._exercise: set[str] = set()  # datastreams of drill (exercise) things
 
     def _streams(self, repo: MonitoringRepository, ids: Sequence[str]) -> dict[str, Datastream]:
-        """The batch's datastreams, from a per-process cache (datastreams are never changed
-        or deleted once created, so a cached one cannot be stale)."""
+        """The batch's datastreams (``ids`` distinct), from a per-process cache (datastreams
+        are never changed or deleted once created, so a cached one cannot be stale)."""
         cache = self._cache
-        missing = {i for i in ids if i not in cache}
+        missing = [i for i in ids if i not in cache]
         if missing:
             if len(cache) + len(missing) > STREAM_CACHE:
                 cache.clear()
@@ -93,14 +93,15 @@ class Ingestor:
                     stream.thing_id, stream.path, stream.min_value, stream.max_value
                 )
                 self._info[stream.id] = stream.stream_info()
-        return {i: cache[i] for i in set(ids) if i in cache}
+        return {i: cache[i] for i in ids if i in cache}
 
     def __call__(self, cmd: IngestObservations, ctx: HandlerContext) -> IngestResult:
         rows = cmd.rows
         repo = repo_of(ctx)
         now = ctx.uow.clock.now()
         now_us = round(now.timestamp() * 1_000_000)
-        streams = self._streams(repo, rows.datastream_ids)
+        distinct, codes = index_streams(rows.datastream_ids)
+        streams = self._streams(repo, distinct)
         limits = {s: self._limits[s] for s in streams}
         device = ctx.actor.id if DEVICE_ROLE in ctx.actor.roles else None
         ok, refused = validate(
@@ -110,15 +111,24 @@ class Ingestor:
             window=self.window,
             device_thing_id=device,
             scope_paths=None if device else ctx.actor.scope_paths,
+            streams=(distinct, codes),
         )
         picked = np.flatnonzero(ok)
-        ids = [rows.datastream_ids[i] for i in picked]
-        for path in sorted({streams[s].path for s in ids}):
+        every = len(picked) == len(ok)
+        ids = list(rows.datastream_ids) if every else [rows.datastream_ids[i] for i in picked]
+        picked_codes = codes if every else codes[picked]
+        present = np.zeros(len(distinct), dtype=np.bool_)
+        present[picked_codes] = True
+        stored_streams = [distinct[j] for j in np.flatnonzero(present).tolist()]
+        for path in sorted({streams[s].path for s in stored_streams}):
             ctx.authorize(target_kind="datastream-collection", target_id="", target_path=path)
         batch_id = new_id()
-        times = rows.time_us[picked]
-        values = rows.values[picked]
-        inserted = repo.insert_observations(batch_id, ids, times.tolist(), values.tolist(), now_us)
+        times = rows.time_us if every else rows.time_us[picked]
+        values = rows.values if every else rows.values[picked]
+        inserted = np.asarray(
+            repo.insert_observations(batch_id, ids, times.tolist(), values.tolist(), now_us),
+            dtype=np.intp,
+        )
         rejections = sorted([*rows.rejected, *refused], key=lambda r: r.index)
         repo.quarantine(
             [
@@ -134,29 +144,34 @@ class Ingestor:
                 for r in rejections
             ]
         )  # fmt: skip
+        drill = np.fromiter((s in self._exercise for s in distinct), np.bool_, len(distinct))
+        drill_rows = drill[picked_codes[inserted]]
         for exercise in (False, True):  # drill observations never share a batch with real ones
-            part = [i for i in inserted if (ids[i] in self._exercise) is exercise]
-            if not part:
+            at = inserted[drill_rows] if exercise else inserted[~drill_rows]
+            if len(at) == 0:
                 continue
-            at = np.asarray(part, dtype=np.int64)
-            stored_ids = tuple(ids[i] for i in part)
+            stored_ids = tuple(ids) if len(at) == len(ids) else tuple(ids[i] for i in at.tolist())
             batch = ObservationBatch(
                 datastream_ids=stored_ids,
                 phenomenon_time_s=times[at] / 1_000_000,
                 values=values[at],
-                received_at_s=np.full(len(part), now_us / 1_000_000),
-                streams={s: self._info[s] for s in set(stored_ids)},
+                received_at_s=np.full(len(at), now_us / 1_000_000),
+                streams={
+                    s: self._info[s]
+                    for s in (distinct[j] for j in np.unique(picked_codes[at]).tolist())
+                },
                 exercise=exercise,
             )
             for sink in self._sinks():
                 sink(batch, ctx.uow)
+        index = np.asarray(rows.index, dtype=np.int64)
         return IngestResult(
             batch_id=batch_id,
             received=rows.total,
             accepted=len(inserted),
             duplicates=len(ids) - len(inserted),
             rejections=rejections,
-            accepted_index=[rows.index[int(picked[i])] for i in inserted],
+            accepted_index=index[picked[inserted]].tolist(),
         )
 
 

@@ -1,8 +1,10 @@
 """The SQL repository of the monitoring context.
 
-Observations are written with one multi-row ``INSERT … ON CONFLICT DO NOTHING RETURNING`` per
-batch (both SQLite ≥ 3.35 and PostgreSQL), so the keys that come back are exactly the rows that
-were new: re-sent observations are skipped and reported as duplicates.
+Observations are written in bulk (``COPY`` on PostgreSQL, a prepared ``INSERT`` in
+``executemany`` on SQLite) inside a savepoint; when a key is already taken the batch falls back
+to multi-row ``INSERT … ON CONFLICT DO NOTHING RETURNING`` (both SQLite ≥ 3.35 and PostgreSQL),
+so the keys that come back are exactly the rows that were new: re-sent observations are skipped
+and reported as duplicates.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from itertools import repeat
 from typing import Any
 
 import sqlalchemy as sa
@@ -112,6 +115,12 @@ def _quarantined(m: Any) -> QuarantinedRow:
 
 
 INSERT_CHUNK = 500  # rows per INSERT statement (2,500 parameters)
+_OBSERVATION_COLUMNS = "datastream_id, phenomenon_time_us, result, received_at_us, batch_id"
+_INSERT_OBSERVATION = (
+    f"INSERT INTO monitoring_observation ({_OBSERVATION_COLUMNS}) VALUES (?, ?, ?, ?, ?)"  # noqa: S608
+)
+_COPY_SPECIAL = frozenset("\\\t\n\r")  # characters COPY's text format would need escaped
+_COPY_OBSERVATIONS = f"COPY monitoring_observation ({_OBSERVATION_COLUMNS}) FROM STDIN"
 
 
 class SqlMonitoringRepository:
@@ -262,29 +271,67 @@ class SqlMonitoringRepository:
     ) -> list[int]:
         """Insert the rows that are new; return their positions in the given sequences.
 
-        Multi-row ``INSERT … ON CONFLICT DO NOTHING RETURNING`` statements of at most
-        ``INSERT_CHUNK`` rows, written at the driver level (the per-row parameter processing of
-        the SQL expression layer costs more than the insert itself at these volumes).
+        Usually every row is new, so the rows are first written in bulk inside a savepoint —
+        ``COPY`` on PostgreSQL, one prepared ``INSERT`` run by the driver's ``executemany`` on
+        SQLite — with no per-row result to read back. If the primary key refuses any row (a
+        re-sent observation, or the same key twice in the batch), the savepoint is rolled back
+        and the batch is written again with ``INSERT … ON CONFLICT DO NOTHING RETURNING``,
+        whose returned keys say which rows were new.
         """
-        if not datastream_ids:
+        n = len(datastream_ids)
+        if n == 0:
             return []
+        rows = list(
+            zip(
+                datastream_ids, phenomenon_time_us, values,
+                repeat(received_at_us, n), repeat(batch_id, n),
+                strict=True,
+            )
+        )  # fmt: skip
+        refused = (sa.exc.IntegrityError, self._conn.dialect.loaded_dbapi.IntegrityError)
+        try:
+            with self._conn.begin_nested():
+                self._bulk_insert(rows)
+        except refused:  # COPY runs on the driver's connection: its own exception class
+            return self._insert_new(rows)
+        return list(range(n))
+
+    def _bulk_insert(self, rows: list[tuple[str, int, float, int, str]]) -> None:
+        """All ``rows`` or none: raises ``IntegrityError`` when any key is already taken."""
+        if self._conn.dialect.name == "postgresql":
+            raw: Any = self._conn.connection.driver_connection
+            with raw.cursor() as cursor, cursor.copy(_COPY_OBSERVATIONS) as copy:
+                if _COPY_SPECIAL.isdisjoint("".join([r[0] for r in rows]) + rows[0][4]):
+                    # COPY's text format built in one pass (no field needs escaping; results
+                    # are finite, and repr() of a float reads back exactly)
+                    copy.write("".join([f"{s}\t{t}\t{v!r}\t{a}\t{b}\n" for s, t, v, a, b in rows]))
+                else:
+                    for row in rows:
+                        copy.write_row(row)
+            return
+        self._conn.exec_driver_sql(_INSERT_OBSERVATION, rows)
+
+    def _insert_new(self, rows: list[tuple[str, int, float, int, str]]) -> list[int]:
+        """Multi-row ``INSERT … ON CONFLICT DO NOTHING RETURNING`` statements of at most
+        ``INSERT_CHUNK`` rows, written at the driver level; the positions of the new rows."""
         first: dict[tuple[str, int], int] = {}
         params: list[object] = []
-        for i, key in enumerate(zip(datastream_ids, phenomenon_time_us, strict=True)):
+        for i, row in enumerate(rows):
+            key = (row[0], row[1])
             if key in first:
                 continue
             first[key] = i
-            params.extend((key[0], key[1], values[i], received_at_us, batch_id))
+            params.extend(row)
         mark = "?" if self._conn.dialect.paramstyle == "qmark" else "%s"
-        row = f"({mark}, {mark}, {mark}, {mark}, {mark})"
+        placeholder = f"({mark}, {mark}, {mark}, {mark}, {mark})"
         inserted: list[int] = []
         width = 5 * INSERT_CHUNK
         for start in range(0, len(params), width):
             chunk = params[start : start + width]
-            values_sql = ", ".join([row] * (len(chunk) // 5))  # placeholders only, no data
+            values_sql = ", ".join([placeholder] * (len(chunk) // 5))  # placeholders, no data
             sql = (
-                "INSERT INTO monitoring_observation (datastream_id, phenomenon_time_us, result, "  # noqa: S608
-                f"received_at_us, batch_id) VALUES {values_sql} "
+                f"INSERT INTO monitoring_observation ({_OBSERVATION_COLUMNS}) "  # noqa: S608
+                f"VALUES {values_sql} "
                 "ON CONFLICT DO NOTHING RETURNING datastream_id, phenomenon_time_us"
             )
             result = self._conn.exec_driver_sql(sql, tuple(chunk))

@@ -357,3 +357,31 @@ def test_drill_observations_reach_the_sinks_in_their_own_exercise_batch(
         (False, (real,)),
         (True, (drill_stream.id,)),
     ]
+
+
+def test_a_batch_mixing_new_rows_stored_ones_and_a_key_given_twice_stores_each_new_key_once(
+    platform: Platform, net: Network, client: TestClient, clock: VirtualClock, engine: Engine
+) -> None:
+    """The bulk write refuses the whole batch on a taken key; the fallback stores exactly the
+    new keys (the first of a repeated key) and hands only those to the sinks."""
+    seen: list[ObservationBatch] = []
+    platform.batch_sinks = (lambda batch, uow: seen.append(batch),)
+    t = clock.now().timestamp()
+    temp = net.streams[("a", "temperature")]
+    first = {"datastream_id": temp, "phenomenon_time": [t - 30], "results": [20.0]}
+    assert (
+        client.post("/monitoring/observations:batch", json=first, headers=net.device("a")).json()[
+            "accepted"
+        ]
+        == 1
+    )
+    mixed = {
+        "datastream_id": temp,
+        "phenomenon_time": [t - 30, t - 20, t - 10, t - 20],
+        "results": [99.0, 21.0, 22.0, 98.0],
+    }
+    answer = client.post("/monitoring/observations:batch", json=mixed, headers=net.device("a"))
+    assert (answer.json()["accepted"], answer.json()["duplicates"]) == (2, 2)
+    stored = {(s, us): v for s, us, v in _stored(engine)}
+    assert sorted(stored.values()) == [20.0, 21.0, 22.0]
+    assert [sorted(b.values.tolist()) for b in seen] == [[20.0], [21.0, 22.0]]

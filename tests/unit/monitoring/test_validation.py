@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from lifeline.monitoring.formats import ParsedRows, RejectReason
 from lifeline.monitoring.model import StreamLimits
-from lifeline.monitoring.validation import IngestWindow, validate
+from lifeline.monitoring.validation import IngestWindow, index_streams, validate
 
 NOW_US = 1_782_892_800 * 1_000_000
 WINDOW = IngestWindow(late_window_s=3600, future_tolerance_s=60)
@@ -89,3 +89,18 @@ def test_every_row_is_either_stored_or_rejected_exactly_once(
     stored = batch.values[ok]
     assert np.isfinite(stored).all()
     assert ((stored >= 0) & (stored <= 100)).all()
+
+
+def test_index_streams_gives_distinct_ids_in_first_seen_order_and_each_rows_position() -> None:
+    distinct, codes = index_streams(["b", "a", "b", "c", "a"])
+    assert distinct == ["b", "a", "c"]
+    assert codes.tolist() == [0, 1, 0, 2, 1]
+    assert [distinct[c] for c in codes.tolist()] == ["b", "a", "b", "c", "a"]
+
+
+@given(st.lists(st.sampled_from(["mine", "theirs", "nope"]), max_size=30))
+def test_stream_verdicts_reach_every_row_of_the_stream(ids: list[str]) -> None:
+    batch = rows(*((i, 0, 50) for i in ids))
+    ok, rejected = validate(batch, LIMITS, now_us=NOW_US, window=WINDOW, device_thing_id="thing-1")
+    assert ok.tolist() == [i == "mine" for i in ids]
+    assert sorted(r.index for r in rejected) == [k for k, i in enumerate(ids) if i != "mine"]

@@ -83,6 +83,7 @@ from lifeline.security.tokens import TokenCodec
 from lifeline.sharing import service as sharing_service
 from lifeline.sharing.crypto import parse_master_key
 from lifeline.sharing.model import SHARING
+from lifeline.sharing.refresh import RefreshBackoff
 from lifeline.sharing.store import SqlSharingRepository
 from lifeline.warning import service as warning_service
 from lifeline.warning.detectors.sink import StreamDetectorSink
@@ -329,6 +330,23 @@ def delivery_worker(platform: Platform, *, owner: str | None = None) -> Delivery
             Channel.WEBHOOK: s.delivery_rate_webhook_per_s,
         },
         owner=owner,
+    )
+
+
+def refresh_worker(
+    platform: Platform, *, owner: str | None = None
+) -> sharing_service.RefreshWorker:
+    """The worker fetching the data hub's scheduled HTTP sources, as the settings say."""
+    s = platform.settings
+    return sharing_service.RefreshWorker(
+        platform.bus,
+        platform.uow,
+        platform.clock,
+        owner=owner,
+        lease_s=s.sharing_refresh_lease_s,
+        backoff=RefreshBackoff(
+            base_s=s.sharing_refresh_backoff_base_s, max_s=s.sharing_refresh_backoff_max_s
+        ),
     )
 
 

@@ -213,3 +213,24 @@ class Settings(BaseSettings):
     incident_photo_max_bytes: int = Field(
         default=5 * 1024 * 1024, gt=0, description="Largest photo a public report may carry"
     )
+    # --- scheduled refresh of the data hub's HTTP sources ------------------------------------
+    sharing_refresh_loop: bool = Field(
+        default=True,
+        description="Fetch due HTTP sources of the data hub inside every API process (leases "
+        "keep two workers off one dataset); off: run `lifeline ingest refresh --every S`",
+    )
+    sharing_refresh_interval_s: float = Field(
+        default=30.0, gt=0, description="How often the refresh loop looks for due sources"
+    )
+    sharing_refresh_lease_s: float = Field(
+        default=900.0,
+        gt=0,
+        description="How long a worker holds a dataset it is fetching; a crashed worker's "
+        "datasets are fetched by another after this (keep it above the longest fetch)",
+    )
+    sharing_refresh_backoff_base_s: float = Field(
+        default=60.0, gt=0, description="Retry after the first failed fetch (doubles each time)"
+    )
+    sharing_refresh_backoff_max_s: float = Field(
+        default=3600.0, gt=0, description="Longest wait before retrying a failing source"
+    )

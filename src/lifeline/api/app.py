@@ -17,7 +17,7 @@ from lifeline.api import problems
 from lifeline.api.docs import mount_docs
 from lifeline.api.health import router as health_router
 from lifeline.api.middleware import Metrics, RequestContextMiddleware
-from lifeline.bootstrap import Platform, build_platform, delivery_worker
+from lifeline.bootstrap import Platform, build_platform, delivery_worker, refresh_worker
 from lifeline.config import Settings
 from lifeline.dispatch.api import router as dispatch_router
 from lifeline.geo.api import router as geo_router
@@ -31,6 +31,7 @@ from lifeline.registry.api import router as registry_router
 from lifeline.reserves.api import router as reserves_router
 from lifeline.security.api import router as security_router
 from lifeline.sharing.api import router as sharing_router
+from lifeline.sharing.background import refresh_loop
 from lifeline.warning.api import router as warning_router
 from lifeline.warning.api.stream import escalation_loop
 
@@ -59,6 +60,13 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
             platform.tree_warmer.start()  # in its own thread: serving starts at once
         escalations = asyncio.create_task(escalation_loop(platform, stop))
         reminders = asyncio.create_task(sitrep_reminder_loop(platform, stop))
+        refreshing = (
+            asyncio.create_task(
+                refresh_loop(refresh_worker(platform), settings.sharing_refresh_interval_s, stop)
+            )
+            if settings.sharing_refresh_loop
+            else None
+        )
         try:
             yield
         finally:
@@ -72,6 +80,8 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
             await overdue
             await escalations
             await reminders
+            if refreshing is not None:
+                await refreshing
 
     app = FastAPI(
         title="Lifeline",

@@ -150,3 +150,59 @@ def run(
         f"read {result.read}, accepted {result.accepted}, merged {result.merged}, "
         f"quarantined {result.quarantined}"
     )
+
+
+@ingest_app.command("refresh")
+def refresh(
+    every: Annotated[
+        float | None,
+        typer.Option(
+            "--every", min=0.1, help="Repeat every S seconds until interrupted; default once."
+        ),
+    ] = None,
+    database_url: DbUrl = None,
+) -> None:
+    """Fetch every HTTP source whose refresh is due, once (or every S seconds).
+
+    Each due dataset is leased while it is fetched, so this is safe next to API processes
+    (which do the same by themselves unless LIFELINE_SHARING_REFRESH_LOOP=false) and other
+    copies of this command. A fetch that fails is recorded as a failed run and retried with
+    backoff.
+    """
+    import signal
+
+    from lifeline.bootstrap import refresh_worker
+    from lifeline.cli.options import open_platform
+    from lifeline.sharing.model import RunStatus
+
+    platform = open_platform(database_url)
+    worker = refresh_worker(platform)
+
+    def report() -> None:
+        for run in worker.run_once():
+            if run.status is RunStatus.COMPLETED:
+                console.print(
+                    f"[green]dataset {run.dataset_id}[/green] run {run.id}: read {run.read}, "
+                    f"accepted {run.accepted}, merged {run.merged}, "
+                    f"quarantined {run.quarantined}"
+                )
+            else:
+                console.print(
+                    f"[red]dataset {run.dataset_id}[/red] run {run.id} failed: {run.error}"
+                )
+
+    try:
+        if every is None:
+            report()
+            return
+        signal.signal(signal.SIGTERM, lambda *_: worker.stop())
+        err.print(f"refreshing due sources every {every:g} s; Ctrl-C stops")
+        try:
+            while True:
+                report()
+                if worker.wait(every):
+                    break
+        except KeyboardInterrupt:
+            pass
+    finally:
+        platform.close()

@@ -26,11 +26,13 @@ from lifeline.kernel.errors import InvalidInput, NotFound
 from lifeline.sharing import service as svc
 from lifeline.sharing.export import ExportFormat, render
 from lifeline.sharing.messages import (
+    CancelRefresh,
     DatasetQuality,
     DecideLink,
     GetDataKeyState,
     GetDataset,
     GetLineage,
+    GetRefresh,
     GetRun,
     GrantAgreement,
     LinkRecords,
@@ -49,6 +51,7 @@ from lifeline.sharing.messages import (
     ReplayQuarantined,
     RevokeAgreement,
     RunIngest,
+    ScheduleRefresh,
 )
 from lifeline.sharing.model import (
     Agreement,
@@ -58,6 +61,7 @@ from lifeline.sharing.model import (
     IngestRun,
     MappingVersion,
     QuarantineStatus,
+    RefreshSchedule,
     SharedDataset,
     Source,
 )
@@ -270,6 +274,7 @@ class RunOut(Out):
     merged: int
     quarantined: int
     quality: dict[str, Any]
+    error: str | None = None
 
 
 @router.post(
@@ -315,6 +320,54 @@ async def run_ingest_from_url(
     message = RunIngest(dataset_id=dataset_id, path=body.url, version=version)
     run: IngestRun = await run_in_threadpool(bus.handle, message, actor)
     return RunOut.model_validate(run)
+
+
+class RefreshIn(Strict):
+    url: str = Field(
+        min_length=8, max_length=2000, pattern=r"^https?://", description="an HTTP JSON API"
+    )
+    interval_s: int | None = Field(
+        default=None, gt=0, description="seconds between fetches; default the dataset's"
+    )
+
+
+class RefreshOut(Out):
+    dataset_id: str
+    url: str
+    next_run_at: datetime
+    attempts: int
+    last_error: str | None
+    last_run_id: str | None
+    lease_owner: str | None
+    lease_expires_at: datetime | None
+    updated_at: datetime
+
+
+@router.put(
+    "/datasets/{dataset_id}/refresh",
+    summary="Fetch the dataset's HTTP JSON source on its schedule (first fetch due now)",
+)
+def schedule_refresh(
+    dataset_id: str, body: RefreshIn, actor: CurrentActor, bus: BusDep
+) -> RefreshOut:
+    schedule: RefreshSchedule = bus.handle(
+        ScheduleRefresh(dataset_id=dataset_id, url=body.url, interval_s=body.interval_s), actor
+    )
+    return RefreshOut.model_validate(schedule)
+
+
+@router.get("/datasets/{dataset_id}/refresh", summary="The dataset's refresh schedule")
+def get_refresh(dataset_id: str, actor: CurrentActor, bus: BusDep) -> RefreshOut:
+    return RefreshOut.model_validate(bus.handle(GetRefresh(dataset_id=dataset_id), actor))
+
+
+@router.delete(
+    "/datasets/{dataset_id}/refresh",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Stop fetching the dataset's source",
+)
+def cancel_refresh(dataset_id: str, actor: CurrentActor, bus: BusDep) -> None:
+    bus.handle(CancelRefresh(dataset_id=dataset_id), actor)
 
 
 @router.get("/datasets/{dataset_id}/runs", summary="Ingest runs of a dataset")

@@ -108,3 +108,26 @@ class DataKeyRotated(DomainEvent):
     aggregate_type: ClassVar[str] = "sharing_dataset"
     version: int
     destroyed: tuple[int, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefreshScheduled(DomainEvent):
+    aggregate_type: ClassVar[str] = "sharing_dataset"
+    url: str
+    interval_s: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class RefreshCancelled(DomainEvent):
+    aggregate_type: ClassVar[str] = "sharing_dataset"
+
+
+@dataclass(frozen=True, kw_only=True)
+class IngestRunFailed(DomainEvent):
+    """A scheduled fetch read nothing; it is tried again at ``retry_at``."""
+
+    aggregate_type: ClassVar[str] = "sharing_run"
+    dataset_id: str
+    error: str
+    attempt: int
+    retry_at: str

@@ -227,3 +227,26 @@ class FinishDataKeyRotation(Command):
 
     permission: ClassVar[str] = Permission.SHARING_GRANT
     dataset_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScheduleRefresh(Command):
+    """Fetch the dataset's HTTP JSON source at ``url`` every ``interval_s`` (default: the
+    dataset's refresh interval, which this sets when given); the first fetch is due now."""
+
+    permission: ClassVar[str] = Permission.SHARING_WRITE
+    dataset_id: str
+    url: str
+    interval_s: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CancelRefresh(Command):
+    permission: ClassVar[str] = Permission.SHARING_WRITE
+    dataset_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class GetRefresh(Query):
+    permission: ClassVar[str] = Permission.SHARING_READ
+    dataset_id: str

@@ -16,6 +16,7 @@ RAGGED = "__ragged__"  # a reader sets it on a row that does not fit the header,
 
 class RunStatus(StrEnum):
     COMPLETED = "completed"
+    FAILED = "failed"  # the source could not be read at all (a scheduled fetch); see ``error``
 
 
 class QuarantineStatus(StrEnum):
@@ -76,6 +77,23 @@ class IngestRun:
     merged: int
     quarantined: int
     quality: dict[str, Any]
+    error: str | None = None  # why a failed run read nothing
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshSchedule:
+    """A dataset's HTTP JSON source, fetched every ``refresh_interval_s`` of the dataset by
+    whichever worker holds the lease; failures are retried with backoff."""
+
+    dataset_id: str
+    url: str
+    next_run_at: datetime
+    attempts: int  # consecutive failures
+    updated_at: datetime
+    last_error: str | None = None
+    last_run_id: str | None = None
+    lease_owner: str | None = None
+    lease_expires_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +234,8 @@ class SharingRepository(Protocol):
 
     def list_datasets(self) -> list[Dataset]: ...
 
+    def set_refresh_interval(self, dataset_id: str, interval_s: int) -> None: ...
+
     def add_mapping(self, mapping: MappingVersion) -> None: ...
 
     def get_mapping(self, dataset_id: str, version: int | None) -> MappingVersion | None: ...
@@ -269,6 +289,25 @@ class SharingRepository(Protocol):
         ...
 
     def all_records(self, dataset_id: str) -> Iterator[CanonicalRecord]: ...
+
+    # refresh schedules
+    def put_refresh(self, schedule: RefreshSchedule) -> None:
+        """Insert or replace the dataset's schedule."""
+        ...
+
+    def get_refresh(self, dataset_id: str) -> RefreshSchedule | None: ...
+
+    def delete_refresh(self, dataset_id: str) -> None: ...
+
+    def claim_refreshes(
+        self, now: datetime, limit: int, *, owner: str, lease_until: datetime
+    ) -> list[RefreshSchedule]:
+        """Lease up to ``limit`` due schedules not leased by another live worker."""
+        ...
+
+    def settle_refresh(self, schedule: RefreshSchedule, *, owner: str) -> bool:
+        """Store the outcome and release the lease, if ``owner`` still holds it."""
+        ...
 
     # data-key rotation
     def key_versions(self, dataset_id: str) -> list[int]:

@@ -31,6 +31,7 @@ from lifeline.sharing.model import (
     QuarantinedRecord,
     QuarantineStatus,
     RecordLink,
+    RefreshSchedule,
     RunStatus,
     Source,
 )
@@ -90,6 +91,21 @@ runs = sa.Table(
     sa.Column("merged", sa.Integer(), nullable=False),
     sa.Column("quarantined", sa.Integer(), nullable=False),
     sa.Column("quality", sa.JSON(), nullable=False),
+    sa.Column("error", sa.Text(), nullable=True),
+)
+
+refreshes = sa.Table(
+    "sharing_refresh",
+    metadata,
+    sa.Column("dataset_id", ID, sa.ForeignKey("sharing_dataset.id"), primary_key=True),
+    sa.Column("url", sa.String(2000), nullable=False),
+    sa.Column("next_run_at", UtcDateTime(), nullable=False, index=True),
+    sa.Column("attempts", sa.Integer(), nullable=False),
+    sa.Column("last_error", sa.Text(), nullable=True),
+    sa.Column("last_run_id", ID, nullable=True),
+    sa.Column("lease_owner", sa.String(64), nullable=True),
+    sa.Column("lease_expires_at", UtcDateTime(), nullable=True),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 records = sa.Table(
@@ -401,6 +417,64 @@ class SqlSharingRepository:
         row = self._conn.execute(query).first()
         return None if row is None else row._mapping
 
+    # refresh schedules ------------------------------------------------------------------
+    def put_refresh(self, schedule: RefreshSchedule) -> None:
+        self.delete_refresh(schedule.dataset_id)
+        self._conn.execute(refreshes.insert().values(**_row(schedule, refreshes)))
+
+    def get_refresh(self, dataset_id: str) -> RefreshSchedule | None:
+        m = self._first(sa.select(refreshes).where(refreshes.c.dataset_id == dataset_id))
+        return None if m is None else RefreshSchedule(**{k: m[k] for k in _names(refreshes)})
+
+    def delete_refresh(self, dataset_id: str) -> None:
+        self._conn.execute(refreshes.delete().where(refreshes.c.dataset_id == dataset_id))
+
+    def claim_refreshes(
+        self, now: datetime, limit: int, *, owner: str, lease_until: datetime
+    ) -> list[RefreshSchedule]:
+        r = refreshes
+        free = sa.and_(
+            r.c.next_run_at <= now,
+            sa.or_(r.c.lease_expires_at.is_(None), r.c.lease_expires_at <= now),
+        )
+        due = list(
+            self._conn.execute(
+                sa.select(r.c.dataset_id).where(free).order_by(r.c.next_run_at).limit(limit)
+            ).scalars()
+        )
+        if not due:
+            return []
+        # the conditions again: a schedule another worker leased meanwhile is not taken over
+        self._conn.execute(
+            r.update()
+            .where(r.c.dataset_id.in_(due), free)
+            .values(lease_owner=owner, lease_expires_at=lease_until)
+        )
+        rows = self._conn.execute(
+            sa.select(r)
+            .where(r.c.dataset_id.in_(due), r.c.lease_owner == owner)
+            .where(r.c.lease_expires_at == lease_until)
+            .order_by(r.c.next_run_at)
+        ).all()
+        return [RefreshSchedule(**{k: row._mapping[k] for k in _names(r)}) for row in rows]
+
+    def settle_refresh(self, schedule: RefreshSchedule, *, owner: str) -> bool:
+        result = self._conn.execute(
+            refreshes.update()
+            .where(refreshes.c.dataset_id == schedule.dataset_id)
+            .where(refreshes.c.lease_owner == owner)
+            .values(
+                next_run_at=schedule.next_run_at,
+                attempts=schedule.attempts,
+                last_error=schedule.last_error,
+                last_run_id=schedule.last_run_id,
+                lease_owner=None,
+                lease_expires_at=None,
+                updated_at=schedule.updated_at,
+            )
+        )
+        return bool(result.rowcount == 1)
+
     # data-key rotation ------------------------------------------------------------------
     def key_versions(self, dataset_id: str) -> list[int]:
         return list(
@@ -568,6 +642,13 @@ class SqlSharingRepository:
     def list_datasets(self) -> list[Dataset]:
         rows = self._conn.execute(sa.select(datasets).order_by(datasets.c.name)).all()
         return [_dataset(r._mapping) for r in rows]
+
+    def set_refresh_interval(self, dataset_id: str, interval_s: int) -> None:
+        self._conn.execute(
+            datasets.update()
+            .where(datasets.c.id == dataset_id)
+            .values(refresh_interval_s=interval_s)
+        )
 
     # mappings ----------------------------------------------------------------------------
     def add_mapping(self, mapping: MappingVersion) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from lifeline.kernel.bus import MessageBus
 from lifeline.sharing.messages import (
+    CancelRefresh,
     DatasetQuality,
     DecideLink,
     FinishDataKeyRotation,
     GetDataKeyState,
     GetDataset,
     GetLineage,
+    GetRefresh,
     GetRun,
     GrantAgreement,
     LinkRecords,
@@ -29,6 +31,7 @@ from lifeline.sharing.messages import (
     ReplayQuarantined,
     RevokeAgreement,
     RunIngest,
+    ScheduleRefresh,
     StartDataKeyRotation,
 )
 from lifeline.sharing.service.agreements import (
@@ -59,6 +62,12 @@ from lifeline.sharing.service.reads import (
     list_records,
     list_runs,
 )
+from lifeline.sharing.service.refresh import (
+    RefreshWorker,
+    cancel_refresh,
+    get_refresh,
+    schedule_refresh,
+)
 from lifeline.sharing.service.registry import (
     get_dataset,
     list_datasets,
@@ -72,6 +81,7 @@ __all__ = [
     "Lineage",
     "QuarantinePage",
     "RecordPage",
+    "RefreshWorker",
     "RotationReport",
     "register_handlers",
     "rotate_data_key",
@@ -105,3 +115,6 @@ def register_handlers(bus: MessageBus) -> None:
     bus.register(StartDataKeyRotation, start_data_key_rotation)
     bus.register(ReencryptDataBatch, reencrypt_data_batch)
     bus.register(FinishDataKeyRotation, finish_data_key_rotation)
+    bus.register(ScheduleRefresh, schedule_refresh)
+    bus.register(CancelRefresh, cancel_refresh)
+    bus.register(GetRefresh, get_refresh)

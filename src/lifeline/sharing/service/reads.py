@@ -30,6 +30,7 @@ from lifeline.sharing.model import (
     MappingVersion,
     QuarantinedRecord,
     QuarantineStatus,
+    RunStatus,
 )
 from lifeline.sharing.quality import freshness
 from lifeline.sharing.row_filter import RowMatcher
@@ -122,13 +123,16 @@ def list_runs(query: ListRuns, ctx: HandlerContext) -> list[IngestRun]:
 
 
 def dataset_quality(query: DatasetQuality, ctx: HandlerContext) -> dict[str, Any]:
-    """Freshness, totals, the latest run's report and a per-run history, as one document."""
+    """Freshness (against the latest completed run), the refresh schedule, totals, the latest
+    completed run's report and a per-run history (failed runs too), as one document."""
     dataset = dataset_for(ctx, query.dataset_id)
     repo = ctx.uow.repo(SHARING)
     runs = repo.list_runs(dataset.id)
     _, records = repo.list_records(dataset.id, 1, 0)
     _, open_quarantine = repo.list_quarantined(dataset.id, QuarantineStatus.OPEN, 1, 0)
-    latest = runs[-1] if runs else None
+    completed = [r for r in runs if r.status is RunStatus.COMPLETED]
+    latest = completed[-1] if completed else None
+    schedule = repo.get_refresh(dataset.id)
     now = ctx.uow.clock.now()
     return {
         "dataset_id": dataset.id,
@@ -137,6 +141,17 @@ def dataset_quality(query: DatasetQuality, ctx: HandlerContext) -> dict[str, Any
         "generated_at": now.isoformat(),
         "freshness": freshness(
             latest.finished_at if latest else None, dataset.refresh_interval_s, now
+        ),
+        "refresh": (
+            {
+                "url": schedule.url,
+                "next_run_at": schedule.next_run_at.isoformat(),
+                "failed_attempts": schedule.attempts,
+                "last_error": schedule.last_error,
+                "last_run_id": schedule.last_run_id,
+            }
+            if schedule
+            else None
         ),
         "records": records,
         "open_quarantine": open_quarantine,
@@ -149,6 +164,8 @@ def dataset_quality(query: DatasetQuality, ctx: HandlerContext) -> dict[str, Any
         "history": [
             {
                 "run_id": r.id,
+                "status": r.status.value,
+                "error": r.error,
                 "finished_at": r.finished_at.isoformat(),
                 "mapping_version": r.mapping_version,
                 "read": r.read,

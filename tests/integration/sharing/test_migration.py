@@ -1,0 +1,42 @@
+"""The data hub's migrations: every sharing table matches the store's metadata, and
+0017_sharing_refresh (refresh schedules, failed runs' errors) downgrades and upgrades alone."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from lifeline.migrations import runner
+from lifeline.sharing import store
+from tests.integration.migration_checks import assert_matches_store, assert_round_trip
+
+TABLES = (
+    store.sources,
+    store.datasets,
+    store.mappings,
+    store.runs,
+    store.records,
+    store.quarantine,
+    store.links,
+    store.data_keys,
+    store.agreements,
+    store.refreshes,
+)
+
+
+def test_migrated_tables_match_the_store(engine: Engine) -> None:
+    assert_matches_store(engine, TABLES)
+
+
+def _run_columns(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        return {c["name"] for c in sa.inspect(conn).get_columns("sharing_run")}
+
+
+def test_refresh_revision_downgrades_and_upgrades_alone(empty_engine: Engine) -> None:
+    assert_round_trip(empty_engine, (store.refreshes,), "0017_sharing_refresh", "0016_alarmloop")
+    assert "error" in _run_columns(empty_engine)
+    runner.downgrade(empty_engine, "0016_alarmloop")
+    assert "error" not in _run_columns(empty_engine)
+    runner.upgrade(empty_engine, "0017_sharing_refresh")
+    assert "error" in _run_columns(empty_engine)

@@ -18,6 +18,8 @@ _ID_CHECK = "10X98765432"
 def clean_text(value: str) -> str:
     """NFKC-fold (full-width → half-width, e.g. ``ＡＢＣ１２３`` → ``ABC123``; the ideographic
     space becomes a space), then collapse runs of whitespace and strip the ends."""
+    if value.isascii() and value.isprintable() and "  " not in value:
+        return value.strip()  # printable ASCII is NFKC-stable and its only whitespace is " "
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", value)).strip()
 
 

@@ -1,4 +1,8 @@
-"""One source row → (dedup key, canonical record, problems): mapping, cleaning and validation."""
+"""One source row → (dedup key, canonical record, problems): mapping, cleaning and validation.
+
+:class:`Pipeline` compiles a mapping and its record spec once; a run then calls
+:meth:`Pipeline.process` for every row. :func:`process` is the one-off form (previews, replays).
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,9 @@ from datetime import datetime
 from typing import Any
 
 from lifeline.kernel.errors import FieldProblem
-from lifeline.sharing.mapping import Mapping, apply, record_key
+from lifeline.sharing.mapping import CompiledMapping, Mapping
 from lifeline.sharing.model import RAGGED
-from lifeline.sharing.validation import conform
+from lifeline.sharing.validation import Conformer
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,18 +28,38 @@ class Outcome:
         return not self.problems
 
 
+class Pipeline:
+    """A mapping compiled into converters and a conformer for its record type."""
+
+    __slots__ = ("_blank_key", "_conform", "_mapping")
+
+    def __init__(self, mapping: Mapping) -> None:
+        self._mapping = CompiledMapping(mapping)
+        self._conform = Conformer(mapping.spec)
+        self._blank_key = f"key column(s) {', '.join(mapping.key)} are blank"
+
+    def process(self, row: dict[str, Any], now: datetime) -> Outcome:
+        """Map, clean and validate one row; a row is kept only when it has no problem at all."""
+        problems: list[FieldProblem] = []
+        if RAGGED in row:
+            original = {k: v for k, v in row.items() if k != RAGGED}
+            problems.append(FieldProblem("row", str(row[RAGGED])))
+        else:
+            original = dict(row)
+        key = self._mapping.key(row)
+        if key is None:
+            problems.append(FieldProblem("key", self._blank_key))
+        mapped, mapping_problems = self._mapping.apply(row)
+        record, invalid = self._conform(mapped, now)
+        if mapping_problems:
+            failed = {p.field for p in mapping_problems}
+            problems.extend(mapping_problems)
+            problems.extend(p for p in invalid if p.field not in failed)
+        else:
+            problems.extend(invalid)
+        return Outcome(key=key, record=record, problems=tuple(problems), original=original)
+
+
 def process(mapping: Mapping, row: dict[str, Any], now: datetime) -> Outcome:
     """Map, clean and validate one row; a row is kept only when it has no problem at all."""
-    original = {k: v for k, v in row.items() if k != RAGGED}
-    problems: list[FieldProblem] = []
-    if RAGGED in row:
-        problems.append(FieldProblem("row", str(row[RAGGED])))
-    key = record_key(mapping, row)
-    if key is None:
-        problems.append(FieldProblem("key", f"key column(s) {', '.join(mapping.key)} are blank"))
-    mapped, mapping_problems = apply(mapping, row)
-    record, invalid = conform(mapping.spec, mapped, now)
-    failed = {p.field for p in mapping_problems}
-    problems.extend(mapping_problems)
-    problems.extend(p for p in invalid if p.field not in failed)
-    return Outcome(key=key, record=record, problems=tuple(problems), original=original)
+    return Pipeline(mapping).process(row, now)

@@ -34,14 +34,16 @@ class QualityTally:
     region: BBox | None = None
     with_point: int = 0
     outside_region: int = 0
+    _point_fields: tuple[str, ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._point_fields = tuple(f.name for f in self.spec.fields if f.type is FieldType.POINT)
 
     def kept_record(self, values: dict[str, Any]) -> None:
         self.kept += 1
-        self.present.update(k for k, v in values.items() if v not in (None, ""))
+        self.present.update(k for k, v in values.items() if v is not None and v != "")
         points: list[dict[str, Any]] = [
-            p
-            for f in self.spec.fields
-            if f.type is FieldType.POINT and isinstance(p := values.get(f.name), dict)
+            p for name in self._point_fields if isinstance(p := values.get(name), dict)
         ]
         if points:
             self.with_point += 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from lifeline.kernel.db import UtcDateTime, metadata
 from lifeline.kernel.errors import Conflict
+from lifeline.sharing.bulk import binder, in_one_parameter, insert_rows, to_json, update_rows
 from lifeline.sharing.crypto import (
     PREFIX,
     CryptoError,
@@ -238,6 +239,35 @@ def _row(obj: Any, table: sa.Table) -> dict[str, Any]:
 
 ORIGINAL = "original"
 DATA = "data."
+_RECORD_COLUMNS = (
+    "id",
+    "dataset_id",
+    "organisation_id",
+    "record_type",
+    "record_key",
+    "data",
+    "run_id",
+    "mapping_version",
+    "original",
+    "created_at",
+    "updated_at",
+)
+_MERGED_COLUMNS = ("data", "run_id", "mapping_version", "original", "updated_at")
+
+
+def _time_binder(conn: sa.Connection) -> Callable[[datetime], Any]:
+    """Binds the records' timestamps as the column type does, once per distinct value (a run
+    writes a handful of distinct timestamps across thousands of rows)."""
+    bind = binder(conn, records.c.created_at)
+    seen: dict[datetime, Any] = {}
+
+    def when(value: datetime) -> Any:
+        out = seen.get(value)
+        if out is None:
+            out = seen[value] = bind(value)
+        return out
+
+    return when
 
 
 def rewrap_data_keys(conn: sa.Connection, old_master: bytes, new_master: bytes) -> int:
@@ -400,13 +430,6 @@ class SqlSharingRepository:
         if not is_token(original):
             return item
         return replace(item, original=self._decrypt(item.dataset_id, item.id, ORIGINAL, original))
-
-    def _sealed_record(self, record: CanonicalRecord) -> dict[str, Any]:
-        row = _row(record, records)
-        row["data"], row["original"] = self._seal(
-            record.dataset_id, record.id, record.data, record.original
-        )
-        return row
 
     def blind_key(self, dataset_id: str, key: str) -> str:
         if self._master is None:
@@ -686,43 +709,58 @@ class SqlSharingRepository:
         rows = self._conn.execute(
             sa.select(records.c.record_key, records.c.id, records.c.created_at, records.c.run_id)
             .where(records.c.dataset_id == dataset_id)
-            .where(records.c.record_key.in_(keys))
+            .where(in_one_parameter(self._conn, records.c.record_key, "keys", keys))
         ).all()
         return {r.record_key: (r.id, r.created_at, r.run_id) for r in rows}
 
+    def _sealed_values(self, record: CanonicalRecord) -> tuple[Any, Any]:
+        """The record's data and original as stored (encrypted where the dataset says so)."""
+        if not self._encrypts(record.dataset_id):
+            return record.data, record.original
+        return self._seal(record.dataset_id, record.id, record.data, record.original)
+
     def insert_records(self, items: list[CanonicalRecord]) -> None:
-        if items:
-            self._conn.execute(records.insert(), [self._sealed_record(r) for r in items])
+        if not items:
+            return
+        when = _time_binder(self._conn)
+        rows = []
+        for r in items:
+            data, original = self._sealed_values(r)
+            rows.append(
+                (
+                    r.id,
+                    r.dataset_id,
+                    r.organisation_id,
+                    r.record_type,
+                    r.record_key,
+                    to_json(data),
+                    r.run_id,
+                    r.mapping_version,
+                    to_json(original),
+                    when(r.created_at),
+                    when(r.updated_at),
+                )
+            )
+        insert_rows(self._conn, records, _RECORD_COLUMNS, rows)
 
     def update_records(self, items: list[CanonicalRecord]) -> None:
         if not items:
             return
-        statement = (
-            records.update()
-            .where(records.c.id == sa.bindparam("b_id"))
-            .values(
-                data=sa.bindparam("b_data"),
-                run_id=sa.bindparam("b_run_id"),
-                mapping_version=sa.bindparam("b_mapping_version"),
-                original=sa.bindparam("b_original"),
-                updated_at=sa.bindparam("b_updated_at"),
+        when = _time_binder(self._conn)
+        rows = []
+        for r in items:
+            data, original = self._sealed_values(r)
+            rows.append(
+                (
+                    r.id,
+                    to_json(data),
+                    r.run_id,
+                    r.mapping_version,
+                    to_json(original),
+                    when(r.updated_at),
+                )
             )
-        )
-        rows = [self._sealed_record(r) for r in items]
-        self._conn.execute(
-            statement,
-            [
-                {
-                    "b_id": r["id"],
-                    "b_data": r["data"],
-                    "b_run_id": r["run_id"],
-                    "b_mapping_version": r["mapping_version"],
-                    "b_original": r["original"],
-                    "b_updated_at": r["updated_at"],
-                }
-                for r in rows
-            ],
-        )
+        update_rows(self._conn, records, "id", _MERGED_COLUMNS, rows)
 
     def get_record(self, record_id: str) -> CanonicalRecord | None:
         m = self._first(sa.select(records).where(records.c.id == record_id))

@@ -92,31 +92,50 @@ _CHECKS: dict[FieldType, Callable[[FieldSpec, Any], Any]] = {
 }
 
 
-def _one(spec: FieldSpec, value: Any, now: datetime) -> Any:
+Check = Callable[[Any, datetime], Any]
+
+
+def _check(spec: FieldSpec) -> Check:
     if spec.type in (FieldType.DATETIME, FieldType.DATE):
-        return _time(spec, value, now)
-    return _CHECKS[spec.type](spec, value)
+        return lambda value, now: _time(spec, value, now)
+    check = _CHECKS[spec.type]
+    return lambda value, _now: check(spec, value)
+
+
+class Conformer:
+    """A record spec compiled once per run: per field, its name, whether it is required and its
+    check, so that conforming a row does no look-ups by type."""
+
+    __slots__ = ("fields",)
+
+    def __init__(self, spec: RecordSpec) -> None:
+        self.fields = tuple((f.name, f.required, _check(f)) for f in spec.fields)
+
+    def __call__(
+        self, values: dict[str, Any], now: datetime
+    ) -> tuple[dict[str, Any], list[FieldProblem]]:
+        out: dict[str, Any] = {}
+        problems: list[FieldProblem] = []
+        for name, required, check in self.fields:
+            value = values.get(name)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                if required:
+                    problems.append(FieldProblem(name, "required"))
+                continue
+            try:
+                cleaned = check(value, now)
+            except (ValueError, TypeError) as exc:
+                problems.append(FieldProblem(name, str(exc)))
+                continue
+            if cleaned is None and required:
+                problems.append(FieldProblem(name, "required"))
+            elif cleaned is not None:
+                out[name] = cleaned
+        return out, problems
 
 
 def conform(
     spec: RecordSpec, values: dict[str, Any], now: datetime
 ) -> tuple[dict[str, Any], list[FieldProblem]]:
     """Clean and check ``values``; return the canonical record and the per-field problems."""
-    out: dict[str, Any] = {}
-    problems: list[FieldProblem] = []
-    for field in spec.fields:
-        value = values.get(field.name)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if field.required:
-                problems.append(FieldProblem(field.name, "required"))
-            continue
-        try:
-            cleaned = _one(field, value, now)
-        except (ValueError, TypeError) as exc:
-            problems.append(FieldProblem(field.name, str(exc)))
-            continue
-        if cleaned is None and field.required:
-            problems.append(FieldProblem(field.name, "required"))
-        elif cleaned is not None:
-            out[field.name] = cleaned
-    return out, problems
+    return Conformer(spec)(values, now)

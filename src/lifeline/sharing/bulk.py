@@ -1,0 +1,106 @@
+"""Bulk writes of many rows of one table at the driver level, on the caller's transaction.
+
+At ingest volumes the SQL expression layer's per-row parameter processing (JSON serialisation,
+datetime binding, parameter dictionaries) costs more than the database's own work, so the
+repository hands ready-made tuples to the driver: on SQLite one ``executemany`` of one
+statement; on PostgreSQL ``COPY … FROM STDIN`` (psycopg 3), and for updates ``COPY`` into a
+temporary staging table followed by one ``UPDATE … FROM``. Values must already be in the form the
+driver takes: JSON as text, datetimes bound by the column type (see :func:`binder`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+to_json: Callable[[Any], str] = _ENCODER.encode
+"""Compact JSON text of a value (UTF-8 kept as is), as stored in the JSON columns."""
+
+
+def binder(conn: sa.Connection, column: sa.Column[Any]) -> Callable[[Any], Any]:
+    """The column type's own bind conversion for ``conn``'s dialect (identity when none)."""
+    process = column.type.bind_processor(conn.dialect)
+    return process if process is not None else (lambda value: value)
+
+
+def in_one_parameter(
+    conn: sa.Connection, column: sa.Column[Any], name: str, values: list[str]
+) -> sa.ColumnElement[bool]:
+    """``column IN values`` with the strings bound as ONE parameter: ``= ANY(array)`` on
+    PostgreSQL, ``IN (SELECT value FROM json_each(json array))`` on SQLite. A plain ``IN`` list
+    binds (and compiles) one parameter per value, which dominates at thousands of values."""
+    if _is_postgres(conn):
+        return column == sa.any_(sa.bindparam(name, values, type_=postgresql.ARRAY(sa.Text())))
+    each = sa.func.json_each(sa.bindparam(name, to_json(values), type_=sa.Text()))
+    return column.in_(sa.select(each.table_valued("value").c.value))
+
+
+def _is_postgres(conn: sa.Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
+def _driver(conn: sa.Connection) -> Any:
+    return conn.connection.driver_connection
+
+
+def _copy(conn: sa.Connection, target: str, names: str, rows: Sequence[tuple[Any, ...]]) -> None:
+    """``COPY target (names) FROM STDIN`` on the connection's open transaction (psycopg 3)."""
+    cursor = _driver(conn).cursor()
+    try:
+        with cursor.copy(f"COPY {target} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    finally:
+        cursor.close()
+
+
+def insert_rows(
+    conn: sa.Connection, table: sa.Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Insert ``rows`` (tuples in the order of ``columns``) into ``table``."""
+    if not rows:
+        return
+    names = ", ".join(columns)
+    if _is_postgres(conn):
+        _copy(conn, table.name, names, rows)
+        return
+    marks = ", ".join("?" * len(columns))
+    conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", list(rows))  # noqa: S608
+
+
+def update_rows(
+    conn: sa.Connection,
+    table: sa.Table,
+    key: str,
+    columns: Sequence[str],
+    rows: Sequence[tuple[Any, ...]],
+) -> None:
+    """Set ``columns`` of the rows whose ``key`` column equals each tuple's first value; the
+    tuples are ``(key, *values in the order of columns)``."""
+    if not rows:
+        return
+    if _is_postgres(conn):
+        staging = f"{table.name}_staging"
+        every = ", ".join((key, *columns))
+        conn.exec_driver_sql(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS AS "  # noqa: S608
+            f"SELECT {every} FROM {table.name} WITH NO DATA"
+        )
+        _copy(conn, staging, every, rows)
+        assignments = ", ".join(f"{c} = s.{c}" for c in columns)
+        conn.exec_driver_sql(
+            f"UPDATE {table.name} AS t SET {assignments} FROM {staging} AS s "  # noqa: S608
+            f"WHERE t.{key} = s.{key}"
+        )
+        conn.exec_driver_sql(f"TRUNCATE {staging}")
+        return
+    assignments = ", ".join(f"{c} = ?" for c in columns)
+    conn.exec_driver_sql(
+        f"UPDATE {table.name} SET {assignments} WHERE {key} = ?",  # noqa: S608
+        [(*row[1:], row[0]) for row in rows],
+    )

@@ -229,8 +229,9 @@ def build_platform(
     geo_service.register_handlers(bus, travel)
     factories[TRAVEL.name] = lambda _conn: travel  # the travel-time port, per unit of work
     rule_sink = warning_service.RuleEvaluationSink()
-    warning_service.register_evaluation(bus, rule_sink)
-    batch_sinks: tuple[BatchSink, ...] = (rule_sink, StreamDetectorSink())
+    detector_sink = StreamDetectorSink()
+    warning_service.register_evaluation(bus, rule_sink, detector_sink)
+    batch_sinks: tuple[BatchSink, ...] = (rule_sink, detector_sink)
     intake_settings = incident_intake_settings(settings)
     incidents_service.register_handlers(bus, intake_settings)
     for subscription in incidents_service.subscriptions(intake_settings):

@@ -64,3 +64,16 @@ class FakeUnitOfWork:
     def rollback(self) -> None:
         self.pending, self.access = [], []
         self.rolled_back = True
+
+
+class FakeSnapshots:
+    """The snapshot part of the warning repository (``repos={"warning": FakeSnapshots()}``)."""
+
+    def __init__(self) -> None:
+        self.saved: dict[str, bytes] = {}
+
+    def load_snapshot(self, name: str, *, for_update: bool = False) -> bytes | None:
+        return self.saved.get(name)
+
+    def save_snapshot(self, name: str, payload: bytes, at: datetime) -> None:
+        self.saved[name] = payload

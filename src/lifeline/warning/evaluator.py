@@ -19,6 +19,8 @@ a batch, by matching each rule's selector against the stream's ``StreamInfo``. S
   :class:`Transition`.
 
 Absence rules keep the last arrival per binding and raise in :meth:`RuleEngine.check_absence`.
+:meth:`RuleEngine.export_state` and :meth:`RuleEngine.restore` carry the per-binding state to
+another engine (a rebuilt one, or one in a restarted process) as an :class:`EngineState`.
 Composite rules bind a hidden single-level scalar binding per leaf and, after each batch,
 re-evaluate the touched groups (a thing, an area, or the sensors within a radius of each anchor)
 on the leaves' end-of-batch states.
@@ -460,6 +462,77 @@ class RuleEngine:
             seen = last.get((rule.id, info.datastream_id), math.nan)
             self._abs_last[row] = now_s if math.isnan(seen) else seen
 
+    # --- state across processes ------------------------------------------------------------
+    def export_state(self) -> EngineState:
+        """This engine's per-binding state (copies), to restore elsewhere."""
+        t = self.scalar
+        n = t.n_rows
+        keys = tuple(
+            _state_key(rule, info.datastream_id, -1 if leaf is None else leaf.leaf)
+            for rule, info, leaf in zip(
+                self._scalar_rule, self._scalar_source, self._scalar_leaf, strict=True
+            )
+        )
+        return EngineState(
+            streams=tuple(self._infos.values()),
+            keys=keys,
+            active_ranks=np.where(t.active[:n], t.rank[:n], 0),
+            run_start=t.run_start[:n].copy(),
+            prev_v=t.prev_v[:n].copy(),
+            prev_t=t.prev_t[:n].copy(),
+            hist=t.hist[:n, : t.h].copy(),
+            absence_keys=tuple(
+                _state_key(rule, info.datastream_id, -1)
+                for rule, info in zip(self._abs_rule, self._abs_stream, strict=True)
+            ),
+            absence_last=self._abs_last.copy(),
+            absence_raised=self._abs_raised.copy(),
+        )
+
+    def restore(self, state: EngineState, path_of: Callable[[str], str | None]) -> int:
+        """Bind every stream of ``state`` and take back the state of each binding of the same
+        rule version; return how many scalar bindings were restored.
+
+        The open alarms (this engine's seeds) stay the truth about what is raised: a plain
+        rule's binding whose restored top level differs from its seed's (an alarm resolved or
+        raised after the state was taken) keeps the seeded levels and takes back only its
+        value history (last value and time, ``n of m`` signals). Absence bindings take back
+        their last arrival."""
+        infos = {s.datastream_id: s for s in state.streams}
+        unseen = set(infos).difference(self._code)
+        if unseen:
+            self._register(unseen, infos, path_of)
+        index = {key: i for i, key in enumerate(state.keys)}
+        t = self.scalar
+        h_old, k_old = state.hist.shape[1], state.active_ranks.shape[1]
+        w, kk = min(h_old, t.h), min(k_old, t.k)
+        restored = 0
+        for row, (rule, info, leaf) in enumerate(
+            zip(self._scalar_rule, self._scalar_source, self._scalar_leaf, strict=True)
+        ):
+            i = index.get(_state_key(rule, info.datastream_id, -1 if leaf is None else leaf.leaf))
+            if i is None:
+                continue
+            restored += 1
+            t.prev_v[row], t.prev_t[row] = state.prev_v[i], state.prev_t[i]
+            if w:
+                t.hist[row, t.h - w : t.h] = state.hist[i, h_old - w :]
+            ranks = state.active_ranks[i]
+            seeded = int(np.where(t.active[row], t.rank[row], 0).max(initial=0))
+            if leaf is None and int(ranks.max(initial=0)) != seeded:
+                continue
+            active = np.zeros(t.k, dtype=np.bool_)
+            active[:kk] = ranks[:kk] > 0
+            t.active[row] = active
+            t.level[row] = int(active.sum())
+            t.run_start[row, :kk] = state.run_start[i, :kk]
+        last = dict(zip(state.absence_keys, state.absence_last.tolist(), strict=True))
+        for row, (rule, info) in enumerate(zip(self._abs_rule, self._abs_stream, strict=True)):
+            seen = last.get(_state_key(rule, info.datastream_id, -1))
+            if seen is not None and not math.isnan(seen):
+                self._abs_last[row] = seen
+        return restored
+
     # --- evaluation ------------------------------------------------------------------------
     def evaluate(
         self, batch: ObservationBatch, path_of: Callable[[str], str | None]
@@ -648,6 +721,98 @@ class RuleEngine:
                 "after_s": cond.after_s,
             },
         )
+
+
+# --- state carried across processes ------------------------------------------------------------
+@dataclass(frozen=True)
+class EngineState:
+    """A rule engine's per-binding state in a form another engine can take back (after a
+        restart, or from another process): bindings are keyed ``rule id|version|datastream|leaf``
+        (leaf ``-1`` for a plain rule), so state is only ever restored onto the same rule version.
+
+        Scalar rows: the active levels (as ranks, so a table of another width reads them), the
+        start of the current raw run per level, the last value and time, and the last ``h``
+        signals (newest last). Absence rows: the last arrival and whether raised. A composite's
+    state follows from its leaves' rows and its open alarms.
+       ``streams`` are the datastreams seen, so they are bound again and
+        their absence clocks keep running.
+    """
+
+    streams: tuple[StreamInfo, ...]
+    keys: tuple[str, ...]
+    active_ranks: IntArray  # (rows, k): rank of each active level, 0 where inactive
+    run_start: FloatArray  # (rows, k)
+    prev_v: FloatArray
+    prev_t: FloatArray
+    hist: FloatArray  # (rows, h)
+    absence_keys: tuple[str, ...]
+    absence_last: FloatArray
+    absence_raised: BoolArray
+
+    @property
+    def rows(self) -> int:
+        return len(self.keys)
+
+
+def merge_states(own: EngineState, other: EngineState) -> EngineState:
+    """Both processes' bindings: where both hold one, the one that saw the later sample
+    (``prev_t``; ``own`` on a tie), so a process that stopped seeing a stream never overwrites
+    the one now evaluating it. Absence bindings keep the later arrival."""
+    streams = {s.datastream_id: s for s in other.streams}
+    streams.update({s.datastream_id: s for s in own.streams})
+    k = max(own.active_ranks.shape[1], other.active_ranks.shape[1])
+    h = max(own.hist.shape[1], other.hist.shape[1])
+    both_t = np.nan_to_num(np.concatenate([own.prev_t, other.prev_t]), nan=-math.inf)
+    pick: dict[str, int] = {}
+    for i, key in enumerate(own.keys + other.keys):
+        j = pick.get(key)
+        if j is None or both_t[i] > both_t[j]:
+            pick[key] = i
+    rows = np.fromiter(pick.values(), np.int64, len(pick))
+    last = dict(zip(other.absence_keys, other.absence_last.tolist(), strict=True))
+    raised = dict(zip(other.absence_keys, other.absence_raised.tolist(), strict=True))
+    for key, seen, up in zip(
+        own.absence_keys, own.absence_last.tolist(), own.absence_raised.tolist(), strict=True
+    ):
+        if key not in last or not seen < last[key]:
+            last[key], raised[key] = seen, up
+    return EngineState(
+        streams=tuple(streams.values()),
+        keys=tuple(pick),
+        active_ranks=np.vstack(
+            [
+                _widen(own.active_ranks, k, 0, left=False),
+                _widen(other.active_ranks, k, 0, left=False),
+            ]
+        )[rows],
+        run_start=np.vstack(
+            [
+                _widen(own.run_start, k, math.nan, left=False),
+                _widen(other.run_start, k, math.nan, left=False),
+            ]
+        )[rows],
+        prev_v=np.concatenate([own.prev_v, other.prev_v])[rows],
+        prev_t=np.concatenate([own.prev_t, other.prev_t])[rows],
+        hist=np.vstack(
+            [_widen(own.hist, h, math.nan, left=True), _widen(other.hist, h, math.nan, left=True)]
+        )[rows],
+        absence_keys=tuple(last),
+        absence_last=np.array(list(last.values()), dtype=np.float64),
+        absence_raised=np.array([raised[key] for key in last], dtype=np.bool_),
+    )
+
+
+def _widen(a: npt.NDArray[Any], width: int, fill: Any, *, left: bool) -> npt.NDArray[Any]:
+    """``a`` padded with ``fill`` to ``width`` columns (on the left when ``left``)."""
+    missing = width - a.shape[1]
+    if missing <= 0:
+        return a
+    pad = np.full((a.shape[0], missing), fill, dtype=a.dtype)
+    return np.hstack([pad, a] if left else [a, pad])
+
+
+def _state_key(rule: CompiledRule, datastream_id: str, leaf: int) -> str:
+    return f"{rule.id}|{rule.version}|{datastream_id}|{leaf}"
 
 
 def _table_shape(rules: Sequence[CompiledRule]) -> tuple[int, int]:

@@ -161,3 +161,11 @@ class RunEscalations(Command):
     absence rules; run periodically by the server and by ``lifeline warning escalate``."""
 
     permission: ClassVar[str] = HANDLE
+
+
+@dataclass(frozen=True, kw_only=True)
+class SaveWarningState(Command):
+    """Write the evaluator's and the detectors' in-memory state to their snapshots now (the
+    escalation run also does, and the server does on shutdown)."""
+
+    permission: ClassVar[str] = HANDLE

@@ -274,5 +274,11 @@ class WarningRepository(Protocol):
 
     def list_silences(self, scope_paths: Sequence[str]) -> list[Silence]: ...
 
+    def load_snapshot(self, name: str, *, for_update: bool = False) -> bytes | None:
+        """The saved in-memory state ``name`` (``for_update``: locked until commit)."""
+        ...
+
+    def save_snapshot(self, name: str, payload: bytes, at: datetime) -> None: ...
+
 
 WARNING: RepoKey[WarningRepository] = RepoKey("warning")

@@ -97,7 +97,8 @@ async def stream(
 
 
 async def escalation_loop(platform: Platform, stop: asyncio.Event) -> None:
-    """Run :class:`RunEscalations` every ``warning_escalation_interval_s`` until ``stop``."""
+    """Run :class:`RunEscalations` every ``warning_escalation_interval_s`` until ``stop``, then
+    save the evaluator's and the detectors' state once more."""
     interval = platform.settings.warning_escalation_interval_s
     while not stop.is_set():
         try:
@@ -106,3 +107,7 @@ async def escalation_loop(platform: Platform, stop: asyncio.Event) -> None:
             log.exception("escalation round failed")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval)
+    try:  # the state learnt since the last run survives the restart
+        await asyncio.to_thread(platform.bus.handle, m.SaveWarningState(), SYSTEM_ACTOR)
+    except Exception:
+        log.exception("saving the evaluator state on shutdown failed")

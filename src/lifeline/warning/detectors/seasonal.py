@@ -49,6 +49,7 @@ so each round is one set of numpy operations over distinct streams.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -203,11 +204,22 @@ class DetectorBank:
     @property
     def nbytes(self) -> int:
         """Bytes of state held (all allocated slots)."""
-        names = (
-            "g_loc g_scale g_n cusum_pos cusum_neg last_t state "
-            "w_loc w_scale w_n w_last w_periods d_loc d_scale d_n d_last d_periods"
-        )
-        return sum(int(getattr(self, n).nbytes) for n in names.split())
+        return sum(int(getattr(self, n).nbytes) for n in self.STATE_ARRAYS)
+
+    STATE_ARRAYS: tuple[str, ...] = (
+        *("g_loc", "g_scale", "g_n", "cusum_pos", "cusum_neg", "last_t", "state"),
+        *("w_loc", "w_scale", "w_n", "w_last", "w_periods"),
+        *("d_loc", "d_scale", "d_n", "d_last", "d_periods"),
+    )
+
+    def export_rows(self, slots: IntArray) -> dict[str, npt.NDArray[Any]]:
+        """Copies of the state of ``slots``, one array per name in :attr:`STATE_ARRAYS`."""
+        return {name: getattr(self, name)[slots].copy() for name in self.STATE_ARRAYS}
+
+    def import_rows(self, slots: IntArray, rows: Mapping[str, npt.NDArray[Any]]) -> None:
+        """Set the state of ``slots`` from :meth:`export_rows` of another bank (same params)."""
+        for name in self.STATE_ARRAYS:
+            getattr(self, name)[slots] = rows[name]
 
     def add_streams(self, count: int) -> range:
         """Reserve ``count`` new stream slots and return their indices."""

@@ -7,14 +7,17 @@ turns anomalous again within ``cooldown_s`` (phenomenon time) of its last record
 recorded again (it is counted in ``suppressed``), so a flapping sensor cannot storm the log.
 
 Detector state lives in this process's memory (about 3.9 kB per datastream, whatever its
-history): after a restart each stream learns its profile again from scratch. Exercise
-(drill) batches run on a separate detector bank, so a drill never teaches the real profiles.
+history); :meth:`StreamDetectorSink.save_state` writes the real bank to the ``detectors``
+snapshot (merged with what other processes saved) and a process takes it back before its first
+batch, so after a restart each stream keeps its learnt profile. Exercise (drill) batches run on
+a separate detector bank, so a drill never teaches the real profiles; that bank is not saved.
 If the unit of work that stored a batch rolls back, the detector has still seen it; a retried
 batch with the same phenomenon times is then skipped by the detector (not newer than the last).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,6 +28,16 @@ from lifeline.kernel.uow import UnitOfWork
 from lifeline.monitoring.batch import ObservationBatch, SensorKind
 from lifeline.warning.detectors.seasonal import DetectorBank, DetectorParams, Reason
 from lifeline.warning.events import AnomalyDetected
+from lifeline.warning.model import WARNING
+from lifeline.warning.snapshots import (
+    DETECTORS,
+    DetectorState,
+    detector_state_bytes,
+    detector_state_of,
+    merge_detector_states,
+)
+
+log = logging.getLogger(__name__)
 
 # kinds the detector does not judge: binary detections and a circular quantity
 UNSUITED_KINDS = frozenset({SensorKind.VIDEO_EVENT, SensorKind.WIND_DIRECTION})
@@ -60,12 +73,67 @@ class StreamDetectorSink:
         self.skip_kinds = skip_kinds
         self._banks = {flag: _Bank(DetectorBank(self.params)) for flag in (False, True)}
         self._lock = threading.Lock()
+        self._restored = False
         self.recorded = 0
         self.suppressed = 0
 
     def streams(self, *, exercise: bool = False) -> int:
         """How many datastreams the detector holds state for."""
         return len(self._banks[exercise].slots)
+
+    def export_state(self) -> DetectorState:
+        """The real bank's state of every stream it holds (copies)."""
+        with self._lock:
+            bank = self._banks[False]
+            ids = tuple(bank.slots)
+            slots = np.fromiter(bank.slots.values(), np.int64, len(ids))
+            return DetectorState(ids, bank.detectors.export_rows(slots), dict(bank.last_recorded_s))
+
+    def restore(self, state: DetectorState) -> int:
+        """Take back the streams of ``state`` this sink does not hold yet; return how many."""
+        with self._lock:
+            return self._restore(state)
+
+    def _restore(self, state: DetectorState) -> int:
+        bank = self._banks[False]
+        take = [i for i, d in enumerate(state.ids) if d not in bank.slots]
+        if not take:
+            return 0
+        ids = [state.ids[i] for i in take]
+        slots = bank.slot_ids(ids)
+        bank.detectors.import_rows(slots, {k: v[take] for k, v in state.rows.items()})
+        for d in ids:
+            if d in state.last_recorded_s:
+                bank.last_recorded_s[d] = state.last_recorded_s[d]
+        return len(ids)
+
+    def save_state(self, uow: UnitOfWork) -> int:
+        """Write the real bank to the snapshot, keeping what other processes saved for streams
+        this one does not hold; return the streams saved. A process that has not run yet saves
+        nothing."""
+        if not self._restored:
+            return 0
+        state = self.export_state()
+        repo = uow.repo(WARNING)
+        stored = repo.load_snapshot(DETECTORS, for_update=True)
+        if stored is not None:
+            try:
+                state = merge_detector_states(state, detector_state_of(stored))
+            except (ValueError, KeyError, TypeError):
+                log.warning("the stored detector snapshot is unreadable; replacing it")
+        repo.save_snapshot(DETECTORS, detector_state_bytes(state), uow.clock.now())
+        return len(state.ids)
+
+    def _take_back(self, uow: UnitOfWork) -> None:
+        """Before the first batch: the streams the last snapshot holds (under the lock)."""
+        self._restored = True
+        stored = uow.repo(WARNING).load_snapshot(DETECTORS)
+        if stored is None:
+            return
+        try:
+            self._restore(detector_state_of(stored))
+        except (ValueError, KeyError, TypeError):
+            log.warning("the stored detector snapshot is unreadable; learning afresh")
 
     def __call__(self, batch: ObservationBatch, uow: UnitOfWork) -> None:
         if len(batch) == 0:
@@ -82,6 +150,8 @@ class StreamDetectorSink:
         values = np.asarray(batch.values, dtype=np.float64)[rows]
         events: list[AnomalyDetected] = []
         with self._lock:
+            if not self._restored:
+                self._take_back(uow)
             bank = self._banks[batch.exercise]
             scores = bank.detectors.update(bank.slot_ids(kept_ids), times, values)
             onsets = np.flatnonzero(scores.onset)

@@ -7,6 +7,7 @@ from functools import partial
 from lifeline.kernel.bus import MessageBus
 from lifeline.kernel.outbox import Subscription
 from lifeline.warning import messages as m
+from lifeline.warning.detectors.sink import StreamDetectorSink
 from lifeline.warning.service import alarms, analysis, anomalies, escalation, rules, silences
 from lifeline.warning.service.escalation import EscalationReport
 from lifeline.warning.service.evaluation import RuleEvaluationSink
@@ -49,9 +50,15 @@ def _register_alarms(bus: MessageBus) -> None:
     bus.register(m.ListSilences, silences.list_silences)
 
 
-def register_evaluation(bus: MessageBus, sink: RuleEvaluationSink) -> None:
-    """Register the escalation run, which also asks ``sink`` for absence alarms."""
-    bus.register(m.RunEscalations, partial(escalation.run_escalations, sink=sink))
+def register_evaluation(
+    bus: MessageBus, sink: RuleEvaluationSink, detectors: StreamDetectorSink | None = None
+) -> None:
+    """Register the escalation run, which also asks ``sink`` for absence alarms, and the
+    snapshot of ``sink``'s and ``detectors``' state (taken by every escalation run too)."""
+    bus.register(
+        m.RunEscalations, partial(escalation.run_escalations, sink=sink, detectors=detectors)
+    )
+    bus.register(m.SaveWarningState, partial(escalation.save_state, sink=sink, detectors=detectors))
 
 
 def subscriptions() -> tuple[Subscription, ...]:

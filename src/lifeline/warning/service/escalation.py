@@ -16,8 +16,9 @@ from datetime import datetime, timedelta
 
 from lifeline.kernel.bus import HandlerContext
 from lifeline.kernel.errors import InvalidInput
+from lifeline.warning.detectors.sink import StreamDetectorSink
 from lifeline.warning.events import AlarmEscalated
-from lifeline.warning.messages import RunEscalations
+from lifeline.warning.messages import RunEscalations, SaveWarningState
 from lifeline.warning.model import Alarm
 from lifeline.warning.rules import RuleDefinition, Step, StepType, parse_rule
 from lifeline.warning.scales import scales
@@ -33,6 +34,8 @@ class EscalationReport:
     flapping_cleared: int
     absence_alarms: int
     anomaly_cleared: int = 0
+    bindings_saved: int = 0
+    detector_streams_saved: int = 0
 
 
 class _Run:
@@ -128,7 +131,11 @@ class _Run:
 
 
 def run_escalations(
-    cmd: RunEscalations, ctx: HandlerContext, *, sink: RuleEvaluationSink | None = None
+    cmd: RunEscalations,
+    ctx: HandlerContext,
+    *,
+    sink: RuleEvaluationSink | None = None,
+    detectors: StreamDetectorSink | None = None,
 ) -> EscalationReport:
     now = ctx.uow.clock.now()
     repo = repo_of(ctx)
@@ -153,9 +160,28 @@ def run_escalations(
             run = _Run(ctx, alarm, defn)
             run.run()
             steps += run.steps_run
+    saved = save_state(SaveWarningState(), ctx, sink=sink, detectors=detectors)
     return EscalationReport(
-        steps_run=steps, flapping_cleared=settled, absence_alarms=absence, anomaly_cleared=quiet
+        steps_run=steps,
+        flapping_cleared=settled,
+        absence_alarms=absence,
+        anomaly_cleared=quiet,
+        bindings_saved=saved[0],
+        detector_streams_saved=saved[1],
     )
+
+
+def save_state(
+    cmd: SaveWarningState,
+    ctx: HandlerContext,
+    *,
+    sink: RuleEvaluationSink | None = None,
+    detectors: StreamDetectorSink | None = None,
+) -> tuple[int, int]:
+    """Snapshot the evaluator's and the detectors' state; return (bindings, streams) saved."""
+    bindings = sink.save_state(ctx.uow) if sink is not None else 0
+    streams = detectors.save_state(ctx.uow) if detectors is not None else 0
+    return bindings, streams
 
 
 def _quiet(since: datetime, now: datetime, window_s: float) -> bool:

@@ -2,22 +2,34 @@
 by the vectorised engine and its transitions become alarm changes in the same transaction.
 
 The engine (and the per-stream state it keeps) lives in this process; it is rebuilt when any
-rule changes, seeded with the open alarms so that those carry on instead of being raised again.
+rule changes, seeded with the open alarms so that those carry on instead of being raised again,
+and takes back the per-binding state of the engine it replaces. :meth:`save_state` writes that
+state to the ``rule_engine`` snapshot (merged with what other processes saved) and the first
+engine a process builds takes it back, so a restarted server keeps its hysteresis, persistence
+windows and absence clocks (see ``docs/warning.md``).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from lifeline.kernel.errors import InvalidInput
 from lifeline.kernel.uow import UnitOfWork
 from lifeline.monitoring.batch import ObservationBatch
 from lifeline.security.model import ORG_PATHS
-from lifeline.warning.evaluator import CompiledRule, RuleEngine, Transition
+from lifeline.warning.evaluator import CompiledRule, RuleEngine, Transition, merge_states
 from lifeline.warning.model import WARNING, Alarm
 from lifeline.warning.rules import AnomalyCondition, parse_rule
 from lifeline.warning.scales import scales
 from lifeline.warning.service.lifecycle import FiringRule, apply_transitions
+from lifeline.warning.snapshots import (
+    RULE_ENGINE,
+    engine_state_bytes,
+    engine_state_of,
+)
+
+log = logging.getLogger(__name__)
 
 
 class RuleEvaluationSink:
@@ -29,6 +41,7 @@ class RuleEvaluationSink:
         self._engine = RuleEngine(())
         self._rules: dict[str, FiringRule] = {}
         self._paths: dict[str, str] = {}
+        self._restored = False
 
     @property
     def engine(self) -> RuleEngine:
@@ -45,6 +58,24 @@ class RuleEvaluationSink:
         with self._lock:
             self._refresh(uow)
             return self._apply(uow, self._engine.check_absence(now_s), exercise=False)
+
+    def save_state(self, uow: UnitOfWork) -> int:
+        """Write the engine's per-binding state to the snapshot, keeping what other processes
+        saved for bindings this one does not hold; return the bindings saved. A process that
+        has not evaluated yet saves nothing (it would only repeat the stored snapshot)."""
+        with self._lock:
+            if not self._restored:
+                return 0
+            state = self._engine.export_state()
+        repo = uow.repo(WARNING)
+        stored = repo.load_snapshot(RULE_ENGINE, for_update=True)
+        if stored is not None:
+            try:
+                state = merge_states(state, engine_state_of(stored))
+            except (ValueError, KeyError, TypeError):
+                log.warning("the stored rule-engine snapshot is unreadable; replacing it")
+        repo.save_snapshot(RULE_ENGINE, engine_state_bytes(state), uow.clock.now())
+        return state.rows
 
     def _apply(
         self, uow: UnitOfWork, transitions: list[Transition], *, exercise: bool
@@ -87,9 +118,17 @@ class RuleEvaluationSink:
             firing[rule.id] = FiringRule(rule, definition)
         seeds = {(a.rule_id, a.source_id): a.rank for a in repo.open_alarms()}
         engine = RuleEngine(compiled, seeds)
-        engine.carry_over(
-            self._engine, lambda org: self._path_of(uow, org), uow.clock.now().timestamp()
-        )
+        path_of = lambda org: self._path_of(uow, org)  # noqa: E731
+        engine.carry_over(self._engine, path_of, uow.clock.now().timestamp())
+        engine.restore(self._engine.export_state(), path_of)
+        if not self._restored:
+            self._restored = True
+            stored = repo.load_snapshot(RULE_ENGINE)
+            if stored is not None:
+                try:
+                    engine.restore(engine_state_of(stored), path_of)
+                except (ValueError, KeyError, TypeError):
+                    log.warning("the stored rule-engine snapshot is unreadable; starting afresh")
         self._engine = engine
         self._rules = firing
         self._stamp = stamp

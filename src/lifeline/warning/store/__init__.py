@@ -3,6 +3,21 @@
 from __future__ import annotations
 
 from lifeline.warning.store.repository import SqlWarningRepository
-from lifeline.warning.store.tables import alarms, comments, rule_versions, rules, silences
+from lifeline.warning.store.tables import (
+    alarms,
+    comments,
+    rule_versions,
+    rules,
+    silences,
+    snapshots,
+)
 
-__all__ = ["SqlWarningRepository", "alarms", "comments", "rule_versions", "rules", "silences"]
+__all__ = [
+    "SqlWarningRepository",
+    "alarms",
+    "comments",
+    "rule_versions",
+    "rules",
+    "silences",
+    "snapshots",
+]

@@ -21,7 +21,14 @@ from lifeline.warning.model import (
     Silence,
     SilenceKind,
 )
-from lifeline.warning.store.tables import alarms, comments, rule_versions, rules, silences
+from lifeline.warning.store.tables import (
+    alarms,
+    comments,
+    rule_versions,
+    rules,
+    silences,
+    snapshots,
+)
 
 
 def _in_scope(column: sa.ColumnElement[str], scope_paths: Sequence[str]) -> sa.ColumnElement[bool]:
@@ -439,3 +446,17 @@ class SqlWarningRepository:
             .order_by(silences.c.starts_at.desc())
         ).mappings()
         return [_silence(r) for r in rows]
+
+    def load_snapshot(self, name: str, *, for_update: bool = False) -> bytes | None:
+        query = sa.select(snapshots.c.payload).where(snapshots.c.name == name)
+        if for_update:
+            query = query.with_for_update()
+        value = self.conn.execute(query).scalar()
+        return None if value is None else bytes(value)
+
+    def save_snapshot(self, name: str, payload: bytes, at: datetime) -> None:
+        done = self.conn.execute(
+            snapshots.update().where(snapshots.c.name == name).values(payload=payload, taken_at=at)
+        )
+        if done.rowcount == 0:
+            self.conn.execute(snapshots.insert().values(name=name, payload=payload, taken_at=at))

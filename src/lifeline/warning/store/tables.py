@@ -112,3 +112,11 @@ silences = sa.Table(
     sa.Column("thing_id", sa.String(64), nullable=True),
     sa.Column("ended_at", UtcDateTime(), nullable=True),
 )
+
+snapshots = sa.Table(
+    "warning_snapshot",
+    metadata,
+    sa.Column("name", sa.String(40), primary_key=True),
+    sa.Column("payload", sa.LargeBinary(), nullable=False),
+    sa.Column("taken_at", UtcDateTime(), nullable=False),
+)

@@ -9,7 +9,7 @@ from lifeline.kernel.access import SYSTEM_ACTOR
 from lifeline.monitoring.batch import ObservationBatch, SensorKind, StreamInfo
 from lifeline.warning.detectors.sink import StreamDetectorSink
 from lifeline.warning.events import AnomalyDetected
-from tests.unit.fakes import FakeUnitOfWork
+from tests.unit.fakes import FakeSnapshots, FakeUnitOfWork
 
 T0 = 1_780_000_000.0
 
@@ -55,7 +55,7 @@ def steady_then(values_after: list[float], *, start: float = T0, n: int = 200) -
 
 
 def run(sink: StreamDetectorSink, b: ObservationBatch) -> list[AnomalyDetected]:
-    uow = FakeUnitOfWork(SYSTEM_ACTOR)
+    uow = FakeUnitOfWork(SYSTEM_ACTOR, repos={"warning": FakeSnapshots()})
     sink(b, uow)
     return [e for e in uow.pending if isinstance(e, AnomalyDetected)]
 

@@ -26,6 +26,23 @@ def _bar(value: Any) -> str:
     return f'<div class="bar"><div class="fill" style="width:{width:.0f}%"></div></div>'
 
 
+def _failed(run: dict[str, Any]) -> str:
+    if run.get("status") != "failed":
+        return ""
+    return f' <span class="stale">失败 failed: {escape(str(run.get("error") or ""))}</span>'
+
+
+def _refresh_row(refresh: dict[str, Any] | None) -> str:
+    if not refresh:
+        return ""
+    error = escape(str(refresh.get("last_error") or "—"))
+    return (
+        f"<tr><th>下次拉取 Next fetch</th><td>{escape(refresh['next_run_at'])}</td>"
+        f"<th>连续失败 Failed attempts</th><td class=num>{refresh['failed_attempts']}</td>"
+        f"<th>最近错误 Last error</th><td>{error}</td></tr>"
+    )
+
+
 def render_quality_html(report: dict[str, Any]) -> str:
     fresh = report["freshness"]
     latest = report.get("latest_run") or {}
@@ -41,7 +58,8 @@ def render_quality_html(report: dict[str, Any]) -> str:
     )
     history = "".join(
         "<tr>"
-        f"<td>{escape(h['finished_at'])}</td><td class=num>v{h['mapping_version']}</td>"
+        f"<td>{escape(h['finished_at'])}{_failed(h)}</td>"
+        f"<td class=num>v{h['mapping_version']}</td>"
         f"<td class=num>{h['read']}</td><td class=num>{h['accepted']}</td>"
         f"<td class=num>{h['merged']}</td><td class=num>{h['quarantined']}</td>"
         f"<td class=num>{_pct(h['validity'])}</td><td class=num>{_pct(h['duplicate_rate'])}</td>"
@@ -68,6 +86,7 @@ generated {escape(report["generated_at"])}</p>
 <tr><th>记录 Records</th><td class=num>{report["records"]}</td>
 <th>待处理隔离 Open quarantine</th><td class=num>{report["open_quarantine"]}</td>
 <th>批次 Runs</th><td class=num>{report["runs"]}</td></tr>
+{_refresh_row(report.get("refresh"))}
 </table>
 <h2>最近一次 Latest run {escape(str(latest.get("file_name", "—")))}</h2>
 <table>

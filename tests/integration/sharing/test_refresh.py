@@ -180,6 +180,9 @@ def test_scheduled_fetches_are_leased_retried_with_backoff_and_keep_freshness(
     assert report["freshness"]["status"] == "stale"  # failed runs do not make it fresh
     assert report["refresh"]["failed_attempts"] == 2
     assert [h["status"] for h in report["history"]] == ["completed", "failed", "failed"]
+    page = client.get(quality_url + ".html", headers=headers).text
+    assert "Next fetch" in page
+    assert page.count("失败 failed") == 2
 
     teams_api.failing.clear()
     clock.advance(timedelta(seconds=60))

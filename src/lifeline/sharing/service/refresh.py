@@ -91,7 +91,8 @@ class WorkerUow(Protocol):
 
 class RefreshWorker:
     """Claims due schedules (``batch`` at a time, leased for ``lease_s``), fetches each through
-    the ingest, and settles it. ``run_once`` is one round; ``run`` repeats until ``stop``."""
+    the ingest, and settles it. ``run_once`` is one round (at most ``max_per_round`` fetches);
+    ``run`` repeats until ``stop``."""
 
     def __init__(
         self,
@@ -102,7 +103,8 @@ class RefreshWorker:
         owner: str | None = None,
         lease_s: float = 900.0,
         backoff: RefreshBackoff | None = None,
-        batch: int = 5,
+        batch: int = 1,
+        max_per_round: int = 100,
     ) -> None:
         self._bus = bus
         self._uow = uow
@@ -111,6 +113,7 @@ class RefreshWorker:
         self._lease_s = lease_s
         self._backoff = backoff or RefreshBackoff()
         self._batch = batch
+        self.max_per_round = max_per_round
         self._stop = threading.Event()
 
     def claim(self) -> list[RefreshSchedule]:
@@ -126,8 +129,15 @@ class RefreshWorker:
         return claimed
 
     def run_once(self) -> list[IngestRun]:
-        """Fetch every schedule due now (one claim); the runs, completed or failed."""
-        return [self.refresh(schedule) for schedule in self.claim()]
+        """Fetch every schedule due now, claiming ``batch`` at a time just before fetching
+        them (so a lease covers one short stretch of work); the runs, completed or failed."""
+        runs: list[IngestRun] = []
+        while not self._stop.is_set() and len(runs) < self.max_per_round:
+            claimed = self.claim()
+            if not claimed:
+                break
+            runs.extend(self.refresh(schedule) for schedule in claimed)
+        return runs
 
     def refresh(self, schedule: RefreshSchedule) -> IngestRun:
         started = self._clock.now()

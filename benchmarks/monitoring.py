@@ -22,20 +22,26 @@ import sys
 import tempfile
 import threading
 import time
+import tracemalloc
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+import sqlalchemy as sa
 
 from lifeline.bootstrap import Platform, build_platform
 from lifeline.config import Settings
 from lifeline.kernel.access import SYSTEM_ACTOR
+from lifeline.kernel.errors import Overloaded
 from lifeline.migrations.isolated import create_schema, drop_schema, migrated_sqlite_url
 from lifeline.monitoring import messages as m
 from lifeline.monitoring import store
 from lifeline.monitoring.batch import SensorKind
 from lifeline.monitoring.formats import ParsedRows
+from lifeline.monitoring.intake import BoundedIntake
 from lifeline.monitoring.kinds import kinds
 from lifeline.monitoring.mqtt import (
     MqttIngestWorker,
@@ -177,10 +183,169 @@ def bench_backend(name: str, url: str, args: argparse.Namespace) -> None:
             print(f"{name:<9} {label:<20} {len(streams):>11,} {args.rows:>9,} {rate:>12,.0f}")
         ratio = results["ingest batch path"] / results["bare executemany"]
         print(f"ratio ingest/bare {name}: {ratio:.2f}")
+        if not args.no_overload:
+            bench_overload(name, platform, streams, results["ingest batch path"], args)
         if args.mqtt_url:
             bench_mqtt(name, platform, things, streams, args)
     finally:
         platform.close()
+
+
+def rss_bytes() -> int:
+    """Resident set size of this process now (Linux ``/proc``; 0 where it is unavailable)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+@dataclass
+class Overload:
+    """What one overload run measured."""
+
+    offered: int = 0
+    shed: int = 0
+    accepted: int = 0
+    stored: int = 0
+    failed: int = 0
+    peak_backlog: int = 0
+    peak_rss_mb: float = 0.0
+    offered_per_s: float = 0.0
+    drain_s: float = 0.0
+
+
+def count_stored(platform: Platform) -> int:
+    with platform.engine.connect() as conn:
+        return int(
+            conn.execute(sa.select(sa.func.count()).select_from(store.observations)).scalar_one()
+        )
+
+
+def offered_rows(streams: list[str], k: int, n: int, base_s: float) -> ParsedRows:
+    """The ``k``-th batch of ``n`` rows, as receipt parses it: fresh keys, spread over
+    ``streams``, phenomenon times 1 ms apart per stream."""
+    g = np.arange(k * n, (k + 1) * n)
+    return ParsedRows(
+        total=n,
+        index=list(range(n)),
+        datastream_ids=[streams[i] for i in (g % len(streams)).tolist()],
+        time_us=np.rint((base_s + (g // len(streams)) * 1e-3) * 1e6).astype(np.int64),
+        values=np.full(n, 25.0),
+    )
+
+
+def held_bytes_per_observation(streams: list[str], n: int) -> float:
+    """Memory one accepted observation holds while it waits (tracemalloc, one batch)."""
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        rows = offered_rows(streams, 0, n, time.time())
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    del rows
+    return held / n
+
+
+def overload_run(
+    platform: Platform, streams: list[str], rate: float, capacity: int, args: argparse.Namespace
+) -> Overload:
+    """Offer batches at ``rate`` obs/s for ``args.overload_s`` seconds, as receipt does: each
+    batch is built (as if parsed), reserved in a :class:`BoundedIntake` of ``capacity`` and
+    handed to a pool of writer threads (as the HTTP server's threads), or shed when it does not
+    fit. After the last offer, the time until every accepted batch is durable is the drain."""
+    intake = BoundedIntake(capacity)
+    out = Overload()
+    before = count_stored(platform)
+    pool = ThreadPoolExecutor(max_workers=args.writers)
+    done = threading.Event()
+    base_rss = rss_bytes()
+
+    def sample() -> None:
+        while not done.wait(0.02):
+            out.peak_rss_mb = max(out.peak_rss_mb, (rss_bytes() - base_rss) / 1e6)
+
+    def write(rows: ParsedRows) -> None:
+        committed = False
+        try:
+            result = platform.bus.handle(m.IngestObservations(rows=rows, source="bench"),
+                                         SYSTEM_ACTOR)  # fmt: skip
+            committed = result.accepted == rows.total
+        finally:
+            intake.release(rows.total, "http", committed=committed, now_s=time.monotonic())
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    n, k = args.batch, 0
+    base_s = time.time() - 7200
+    interval_s = n / rate
+    started = time.perf_counter()
+    while (now := time.perf_counter()) - started < args.overload_s:
+        due = started + k * interval_s
+        if now < due:
+            time.sleep(due - now)
+        rows = offered_rows(streams, k, n, base_s)
+        k += 1
+        out.offered += n
+        try:
+            intake.reserve(n, "http")
+        except Overloaded:
+            out.shed += n
+            continue
+        pool.submit(write, rows)
+    stopped = time.perf_counter()
+    out.offered_per_s = out.offered / (stopped - started)
+    pool.shutdown(wait=True)
+    out.drain_s = time.perf_counter() - stopped
+    done.set()
+    sampler.join()
+    snap = intake.snapshot()
+    out.accepted = snap.accepted.get("http", 0)
+    out.failed = snap.failed.get("http", 0)
+    out.peak_backlog = snap.peak_backlog
+    out.stored = count_stored(platform) - before
+    return out
+
+
+def bench_overload(
+    name: str, platform: Platform, streams: list[str], sustained: float, args: argparse.Namespace
+) -> None:
+    """3× the sustained rate against the bounded intake, and against an unbounded one."""
+    rate = args.overload_factor * sustained
+    print(
+        f"\nOverload {name}: {args.overload_factor:g}x the sustained {sustained:,.0f} obs/s for "
+        f"{args.overload_s:g} s, {args.writers} writer threads"
+    )
+    print(
+        f"{'backend':<9} {'intake':<10} {'capacity':>9} {'offered/s':>10} {'accepted':>9} "
+        f"{'stored':>9} {'shed':>9} {'peak backlog':>12} {'held MB':>8} {'RSS +MB':>8} "
+        f"{'drain s':>8}"
+    )
+    per_obs = held_bytes_per_observation(streams, args.batch)
+    runs: dict[str, Overload] = {}
+    for label, capacity in (("bounded", args.capacity), ("unbounded", 10**12)):
+        run = overload_run(platform, streams, rate, capacity, args)
+        runs[label] = run
+        shown = f"{capacity:,}" if capacity < 10**12 else "-"
+        print(
+            f"{name:<9} {label:<10} {shown:>9} {run.offered_per_s:>10,.0f} {run.accepted:>9,} "
+            f"{run.stored:>9,} {run.shed:>9,} {run.peak_backlog:>12,} "
+            f"{run.peak_backlog * per_obs / 1e6:>8.1f} {run.peak_rss_mb:>8.1f} "
+            f"{run.drain_s:>8.2f}"
+        )
+        if run.stored != run.accepted or run.failed:
+            raise SystemExit(f"{label}: accepted {run.accepted} but stored {run.stored}")
+    bounded, unbounded = runs["bounded"], runs["unbounded"]
+    print(f"accepted == stored {name}: yes")
+    print(
+        f"ratio peak backlog unbounded/bounded {name}: "
+        f"{unbounded.peak_backlog / max(1, bounded.peak_backlog):.2f}"
+    )
+    print(
+        f"ratio drain time unbounded/bounded {name}: "
+        f"{unbounded.drain_s / max(1e-3, bounded.drain_s):.2f}"
+    )
 
 
 def bench_mqtt(
@@ -275,11 +440,21 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="mqtt://host:port of a broker (default $LIFELINE_BENCH_MQTT_URL); MQTT is skipped "
         "without one",
     )
+    parser.add_argument(
+        "--overload-factor", type=float, default=3.0, help="Offered rate / sustained rate"
+    )
+    parser.add_argument("--overload-s", type=float, default=10.0, help="Seconds of overload")
+    parser.add_argument(
+        "--capacity", type=int, default=100_000, help="Bounded intake capacity, observations"
+    )
+    parser.add_argument("--writers", type=int, default=4, help="Writer threads under overload")
+    parser.add_argument("--no-overload", action="store_true", help="Skip the overload runs")
     parser.add_argument("--quick", action="store_true", help="Small sizes: does it still run?")
     args = parser.parse_args(argv)
     if args.quick:
         args.datastreams, args.rows, args.batch, args.rounds = 1_000, 10_000, 2_000, 1
         args.rules = 100
+        args.overload_s, args.capacity = 1.5, 10_000
         args.messages = 300
     return args
 

@@ -60,6 +60,7 @@ from lifeline.kernel.eventlog import AUDIT, SqlAuditRepository
 from lifeline.kernel.outbox import OutboxRelay, Subscription
 from lifeline.kernel.uow import RepoFactory, SqlUnitOfWork
 from lifeline.monitoring import service as monitoring_service
+from lifeline.monitoring.intake import BoundedIntake
 from lifeline.monitoring.model import MONITORING
 from lifeline.monitoring.ratelimit import RateLimiter
 from lifeline.monitoring.sinks import BatchSink
@@ -145,6 +146,7 @@ class Platform:
     ingest_limiter: RateLimiter = field(
         default_factory=lambda: RateLimiter(rate_per_s=50.0, burst=500.0)
     )
+    ingest_intake: BoundedIntake = field(default_factory=lambda: BoundedIntake(100_000))
     tree_warmer: TreeWarmer | None = None
     """Keeps the road network's search trees on the units' stations and positions (started by
     the API; ``None`` without a road network or with no tree budget)."""
@@ -254,6 +256,7 @@ def build_platform(
             rate_per_s=settings.monitoring_device_rate_per_s,
             burst=settings.monitoring_device_burst,
         ),
+        ingest_intake=BoundedIntake(settings.monitoring_intake_capacity),
     )
     if isinstance(travel, RoadTravelTimes) and travel.max_trees > 0:
 

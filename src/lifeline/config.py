@@ -102,6 +102,12 @@ class Settings(BaseSettings):
     monitoring_device_burst: float = Field(
         default=500.0, gt=0, description="Observations one device may send at once (bucket size)"
     )
+    monitoring_intake_capacity: int = Field(
+        default=100_000,
+        gt=0,
+        description="Observations received but not yet stored, at most, in one process; beyond "
+        "it HTTP ingest answers 503 with Retry-After and MQTT workers withhold acknowledgements",
+    )
     monitoring_offline_grace_factor: float = Field(
         default=3.0,
         gt=1,

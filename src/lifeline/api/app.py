@@ -25,6 +25,7 @@ from lifeline.incidents.api import router as incidents_router
 from lifeline.incidents.api.loops import sitrep_reminder_loop
 from lifeline.kernel.errors import DomainError
 from lifeline.monitoring.api import router as monitoring_router
+from lifeline.monitoring.api.metrics import IntakeCollector
 from lifeline.plans.api import router as plans_router
 from lifeline.plans.service import check_overdue
 from lifeline.registry.api import router as registry_router
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None, *, platform: Platform | None = 
     )
     app.state.platform = platform
     app.state.metrics = Metrics()
+    app.state.metrics.registry.register(IntakeCollector(lambda: platform.ingest_intake))
     app.add_exception_handler(RequestValidationError, problems.on_validation_error)
     app.add_exception_handler(DomainError, problems.on_domain_error)
     app.add_exception_handler(StarletteHTTPException, problems.on_http_error)

@@ -18,6 +18,7 @@ from lifeline.kernel.errors import (
     Forbidden,
     InvalidInput,
     NotFound,
+    Overloaded,
     TooManyRequests,
     Unauthenticated,
 )
@@ -96,6 +97,7 @@ _STATUS: list[tuple[type[DomainError], int, str]] = [
     (Unauthenticated, 401, "unauthenticated"),
     (Forbidden, 403, "forbidden"),
     (TooManyRequests, 429, "too-many-requests"),
+    (Overloaded, 503, "overloaded"),
 ]
 
 
@@ -104,7 +106,7 @@ async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
     for cls, status, kind in _STATUS:
         if isinstance(exc, cls):
             headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-            if isinstance(exc, TooManyRequests):
+            if isinstance(exc, TooManyRequests | Overloaded):
                 headers = {"Retry-After": str(max(1, math.ceil(exc.retry_after_s)))}
             errors = exc.problems if isinstance(exc, InvalidInput) else None
             detail = f"{exc.kind} not found" if isinstance(exc, NotFound) else str(exc)

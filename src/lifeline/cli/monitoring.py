@@ -79,6 +79,13 @@ def mqtt_worker(
     ] = "lifeline-ingest",
     max_batch: Annotated[int, typer.Option(help="Messages per micro-batch at most.")] = 1000,
     max_wait_ms: Annotated[float, typer.Option(help="Longest wait to fill a batch, ms.")] = 50,
+    max_qos0_backlog: Annotated[
+        int,
+        typer.Option(
+            help="QoS 0 messages waiting at most; more are shed (QoS 1 is never shed: the "
+            "broker holds it until the worker acknowledges)."
+        ),
+    ] = 10_000,
 ) -> None:
     """Subscribe to lifeline/<org>/<thing>/<datastream> (MQTT 5 shared subscription) and store
     what devices publish until interrupted. The device key travels as the MQTT 5 user property
@@ -92,8 +99,9 @@ def mqtt_worker(
         raise typer.Exit(2)
     worker = MqttIngestWorker(
         bus=platform.bus, system_uow=platform.uow, limiter=platform.ingest_limiter,
+        intake=platform.ingest_intake,
         clock=platform.clock, url=url, group=group, max_batch=max_batch,
-        max_wait_s=max_wait_ms / 1000,
+        max_wait_s=max_wait_ms / 1000, max_qos0_backlog=max_qos0_backlog,
     )  # fmt: skip
     stop = _until_interrupted()
     try:

@@ -10,7 +10,8 @@
     │   ├── Conflict        (409)      the state forbids it (duplicate key, stale version)
     │   ├── Unauthenticated (401)      no or bad credentials
     │   ├── Forbidden       (403)      authenticated, but the role lacks the permission
-    │   └── TooManyRequests (429)      the caller exceeds its rate; retry after a while
+    │   ├── TooManyRequests (429)      the caller exceeds its rate; retry after a while
+    │   └── Overloaded      (503)      the service is at capacity for everyone; retry later
     ├── IntegrityViolation             stored data fails a check (e.g. the audit chain is broken)
     └── ConfigurationError             settings or wiring are wrong; raised at start-up
 
@@ -91,6 +92,17 @@ class TooManyRequests(DomainError):
     """The caller sends faster than its rate limit allows; ``retry_after_s`` says when to retry."""
 
     title = "Too many requests"
+
+    def __init__(self, message: str, *, retry_after_s: float) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__(message)
+
+
+class Overloaded(DomainError):
+    """The service is at capacity (a bounded intake is full), whoever the caller is; nothing
+    of the request was accepted. ``retry_after_s`` says when to retry."""
+
+    title = "Service overloaded"
 
     def __init__(self, message: str, *, retry_after_s: float) -> None:
         self.retry_after_s = retry_after_s

@@ -15,6 +15,14 @@ cannot yet take waits in the broker's per-session queue, whose limit (Mosquitto'
 ``max_queued_messages``, 1,000 by default) must be sized for the expected backlog: beyond it the
 broker drops messages. A message without a valid key, or over its
 device's rate, is quarantined with the reason (there is no answer channel to refuse it on).
+
+Overload: each micro-batch reserves its rows in the process's bounded intake
+(``monitoring.intake``) before it is written; when the intake is full the worker waits, and
+since it acknowledges nothing meanwhile, the broker holds the backlog — QoS 1 is never shed.
+QoS 0 messages are not held back by Receive Maximum, so the worker keeps at most
+``max_qos0_backlog`` of them waiting and sheds (counts, and does not store) the rest: QoS 0 is
+at-most-once by the sender's choice, and quarantining them would spend the very write capacity
+that is exhausted.
 """
 
 from __future__ import annotations
@@ -44,6 +52,7 @@ from lifeline.kernel.errors import TooManyRequests, Unauthenticated
 from lifeline.kernel.ids import new_id
 from lifeline.kernel.uow import UnitOfWork
 from lifeline.monitoring.formats import RAW_LIMIT, RejectReason, parse_rows
+from lifeline.monitoring.intake import BoundedIntake
 from lifeline.monitoring.messages import IngestObservations
 from lifeline.monitoring.model import QuarantinedRow
 from lifeline.monitoring.ratelimit import RateLimiter
@@ -122,6 +131,7 @@ class WorkerStats:
     duplicates: int = 0
     rejected: int = 0
     refused: int = 0  # quarantined before validation: unauthenticated or rate-limited
+    shed_qos0: int = 0  # QoS 0 messages shed because too many were already waiting
 
     def as_dict(self) -> dict[str, int]:
         return dict(self.__dict__)
@@ -158,6 +168,8 @@ class MqttIngestWorker:
         max_batch: int = 1000,
         max_wait_s: float = 0.05,
         topic_root: str = TOPIC_ROOT,
+        intake: BoundedIntake | None = None,
+        max_qos0_backlog: int = 10_000,
     ) -> None:
         self.topic_root = topic_root
         self._bus = bus
@@ -169,6 +181,9 @@ class MqttIngestWorker:
         self._max_batch = max_batch
         self._max_wait_s = max_wait_s
         self._inbox: queue.Queue[_Message] = queue.Queue()
+        self._intake = intake or BoundedIntake(100_000)
+        self._max_qos0_backlog = max_qos0_backlog
+        self._qos0_waiting = 0  # QoS 0 messages in the inbox (changed under the GIL only)
         self._keys: dict[str, tuple[Actor | None, float]] = {}
         self._subscribed = threading.Event()
         self.stats = WorkerStats()
@@ -192,6 +207,11 @@ class MqttIngestWorker:
         for name, value in getattr(props, "UserProperty", None) or ():
             if name == KEY_PROPERTY:
                 key = value
+        if msg.qos == 0:
+            if self._qos0_waiting >= self._max_qos0_backlog:
+                self.stats.shed_qos0 += 1
+                return
+            self._qos0_waiting += 1
         self._inbox.put(_Message(msg.topic, bytes(msg.payload), key, msg.mid, msg.qos))
 
     # --- running ---------------------------------------------------------------------------
@@ -225,13 +245,22 @@ class MqttIngestWorker:
         )
         if not taken:
             return 0
+        self._qos0_waiting -= sum(1 for message in taken if message.qos == 0)
         groups: dict[str, _Group] = defaultdict(_Group)
         for message in taken:
             group = groups[message.key]
             group.rows.extend(message_rows(message.topic, message.payload, self.topic_root))
             group.messages.append(message)
         for key, group in groups.items():
-            self._ingest(key, group)
+            n = len(group.rows)
+            while not self._intake.wait_reserve(n, "mqtt", timeout_s=1.0):
+                log.warning("ingest intake full: holding %d messages unacknowledged", len(taken))
+            committed = False
+            try:
+                self._ingest(key, group)
+                committed = True
+            finally:
+                self._intake.release(n, "mqtt", committed=committed, now_s=time.monotonic())
             for message in group.messages:
                 if message.qos > 0:
                     self._client.ack(message.mid, message.qos)

@@ -24,5 +24,23 @@ def test_monitoring_benchmark_quick_run_prints_rates_and_the_ratio(tmp_path: Pat
     for path in ("bare executemany", "ingest batch path"):
         assert re.search(rf"^sqlite\s+{path}\s+1,000\s+10,000\s+[\d,]+$", out, re.M), out
     assert re.search(r"^ratio ingest/bare sqlite: \d+\.\d\d$", out, re.M), out
+    # overload at 3x: both intakes print a row, and what was accepted was stored
+    rows = {
+        m.group(1): m.groups()[1:]
+        for m in re.finditer(
+            r"^sqlite\s+(bounded|unbounded)\s+(\S+)\s+[\d,]+\s+([\d,]+)\s+([\d,]+)\s+([\d,]+)"
+            r"\s+([\d,]+)\s+[\d.]+\s+-?[\d.]+\s+[\d.]+$",
+            out,
+            re.M,
+        )
+    }
+    assert set(rows) == {"bounded", "unbounded"}, out
+    capacity, accepted, stored, _shed, peak = rows["bounded"]
+    assert capacity == "10,000"
+    assert accepted == stored
+    assert int(peak.replace(",", "")) <= 10_000
+    assert rows["unbounded"][1] == rows["unbounded"][2]
+    assert "accepted == stored sqlite: yes" in out
+    assert re.search(r"^ratio peak backlog unbounded/bounded sqlite: \d+\.\d\d$", out, re.M), out
     assert "postgres: skipped" in out
     assert "mqtt: skipped" in out

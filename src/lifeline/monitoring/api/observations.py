@@ -19,6 +19,7 @@ from lifeline.kernel.errors import FieldProblem, Forbidden, InvalidInput
 from lifeline.monitoring import messages as m
 from lifeline.monitoring.api._common import PageDep, WriterDep
 from lifeline.monitoring.formats import ParsedRows, RejectReason, parse_body, parse_rows
+from lifeline.monitoring.intake import BoundedIntake
 from lifeline.monitoring.model import HealthStatus, QuarantinedRow, Thing, ThingHealth
 from lifeline.monitoring.service import HealthSummary, IngestResult, admit
 
@@ -77,10 +78,19 @@ class IngestOut(BaseModel):
 async def _ingest(
     platform: Any, actor: Any, rows: ParsedRows, source: str = "http"
 ) -> IngestResult:
+    """Rate-limit the writer (429), reserve the rows in the bounded intake (503 when it is
+    full, before anything is accepted), store them, and only then answer 2xx."""
     admit(platform.ingest_limiter, actor, rows.total, time.monotonic())
-    result: IngestResult = await run_in_threadpool(
-        platform.bus.handle, m.IngestObservations(rows=rows, source=source), actor
-    )
+    intake: BoundedIntake = platform.ingest_intake
+    intake.reserve(rows.total, "http")
+    committed = False
+    try:
+        result: IngestResult = await run_in_threadpool(
+            platform.bus.handle, m.IngestObservations(rows=rows, source=source), actor
+        )
+        committed = True
+    finally:
+        intake.release(rows.total, "http", committed=committed, now_s=time.monotonic())
     return result
 
 
@@ -94,7 +104,8 @@ async def _ingest(
         "(ISO 8601 with offset, or Unix s), result}`. Rows that fail validation are "
         "quarantined and counted by reason; the rest are stored. Send `X-Device-Key` as a "
         "device, or a bearer token / API key as an account. 429 with Retry-After when the "
-        "writer exceeds its rate."
+        "writer exceeds its rate; 503 with Retry-After, before anything is stored, when the "
+        "server's ingest backlog is full."
     ),
     openapi_extra={
         "requestBody": {

@@ -191,11 +191,15 @@ def admit(limiter: RateLimiter, actor: Actor, n: int, now_s: float) -> None:
         )
 
 
-def authenticate_device(uow_factory: Callable[[], UnitOfWork], key: str) -> Actor:
+def authenticate_device(uow_factory: Callable[..., UnitOfWork], key: str) -> Actor:
     """Resolve a device key to the device's :class:`Actor` (it may write only observations of
-    its own datastreams); raise ``Unauthenticated`` and log the refusal otherwise."""
+    its own datastreams); raise ``Unauthenticated`` and log the refusal otherwise.
+
+    The lookup reads only (``read_only=True``), so authenticating never waits for a writer's
+    lock; only a refusal writes (its access-log entry, in a short transaction of its own).
+    """
     prefix = split_device_key(key)
-    with uow_factory() as uow:
+    with uow_factory(read_only=True) as uow:
         repo = uow.repo(MONITORING)
         record = repo.device_key_by_prefix(prefix) if prefix else None
         if (

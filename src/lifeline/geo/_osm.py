@@ -23,12 +23,17 @@ from lifeline.geo.snapping import haversine_pairs_m
 def load_pbf(path: str | Path, *, name: str | None = None) -> RoadNetwork:
     """The drivable road network of the extract at ``path``.
 
-    Raises :class:`MalformedNetwork` when the file is missing, unreadable or has no drivable
-    road, and :class:`~lifeline.geo.network.DisconnectedNetwork` when it falls apart.
+    Raises :class:`MalformedNetwork` when the file is missing, a directory, empty, unreadable
+    (corrupt or truncated) or has no drivable road, and
+    :class:`~lifeline.geo.network.DisconnectedNetwork` when it falls apart.
     """
     path = Path(path)
+    if path.is_dir():
+        raise MalformedNetwork(f"road network {str(path)!r} is a directory, not an extract file")
     if not path.is_file():
         raise MalformedNetwork(f"road network file {str(path)!r} does not exist")
+    if path.stat().st_size == 0:
+        raise MalformedNetwork(f"road network file {str(path)!r} is empty")
     segments = _Segments()
     processor = (
         osmium.FileProcessor(str(path), osmium.osm.NODE | osmium.osm.WAY)

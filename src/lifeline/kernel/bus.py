@@ -3,9 +3,10 @@
 For each message the bus (1) checks the caller's roles grant the message's permission, (2) opens
 a unit of work and runs the one handler, which calls :meth:`HandlerContext.authorize` for the
 organisation scope of what it touches, (3) commits state, events and access decisions together,
-then (4) lets the outbox relay hand the new events to subscribers. A refusal is recorded in its
-own transaction (the request's transaction is rolled back) as an access-log row and an
-``AccessDenied`` event in the hash chain.
+then (4) after a command lets the outbox relay hand the new events to subscribers (a query
+records no events, so it does not wait for the relay; the serving loop drains it anyway). A
+refusal is recorded in its own transaction (the request's transaction is rolled back) as an
+access-log row and an ``AccessDenied`` event in the hash chain.
 """
 
 from __future__ import annotations
@@ -148,7 +149,7 @@ class MessageBus:
         except Refused as refused:
             self._record_refusal(refused.decision, actor)
             raise refused.error from None
-        if self._relay is not None:
+        if self._relay is not None and not read_only:  # a query records no events to relay
             try:
                 self._relay.drain()
             except Exception:  # the command is committed; the relay retries later

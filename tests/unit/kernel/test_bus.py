@@ -10,7 +10,7 @@ import pytest
 from lifeline.kernel.access import Actor, ActorKind, Outcome
 from lifeline.kernel.bus import AccessDenied, HandlerContext, MessageBus
 from lifeline.kernel.errors import Forbidden, NotFound, OutOfScope
-from lifeline.kernel.events import Command, DomainEvent
+from lifeline.kernel.events import Command, DomainEvent, Query
 from lifeline.security.policy import ScopePolicy
 from tests.unit.fakes import FakeUnitOfWork
 
@@ -101,3 +101,32 @@ def test_a_handler_can_be_registered_once() -> None:
     h = Harness()
     with pytest.raises(ValueError, match="already"):
         h.bus.register(Touch, h.touch)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Peek(Query):
+    permission: ClassVar[str] = "thing.read"
+
+
+class CountingRelay:
+    """Stands in for the outbox relay: counts how often the bus asks it to deliver."""
+
+    def __init__(self) -> None:
+        self.drains = 0
+
+    def drain(self) -> int:
+        self.drains += 1
+        return 0
+
+
+def test_the_relay_is_drained_after_a_command_but_not_after_a_query() -> None:
+    h = Harness()
+    relay = CountingRelay()
+    h.bus = MessageBus(h.make_uow, ScopePolicy(), relay)  # type: ignore[arg-type]
+    h.bus.register(Touch, h.touch)
+    h.bus.register(Peek, lambda _q, _ctx: "seen")
+    who = actor({"thing.write", "thing.read"}, "/city/")
+    assert h.bus.handle(Peek(), who) == "seen"
+    assert relay.drains == 0  # a query records no events: nothing to hand over
+    h.bus.handle(Touch(target_path="/city/d1/"), who)
+    assert relay.drains == 1

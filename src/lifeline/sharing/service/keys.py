@@ -19,7 +19,7 @@ from lifeline.kernel.bus import HandlerContext, MessageBus
 from lifeline.kernel.errors import Conflict, InvalidInput
 from lifeline.sharing.crypto import BLIND_PREFIX
 from lifeline.sharing.events import DataKeyRotated, DataKeyRotationStarted
-from lifeline.sharing.mapping import Mapping, record_key
+from lifeline.sharing.mapping import CompiledMapping
 from lifeline.sharing.messages import (
     FinishDataKeyRotation,
     GetDataKeyState,
@@ -69,21 +69,19 @@ def _rekeyer(ctx: HandlerContext, dataset: Dataset) -> Callable[[CanonicalRecord
     """A record's key under the newest data key: a blind index is derived again from the key
     columns of the record's original row (its mapping version says which), a plain key stays."""
     repo = ctx.uow.repo(SHARING)
-    mappings: dict[int, Mapping] = {}
+    compiled: dict[int, CompiledMapping | None] = {}  # None: the key is not a blind index
 
     def rekey(record: CanonicalRecord) -> str:
         if not record.record_key.startswith(BLIND_PREFIX):
             return record.record_key
         version = record.mapping_version
-        if version not in mappings:
-            mappings[version] = mapping_for(ctx, dataset, version)[1]
-        mapping = mappings[version]
-        plain = record_key(mapping, record.original)
-        if plain is None or not set(mapping.key) & personal_columns(
-            mapping, dataset.personal_fields
-        ):
-            return record.record_key
-        return repo.blind_key(dataset.id, plain)
+        if version not in compiled:
+            mapping = mapping_for(ctx, dataset, version)[1]
+            blinded = set(mapping.key) & personal_columns(mapping, dataset.personal_fields)
+            compiled[version] = CompiledMapping(mapping) if blinded else None
+        keyer = compiled[version]
+        plain = None if keyer is None else keyer.key(record.original)
+        return record.record_key if plain is None else repo.blind_key(dataset.id, plain)
 
     return rekey
 

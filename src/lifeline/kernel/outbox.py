@@ -91,16 +91,18 @@ class OutboxRelay:
             with self._uow_factory() as uow:
                 conn = uow.connection
                 cursor = _lock_cursor(conn, sub.name, uow)
+                # Appends are serialised on the log's head row, so every event up to the head
+                # read here is committed and visible to the read that follows it.
+                head = eventlog.last_seq(conn)
                 events = eventlog.read_after(conn, cursor, self._batch, sub.event_types)
                 if not events:
+                    if head > cursor:  # none of its types up to the head: move past them
+                        _set_cursor(conn, sub.name, head, uow)
+                        uow.commit()
                     return delivered
                 for event in events:
                     sub.handler(event, uow)
-                conn.execute(
-                    eventlog.outbox_cursor.update()
-                    .where(eventlog.outbox_cursor.c.subscriber == sub.name)
-                    .values(last_seq=events[-1].seq, updated_at=uow.clock.now())
-                )
+                _set_cursor(conn, sub.name, events[-1].seq, uow)
                 uow.commit()
                 delivered += len(events)
         return delivered
@@ -144,6 +146,14 @@ def _cursor(conn: sa.Connection, name: str) -> int:
         )
     ).first()
     return int(row.last_seq) if row else 0
+
+
+def _set_cursor(conn: sa.Connection, name: str, seq: int, uow: SqlUnitOfWork) -> None:
+    conn.execute(
+        eventlog.outbox_cursor.update()
+        .where(eventlog.outbox_cursor.c.subscriber == name)
+        .values(last_seq=seq, updated_at=uow.clock.now())
+    )
 
 
 def _lock_cursor(conn: sa.Connection, name: str, uow: SqlUnitOfWork) -> int:

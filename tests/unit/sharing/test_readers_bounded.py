@@ -124,3 +124,27 @@ def test_xml_text_nodes_stay_under_lxml_limits(tmp_path: Path) -> None:
     assert _values(rows, "a") == ["1"]
     assert "not well-formed" in str(rows[-1][RAGGED])
     assert peak < BOUND
+
+
+@pytest.mark.slow
+def test_a_file_of_200_000_rows_streams_in_the_memory_of_a_few_rows(tmp_path: Path) -> None:
+    path = tmp_path / "many.csv"
+    with path.open("w", encoding="utf-8") as out:
+        out.write("station,time,level_cm\n")
+        chunk = "".join(
+            f"ST{n:04d},2026-06-01 08:{n % 60:02d}:00,{n % 900}.5\n" for n in range(1000)
+        )
+        for _ in range(200):
+            out.write(chunk)
+    size = path.stat().st_size
+    tracemalloc.start()
+    try:
+        count = 0
+        with open_rows(path) as source:
+            for row in source.rows:
+                count += RAGGED not in row
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert count == 200_000
+    assert peak < MB, f"peak {peak / MB:.2f} MiB reading {size / MB:.0f} MiB"

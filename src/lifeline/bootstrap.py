@@ -88,6 +88,7 @@ from lifeline.sharing.refresh import RefreshBackoff
 from lifeline.sharing.store import SqlSharingRepository
 from lifeline.warning import service as warning_service
 from lifeline.warning.detectors.sink import StreamDetectorSink
+from lifeline.warning.live import AlarmBell
 from lifeline.warning.model import WARNING
 from lifeline.warning.store import SqlWarningRepository
 
@@ -142,6 +143,7 @@ class Platform:
     tokens: TokenCodec
     travel: TravelTimes = field(default_factory=GreatCircleTravelTimes)
     batch_sinks: tuple[BatchSink, ...] = ()
+    alarm_bell: AlarmBell = field(default_factory=AlarmBell)  # wakes the live alarm stream
     repo_factories: dict[str, RepoFactory] = field(default_factory=dict)
     ingest_limiter: RateLimiter = field(
         default_factory=lambda: RateLimiter(rate_per_s=50.0, burst=500.0)
@@ -230,7 +232,10 @@ def build_platform(
             relay.subscribe(subscription)
     geo_service.register_handlers(bus, travel)
     factories[TRAVEL.name] = lambda _conn: travel  # the travel-time port, per unit of work
-    rule_sink = warning_service.RuleEvaluationSink()
+    alarm_bell = AlarmBell()
+    rule_sink = warning_service.RuleEvaluationSink(
+        rules_check_s=settings.warning_rules_check_s, bell=alarm_bell
+    )
     detector_sink = StreamDetectorSink()
     warning_service.register_evaluation(bus, rule_sink, detector_sink)
     batch_sinks: tuple[BatchSink, ...] = (rule_sink, detector_sink)
@@ -251,6 +256,7 @@ def build_platform(
         tokens=tokens,
         travel=travel,
         batch_sinks=batch_sinks,
+        alarm_bell=alarm_bell,
         repo_factories=factories,
         ingest_limiter=RateLimiter(
             rate_per_s=settings.monitoring_device_rate_per_s,

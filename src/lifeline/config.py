@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     warning_stream_poll_s: float = Field(
         default=0.5, gt=0, description="How often the live alarm stream looks for new events"
     )
+    warning_rules_check_s: float = Field(
+        default=1.0,
+        ge=0,
+        description="How often the evaluator looks for rule changes made by other processes",
+    )
     log_json: bool = Field(default=True, description="Structured JSON logs on stderr")
     log_level: str = Field(default="INFO")
     road_network: str | None = Field(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self, TypeVar, cast
@@ -29,6 +30,7 @@ class FakeUnitOfWork:
         self.committed_access: list[AccessDecision] = []
         self.commits = 0
         self.rolled_back = False
+        self.after: list[Callable[[], None]] = []
 
     def __enter__(self) -> Self:
         return self
@@ -54,7 +56,13 @@ class FakeUnitOfWork:
     def timeline(self, aggregate_type: str, aggregate_id: str) -> list[StoredEvent]:
         return []
 
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        self.after.append(callback)
+
     def commit(self) -> list[StoredEvent]:
+        callbacks, self.after = self.after, []
+        for callback in callbacks:
+            callback()
         self.committed_events.extend(self.pending)
         self.committed_access.extend(self.access)
         self.pending, self.access = [], []
@@ -62,7 +70,7 @@ class FakeUnitOfWork:
         return []
 
     def rollback(self) -> None:
-        self.pending, self.access = [], []
+        self.pending, self.access, self.after = [], [], []
         self.rolled_back = True
 
 

@@ -3,10 +3,13 @@ together or not at all.
 
 Contexts reach their repositories through typed keys (``uow.repo(REGISTRY)``); ``bootstrap``
 maps each key to a concrete repository, so services never import a ``store`` module.
+``after_commit`` callbacks run once the transaction has committed (a live stream is told at
+once, and never about what rolled back).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar, cast
@@ -23,6 +26,7 @@ from lifeline.kernel.events import DomainEvent, StoredEvent
 from lifeline.kernel.ports import RepoKey
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class UnitOfWork(Protocol):
@@ -42,6 +46,10 @@ class UnitOfWork(Protocol):
     def commit(self) -> list[StoredEvent]: ...
 
     def rollback(self) -> None: ...
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the next commit has succeeded; dropped on rollback."""
+        ...
 
     def __enter__(self) -> Self: ...
 
@@ -89,6 +97,7 @@ class SqlUnitOfWork:
         self._events: list[DomainEvent] = []
         self._access: list[AccessDecision] = []
         self._repos: dict[str, Any] = {}
+        self._after: list[Callable[[], None]] = []
         self._conn: sa.Connection | None = None
         self._tx: sa.RootTransaction | None = None
         self.committed: list[StoredEvent] = []
@@ -121,6 +130,7 @@ class SqlUnitOfWork:
             self._conn = None
             self._tx = None
             self._repos.clear()
+            self._after.clear()
 
     def repo(self, key: RepoKey[T]) -> T:
         if key.name not in self._repos:
@@ -157,7 +167,19 @@ class SqlUnitOfWork:
         self._access.clear()
         self.committed.extend(stored)
         self._tx = self.connection.begin()
+        self._run_after_commit()
         return stored
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        self._after.append(callback)
+
+    def _run_after_commit(self) -> None:
+        callbacks, self._after = self._after, []
+        for callback in callbacks:
+            try:
+                callback()
+            except Exception:  # the commit stands; a failing listener must not undo it
+                log.exception("after-commit callback failed")
 
     def _commit_read_only(self) -> list[StoredEvent]:
         """End the read snapshot, then write the access decisions in a short write transaction.
@@ -179,6 +201,7 @@ class SqlUnitOfWork:
     def rollback(self) -> None:
         self._events.clear()
         self._access.clear()
+        self._after.clear()
         if self._tx is not None and self._tx.is_active:
             self._tx.rollback()
         self._tx = self.connection.begin()

@@ -1,5 +1,10 @@
 """``GET /warning/stream``: Server-Sent Events of alarm events in the caller's scope, and the
-background escalation loop the API runs while it serves."""
+background escalation loop the API runs while it serves.
+
+The stream reads the event log after its cursor; between reads it waits on the platform's
+:class:`~lifeline.warning.live.AlarmBell`, which the evaluator rings straight after a commit
+that changed alarms, or at most ``warning_stream_poll_s`` (events committed elsewhere).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -71,23 +77,27 @@ async def stream(
         sent = 0
         idle = 0.0
         yield ": alarm stream\n\n"
-        while not await request.is_disconnected():
-            events, cursor = await asyncio.to_thread(
-                bus.handle, m.AlarmEvents(after_seq=cursor), actor
-            )
-            for event in events:
-                yield _frame(event)
-                sent += 1
-                if max_events is not None and sent >= max_events:
-                    return
-            if events:
-                idle = 0.0
-                continue
-            await asyncio.sleep(poll_s)
-            idle += poll_s
-            if idle >= HEARTBEAT_S:
-                idle = 0.0
-                yield ": keep-alive\n\n"
+        with platform.alarm_bell.listening() as rung:
+            while not await request.is_disconnected():
+                rung.clear()  # a ring from here on wakes the wait below
+                events, cursor = await asyncio.to_thread(
+                    bus.handle, m.AlarmEvents(after_seq=cursor), actor
+                )
+                for event in events:
+                    yield _frame(event)
+                    sent += 1
+                    if max_events is not None and sent >= max_events:
+                        return
+                if events:
+                    idle = 0.0
+                    continue
+                started = time.monotonic()
+                with contextlib.suppress(TimeoutError):  # this process's commits ring at once
+                    await asyncio.wait_for(rung.wait(), timeout=poll_s)
+                idle += time.monotonic() - started
+                if idle >= HEARTBEAT_S:
+                    idle = 0.0
+                    yield ": keep-alive\n\n"
 
     return StreamingResponse(
         frames(),

@@ -50,10 +50,14 @@ class _Bank:
     last_recorded_s: dict[str, float] = field(default_factory=dict)
 
     def slot_ids(self, datastream_ids: list[str]) -> np.ndarray:
-        new = [d for d in dict.fromkeys(datastream_ids) if d not in self.slots]
-        for d, slot in zip(new, self.detectors.add_streams(len(new)), strict=True):
-            self.slots[d] = slot
-        return np.fromiter((self.slots[d] for d in datastream_ids), np.int64, len(datastream_ids))
+        """Each id's slot (new ids get one), mapped at C level by the dict's ``__getitem__``."""
+        try:
+            return np.fromiter(map(self.slots.__getitem__, datastream_ids), np.int64)
+        except KeyError:
+            new = [d for d in dict.fromkeys(datastream_ids) if d not in self.slots]
+            for d, slot in zip(new, self.detectors.add_streams(len(new)), strict=True):
+                self.slots[d] = slot
+            return np.fromiter(map(self.slots.__getitem__, datastream_ids), np.int64)
 
 
 class StreamDetectorSink:
@@ -74,6 +78,7 @@ class StreamDetectorSink:
         self._banks = {flag: _Bank(DetectorBank(self.params)) for flag in (False, True)}
         self._lock = threading.Lock()
         self._restored = False
+        self._judged: dict[str, bool] = {}  # datastream id -> its kind is judged
         self.recorded = 0
         self.suppressed = 0
 
@@ -139,13 +144,17 @@ class StreamDetectorSink:
         if len(batch) == 0:
             return
         ids = list(batch.datastream_ids)
-        keep = np.fromiter(
-            (batch.streams[d].kind not in self.skip_kinds for d in ids), np.bool_, len(ids)
-        )
+        judged = self._judged
+        try:
+            keep = np.fromiter(map(judged.__getitem__, ids), np.bool_, len(ids))
+        except KeyError:  # streams seen for the first time: is their kind one to judge?
+            for d in set(ids).difference(judged):
+                judged[d] = batch.streams[d].kind not in self.skip_kinds
+            keep = np.fromiter(map(judged.__getitem__, ids), np.bool_, len(ids))
         rows = np.flatnonzero(keep)
         if len(rows) == 0:
             return
-        kept_ids = [ids[i] for i in rows]
+        kept_ids = ids if len(rows) == len(ids) else [ids[i] for i in rows]
         times = np.asarray(batch.phenomenon_time_s, dtype=np.float64)[rows]
         values = np.asarray(batch.values, dtype=np.float64)[rows]
         events: list[AnomalyDetected] = []

@@ -30,8 +30,6 @@ def register_handlers(bus: MessageBus) -> None:
 
 
 def _register_alarms(bus: MessageBus) -> None:
-    bus.register(m.CreateRule, rules.create_rule)
-    bus.register(m.ReviseRule, rules.revise_rule)
     bus.register(m.GetRule, rules.get_rule)
     bus.register(m.ListRules, rules.list_rules)
     bus.register(m.RuleHistory, rules.rule_history)
@@ -53,8 +51,11 @@ def _register_alarms(bus: MessageBus) -> None:
 def register_evaluation(
     bus: MessageBus, sink: RuleEvaluationSink, detectors: StreamDetectorSink | None = None
 ) -> None:
-    """Register the escalation run, which also asks ``sink`` for absence alarms, and the
-    snapshot of ``sink``'s and ``detectors``' state (taken by every escalation run too)."""
+    """Register rule changes (which tell ``sink`` to re-read the rules), the escalation run,
+    which also asks ``sink`` for absence alarms, and the snapshot of ``sink``'s and
+    ``detectors``' state (taken by every escalation run too)."""
+    bus.register(m.CreateRule, partial(rules.create_rule, on_change=sink.rules_changed))
+    bus.register(m.ReviseRule, partial(rules.revise_rule, on_change=sink.rules_changed))
     bus.register(
         m.RunEscalations, partial(escalation.run_escalations, sink=sink, detectors=detectors)
     )

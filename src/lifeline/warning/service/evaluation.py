@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from lifeline.kernel.errors import InvalidInput
 from lifeline.kernel.uow import UnitOfWork
 from lifeline.monitoring.batch import ObservationBatch
 from lifeline.security.model import ORG_PATHS
 from lifeline.warning.evaluator import CompiledRule, RuleEngine, Transition, merge_states
+from lifeline.warning.live import AlarmBell
 from lifeline.warning.model import WARNING, Alarm
 from lifeline.warning.rules import AnomalyCondition, parse_rule
 from lifeline.warning.scales import scales
@@ -33,10 +35,18 @@ log = logging.getLogger(__name__)
 
 
 class RuleEvaluationSink:
-    """``BatchSink`` of early warning; thread-safe (one batch is evaluated at a time)."""
+    """``BatchSink`` of early warning; thread-safe (one batch is evaluated at a time).
 
-    def __init__(self) -> None:
+    The rules' stamp is read at most every ``rules_check_s`` seconds (rule changes made through
+    this process's bus take effect at the next batch; another process's within that time), and
+    ``bell`` is rung once a unit of work that changed alarms has committed.
+    """
+
+    def __init__(self, *, rules_check_s: float = 0.0, bell: AlarmBell | None = None) -> None:
         self._lock = threading.Lock()
+        self.rules_check_s = rules_check_s
+        self._next_check = 0.0
+        self._bell = bell
         self._stamp: str | None = None
         self._engine = RuleEngine(())
         self._rules: dict[str, FiringRule] = {}
@@ -77,6 +87,10 @@ class RuleEvaluationSink:
         repo.save_snapshot(RULE_ENGINE, engine_state_bytes(state), uow.clock.now())
         return state.rows
 
+    def rules_changed(self) -> None:
+        """A rule was created or changed in this process: read the stamp at the next batch."""
+        self._next_check = 0.0
+
     def _apply(
         self, uow: UnitOfWork, transitions: list[Transition], *, exercise: bool
     ) -> list[Alarm]:
@@ -84,7 +98,10 @@ class RuleEvaluationSink:
             return []
         for tr in transitions:
             self._path_of(uow, tr.stream.organisation_id)
-        return apply_transitions(uow, transitions, self._rules, self._paths, exercise=exercise)
+        touched = apply_transitions(uow, transitions, self._rules, self._paths, exercise=exercise)
+        if touched and self._bell is not None:
+            uow.after_commit(self._bell.ring)
+        return touched
 
     def _path_of(self, uow: UnitOfWork, organisation_id: str) -> str | None:
         if organisation_id not in self._paths:
@@ -95,6 +112,10 @@ class RuleEvaluationSink:
         return self._paths[organisation_id]
 
     def _refresh(self, uow: UnitOfWork) -> None:
+        now = time.monotonic()
+        if self._stamp is not None and now < self._next_check:
+            return
+        self._next_check = now + self.rules_check_s
         repo = uow.repo(WARNING)
         stamp = repo.rules_stamp()
         if stamp == self._stamp:

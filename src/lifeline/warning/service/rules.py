@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from lifeline.kernel.bus import HandlerContext
@@ -37,7 +38,12 @@ def _validated(ctx: HandlerContext, data: object, owner_path: str) -> RuleDefini
     return definition
 
 
-def create_rule(cmd: CreateRule, ctx: HandlerContext) -> Rule:
+def create_rule(
+    cmd: CreateRule, ctx: HandlerContext, *, on_change: Callable[[], None] | None = None
+) -> Rule:
+    """Create version 1; ``on_change`` runs once it has committed (the evaluator re-reads)."""
+    if on_change is not None:
+        ctx.uow.after_commit(on_change)
     path = org_path(ctx, cmd.organisation_id)
     ctx.authorize(target_kind="organisation", target_id=cmd.organisation_id, target_path=path)
     definition = _validated(ctx, cmd.definition, path)
@@ -69,7 +75,12 @@ def create_rule(cmd: CreateRule, ctx: HandlerContext) -> Rule:
     return rule
 
 
-def revise_rule(cmd: ReviseRule, ctx: HandlerContext) -> Rule:
+def revise_rule(
+    cmd: ReviseRule, ctx: HandlerContext, *, on_change: Callable[[], None] | None = None
+) -> Rule:
+    """Make the next version; ``on_change`` runs once it has committed."""
+    if on_change is not None:
+        ctx.uow.after_commit(on_change)
     rule = load_rule(ctx, cmd.rule_id)
     if cmd.definition is None and cmd.enabled is None:
         raise InvalidInput("definition", "give a new definition, enabled, or both")

@@ -164,3 +164,35 @@ def test_dispatch_benchmark_quick_run_prints_the_comparison_with_greedy(tmp_path
     for q in ("p50", "p99"):
         assert re.search(rf"^ratio cold/warm recommendation {q}: \d+\.\d\d$", out, re.M), out
     assert "same units selected cold and warm: yes" in out
+
+
+def test_ingest_benchmark_quick_run_prints_reconciling_counts_and_the_baseline_ratio(
+    tmp_path: Path,
+) -> None:
+    result = run_benchmark("ingest", "--quick", "--no-postgres", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    number = r"([\d,]+)"
+    base = re.search(
+        rf"^sqlite\s+baseline\s+2,000\s+{number}\s+{number}\s+1\.00$", result.stdout, re.M
+    )
+    assert base, result.stdout
+    rows = re.findall(
+        rf"^sqlite\s+(first run|re-run)\s+2,000\s+{number}\s+{number}\s+{number}\s+{number}\s+"
+        rf"{number}\s+(\d+\.\d\d)$",
+        result.stdout,
+        re.M,
+    )
+    assert [r[0] for r in rows] == ["first run", "re-run"], result.stdout
+    for _, wall, _cpu, accepted, merged, quarantined, ratio in rows:
+        assert (
+            int(accepted.replace(",", ""))
+            + int(merged.replace(",", ""))
+            + int(quarantined.replace(",", ""))
+            == 2000
+        )
+        # the ratio is this pass's rows/s over the baseline's, as printed
+        expected = int(wall.replace(",", "")) / int(base.group(1).replace(",", ""))
+        assert abs(float(ratio) - expected) < 0.01 + 0.01 * expected
+    assert rows[1][3] == "0"  # the re-run merges everything it accepted before
+    assert int(rows[1][4].replace(",", "")) == 2000 - int(rows[1][5])
+    assert re.search(r"^peak Python memory .*: \d+\.\d MB$", result.stdout, re.M)

@@ -283,10 +283,6 @@ def _parse_point(rule: FieldRule, row: dict[str, Any], crs: str) -> dict[str, fl
     return {"lon": round(point.lon, 7), "lat": round(point.lat, 7)}
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 Converter = Callable[[dict[str, Any]], Any]
 
 
@@ -298,8 +294,10 @@ def _converter(rule: FieldRule, mapping: Mapping) -> Converter:
         columns, crs = rule.columns, mapping.crs
 
         def point(row: dict[str, Any]) -> Any:
-            if any(_blank(row.get(c)) for c in columns):
-                return None
+            for column in columns:
+                raw = row.get(column)
+                if raw is None or (isinstance(raw, str) and not raw.strip()):
+                    return None
             return _parse_point(rule, row, crs)
 
         return point

@@ -45,7 +45,7 @@ class Pipeline:
             original = {k: v for k, v in row.items() if k != RAGGED}
             problems.append(FieldProblem("row", str(row[RAGGED])))
         else:
-            original = dict(row)
+            original = row  # readers yield a new dict per row and nothing here changes it
         key = self._mapping.key(row)
         if key is None:
             problems.append(FieldProblem("key", self._blank_key))

@@ -41,7 +41,7 @@ class QualityTally:
 
     def kept_record(self, values: dict[str, Any]) -> None:
         self.kept += 1
-        self.present.update(k for k, v in values.items() if v is not None and v != "")
+        self.present.update([k for k, v in values.items() if v is not None and v != ""])
         points: list[dict[str, Any]] = [
             p for name in self._point_fields if isinstance(p := values.get(name), dict)
         ]

@@ -14,7 +14,7 @@ require), built from the incidents' and plans' events; it never reads their tabl
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -288,6 +288,17 @@ class DispatchRepository(Protocol):
         limit: int = 1000,
         offset: int = 0,
     ) -> tuple[list[Unit], int]: ...
+
+    def units_with(
+        self,
+        scope_paths: Sequence[str],
+        *,
+        statuses: Collection[UnitStatus],
+        unit_types: Collection[str] | None = None,
+    ) -> list[Unit]:
+        """Every unit in scope with one of ``statuses`` (and of ``unit_types``), by call sign:
+        the candidates of a recommendation, without counting or paging."""
+        ...
 
     def change_status(
         self,

@@ -77,7 +77,7 @@ def propose_dispatch_plan(cmd: ProposeDispatchPlan, ctx: HandlerContext) -> Disp
     incidents = _incidents(ctx, cmd.incident_ids)
     demand = [inc.required_units() for inc in incidents]
     needed = {t for d in demand for t in d}
-    units = [u for u in dispatchable_units(ctx) if u.unit_type.value in needed]
+    units = dispatchable_units(ctx, needed)
     travel = ctx.uow.repo(TRAVEL)
     targets = [(inc.location.lon, inc.location.lat) for inc in incidents]
     problems = off_network(travel, targets, "incident_ids")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,9 +52,11 @@ def lonlat(points: Sequence[Unit]) -> list[LonLat]:
     return [(u.position.lon, u.position.lat) for u in points]
 
 
-def dispatchable_units(ctx: HandlerContext) -> list[Unit]:
-    units, _ = repo_of(ctx).list_units(ctx.scope_paths, limit=MAX_UNITS)
-    return [u for u in units if u.status in DISPATCHABLE]
+def dispatchable_units(
+    ctx: HandlerContext, unit_types: Collection[str] | None = None
+) -> list[Unit]:
+    """Units in the caller's scope that can be sent now (of ``unit_types`` when given)."""
+    return repo_of(ctx).units_with(ctx.scope_paths, statuses=DISPATCHABLE, unit_types=unit_types)
 
 
 def coverage_losses(travel: TravelTimes, units: Sequence[Unit]) -> FloatArray:
@@ -106,9 +108,7 @@ def recommend_units(query: RecommendUnits, ctx: HandlerContext) -> Recommendatio
     problems = off_network(travel, [target], "incident.location", single=True)
     if problems:
         raise OffNetwork(problems)
-    units = dispatchable_units(ctx)
-    if requirement:
-        units = [u for u in units if u.unit_type.value in requirement]
+    units = dispatchable_units(ctx, list(requirement) if requirement else None)
     eta = travel.to_one_s(lonlat(units), target) if units else np.zeros(0)
     why = unreachable_reasons(travel, units, eta)
     loss = coverage_losses(travel, units)

@@ -7,7 +7,7 @@ row count says whether it happened: two commanders dispatching one unit serialis
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -184,6 +184,24 @@ class SqlDispatchRepository:
             sa.select(units).where(*where).order_by(units.c.call_sign).limit(limit).offset(offset)
         ).mappings()
         return [_unit(r) for r in rows], int(total)
+
+    def units_with(
+        self,
+        scope_paths: Sequence[str],
+        *,
+        statuses: Collection[UnitStatus],
+        unit_types: Collection[str] | None = None,
+    ) -> list[Unit]:
+        where = [
+            _in_scope(units.c.path, scope_paths),
+            units.c.status.in_([s.value for s in statuses]),
+        ]
+        if unit_types is not None:
+            where.append(units.c.unit_type.in_(list(unit_types)))
+        rows = self._conn.execute(
+            sa.select(units).where(*where).order_by(units.c.call_sign)
+        ).mappings()
+        return [_unit(r) for r in rows]
 
     def change_status(
         self,

@@ -16,11 +16,14 @@ from lifeline.alerts.outbox import OUTBOX, Channel
 from lifeline.alerts.worker import DeliveryWorker
 from lifeline.bootstrap import Platform
 from lifeline.kernel import eventlog
+from lifeline.kernel.access import SYSTEM_ACTOR
 from lifeline.kernel.clock import VirtualClock
 from lifeline.kernel.uow import SqlUnitOfWork
 from lifeline.monitoring.batch import SensorKind
+from lifeline.registry.model import DepartmentType, OrgKind, RegisterOrganisation
 from lifeline.security.model import Role
-from tests.integration.security.world import World, build_world
+from lifeline.security.service import CreateUser
+from tests.integration.security.world import PASSWORD, World, build_world
 from tests.integration.warning.helpers import feed, stream
 
 GAS_RULE: dict[str, Any] = {
@@ -153,3 +156,44 @@ def test_an_acknowledged_alarm_tells_nobody(
 def _notice_id(uow: SqlUnitOfWork, alarm_id: str) -> str:
     queued = eventlog.read_after(uow.connection, 0, 10_000, frozenset({"AlarmNoticeQueued"}))
     return next(e.aggregate_id for e in queued if e.payload["alarm_id"] == alarm_id)
+
+
+def test_a_step_naming_only_an_organisation_reaches_its_departments(
+    platform: Platform, client: TestClient, clock: VirtualClock, tmp_path: Path
+) -> None:
+    world = _world(platform, client)
+    fire = platform.bus.handle(
+        RegisterOrganisation(
+            name="园区消防", kind=OrgKind.DEPARTMENT, parent_id=world.org["district"],
+            department_type=DepartmentType.FIRE, contact_phone="075512345678",
+        ),
+        SYSTEM_ACTOR,
+    )  # fmt: skip
+    platform.bus.handle(
+        CreateUser(username="fire.desk", display_name="fire.desk", password=PASSWORD,
+                   organisation_id=fire.id, roles=frozenset({Role.DEPARTMENT_LIAISON})),
+        SYSTEM_ACTOR,
+    )  # fmt: skip
+    login = client.post("/auth/login", json={"username": "fire.desk", "password": PASSWORD})
+    desk = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    rule = {
+        **GAS_RULE,
+        "escalation": [{"type": "notify", "organisation_id": world.org["district"]}],
+    }
+    made = client.post(
+        "/warning/rules", json={"organisation_id": world.org["park"], "definition": rule},
+        headers=world.headers(Role.PARK_MANAGER, "park"),
+    )  # fmt: skip
+    assert made.status_code == 201, made.text
+    officer = world.headers(Role.DUTY_OFFICER, "park")
+    feed(platform, stream("gas-n3", world.org["park"], SensorKind.COMBUSTIBLE_GAS), [30.0])
+    alarm = client.get("/warning/alarms", headers=officer).json()["items"][0]
+    client.post("/warning/escalations/run", headers=officer)
+    sms = tmp_path / "sms.ndjson"
+    result = _worker(platform, clock, sms).run_once()
+    assert (result.sent[Channel.IN_APP], result.sent[Channel.SMS]) == (1, 1)
+    items = client.get("/alerts/inbox", headers=desk).json()
+    assert [(i["kind"], i["alarm_id"]) for i in items] == [("alarm_notice", alarm["id"])]
+    assert json.loads(sms.read_text(encoding="utf-8"))["to"] == "075512345678"
+    # no role named: no user is told in person
+    assert _inbox(client, world, Role.DUTY_OFFICER, "district") == []

@@ -148,7 +148,8 @@ def test_detector_snapshots_read_back_and_merge_by_the_later_sample() -> None:
     b(batch("p-1", [0.4] * 10), uow)
     b(batch("p-2", [0.3] * 10), uow)
     assert b.save_state(uow) == 2
-    assert a.save_state(uow) == 2  # merged with b's: p-2 kept, p-1 from a (the later sample)
+    assert b.save_state(uow) == 0  # not due again for snapshot_every_s
+    assert a.save_state(uow, force=True) == 2  # merged: p-2 kept, p-1 from a (later sample)
     merged = detector_state_of(store.saved[DETECTORS])
     assert sorted(merged.ids) == ["p-1", "p-2"]
     assert merged.rows["g_n"][merged.ids.index("p-1")] == 50

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -69,6 +70,7 @@ class StreamDetectorSink:
         *,
         cooldown_s: float = 900.0,
         skip_kinds: frozenset[SensorKind] = UNSUITED_KINDS,
+        snapshot_every_s: float = 600.0,
     ) -> None:
         if cooldown_s < 0:
             raise ValueError("cooldown_s must not be negative")
@@ -78,6 +80,8 @@ class StreamDetectorSink:
         self._banks = {flag: _Bank(DetectorBank(self.params)) for flag in (False, True)}
         self._lock = threading.Lock()
         self._restored = False
+        self.snapshot_every_s = snapshot_every_s
+        self._next_save = 0.0
         self._judged: dict[str, bool] = {}  # datastream id -> its kind is judged
         self.recorded = 0
         self.suppressed = 0
@@ -112,12 +116,15 @@ class StreamDetectorSink:
                 bank.last_recorded_s[d] = state.last_recorded_s[d]
         return len(ids)
 
-    def save_state(self, uow: UnitOfWork) -> int:
-        """Write the real bank to the snapshot, keeping what other processes saved for streams
-        this one does not hold; return the streams saved. A process that has not run yet saves
-        nothing."""
-        if not self._restored:
+    def save_state(self, uow: UnitOfWork, *, force: bool = False) -> int:
+        """Write the real bank to the snapshot, merged with what other processes saved (per
+        stream, the profile that learnt the later reading); return the streams saved. At most
+        every ``snapshot_every_s`` unless ``force`` (profiles move slowly and weigh ~3.9 kB a
+        stream); a process that has not run yet saves nothing."""
+        now = time.monotonic()
+        if not self._restored or (not force and now < self._next_save):
             return 0
+        self._next_save = now + self.snapshot_every_s
         state = self.export_state()
         repo = uow.repo(WARNING)
         stored = repo.load_snapshot(DETECTORS, for_update=True)

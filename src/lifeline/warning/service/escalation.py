@@ -160,7 +160,7 @@ def run_escalations(
             run = _Run(ctx, alarm, defn)
             run.run()
             steps += run.steps_run
-    saved = save_state(SaveWarningState(), ctx, sink=sink, detectors=detectors)
+    saved = _save(ctx, sink, detectors, force=False)
     return EscalationReport(
         steps_run=steps,
         flapping_cleared=settled,
@@ -178,9 +178,20 @@ def save_state(
     sink: RuleEvaluationSink | None = None,
     detectors: StreamDetectorSink | None = None,
 ) -> tuple[int, int]:
-    """Snapshot the evaluator's and the detectors' state; return (bindings, streams) saved."""
+    """Snapshot the evaluator's and the detectors' state now; return (bindings, streams)."""
+    return _save(ctx, sink, detectors, force=True)
+
+
+def _save(
+    ctx: HandlerContext,
+    sink: RuleEvaluationSink | None,
+    detectors: StreamDetectorSink | None,
+    *,
+    force: bool,
+) -> tuple[int, int]:
+    """The evaluator's state every time; the detectors' when due (or ``force``)."""
     bindings = sink.save_state(ctx.uow) if sink is not None else 0
-    streams = detectors.save_state(ctx.uow) if detectors is not None else 0
+    streams = detectors.save_state(ctx.uow, force=force) if detectors is not None else 0
     return bindings, streams
 
 

@@ -6,6 +6,8 @@ migrations in ``lifeline/migrations`` create them. Engines are only ever made by
 
 from __future__ import annotations
 
+import threading
+import weakref
 from datetime import UTC
 from typing import Any
 
@@ -52,6 +54,66 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+WRITER_WAIT_S = 30.0  # as long as SQLite's busy timeout
+
+
+class _WriterQueue:
+    """SQLite takes one writer at a time; the writing transactions of this process queue for
+    it on a lock here, held from ``BEGIN IMMEDIATE`` until the commit or rollback has finished.
+
+    Without it, concurrent writers wait in SQLite's busy handler, which sleeps in steps growing
+    to 100 ms, so under contention writers spend much of their time asleep while the database
+    is idle. A writer that cannot get the lock within ``WRITER_WAIT_S`` goes on to SQLite's own
+    busy handling, as before. The lock is released in the dialect's ``do_commit`` /
+    ``do_rollback`` (after the driver returns), for the connection that took it.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._lock = threading.Lock()
+        self._holder: int | None = None  # id of the DBAPI connection holding the lock
+        dialect: Any = engine.dialect
+        commit, rollback = dialect.do_commit, dialect.do_rollback
+
+        def do_commit(dbapi_conn: Any) -> None:
+            try:
+                commit(dbapi_conn)
+            finally:
+                self.release(dbapi_conn)
+
+        def do_rollback(dbapi_conn: Any) -> None:
+            try:
+                rollback(dbapi_conn)
+            finally:
+                self.release(dbapi_conn)
+
+        dialect.do_commit = do_commit
+        dialect.do_rollback = do_rollback
+
+    @staticmethod
+    def _key(conn: Any) -> int:
+        """The raw driver connection's id (the dialect may be handed the pool's proxy)."""
+        return id(getattr(conn, "dbapi_connection", None) or conn)
+
+    def acquire(self, dbapi_conn: Any) -> None:
+        if self._holder == self._key(dbapi_conn):
+            return  # its transaction ended outside the dialect (a COMMIT in SQL): still holds
+        if self._lock.acquire(timeout=WRITER_WAIT_S):
+            self._holder = self._key(dbapi_conn)
+
+    @property
+    def held(self) -> bool:
+        return self._lock.locked()
+
+    def release(self, dbapi_conn: Any) -> None:
+        if self._holder is not None and self._holder == self._key(dbapi_conn):
+            self._holder = None
+            self._lock.release()
+
+
+WRITER_QUEUES: weakref.WeakKeyDictionary[Engine, _WriterQueue] = weakref.WeakKeyDictionary()
+"""The writer queue of each SQLite engine (for inspection)."""
+
+
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Create an engine; SQLite gets WAL, synchronous=FULL, foreign keys, a busy timeout and
     ``BEGIN IMMEDIATE`` (FULL: an acknowledged commit survives power loss, not only a crash).
@@ -77,10 +139,20 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
+        writers = WRITER_QUEUES[engine] = _WriterQueue(engine)
+
         @event.listens_for(engine, "begin")
         def _on_begin(conn: sa.Connection) -> None:
-            read_only = conn.get_execution_options().get(READ_ONLY, False)
-            conn.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
+            if conn.get_execution_options().get(READ_ONLY, False):
+                conn.exec_driver_sql("BEGIN DEFERRED")
+                return
+            dbapi_conn = conn.connection.dbapi_connection
+            writers.acquire(dbapi_conn)
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            except BaseException:
+                writers.release(dbapi_conn)
+                raise
 
         return engine
     return sa.create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)

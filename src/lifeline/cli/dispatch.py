@@ -97,6 +97,9 @@ def recommend(
                       r.unit.station_name, _s(r.eta_s), f"{r.coverage_loss_s:.0f}",
                       _s(r.score_s))  # fmt: skip
     console.print(table)
+    for r in view.ranked:
+        if r.unreachable:
+            console.print(f"{r.unit.call_sign} cannot reach the incident: {r.unreachable}")
     console.print(f"requirement: {view.requirement}; shortfall: {view.shortfall or 'none'}")
     console.print(f"travel times: {view.travel_basis}")
 

@@ -7,8 +7,10 @@ import time
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
 from lifeline.bootstrap import Platform
+from lifeline.cli.main import app
 from lifeline.config import Settings
 from lifeline.dispatch.model import UnitType
 from lifeline.geo.road import RoadTravelTimes
@@ -62,7 +64,7 @@ def _move(client: TestClient, headers: dict[str, str], unit_id: str, lon: float,
 
 
 def test_a_unit_at_sea_is_unreachable_and_an_incident_at_sea_is_refused_by_field(
-    client: TestClient, world: World, city: City, clock: VirtualClock
+    client: TestClient, world: World, city: City, clock: VirtualClock, settings: Settings
 ) -> None:
     city.unit("E-middle", UnitType.ENGINE, "middle")
     city.unit("E-north", UnitType.ENGINE, "north")
@@ -83,6 +85,14 @@ def test_a_unit_at_sea_is_unreachable_and_an_incident_at_sea_is_refused_by_field
     assert units["E-middle"]["unreachable"] is None
     assert 0 < units["E-middle"]["eta_s"] < units["E-north"]["eta_s"]
     assert body["shortfall"] == {}
+    cli = CliRunner().invoke(
+        app,
+        ["dispatch", "recommend", incident, "--database-url", settings.database_url],
+        env={"LIFELINE_ROAD_NETWORK": settings.road_network or ""},
+    )
+    assert cli.exit_code == 0, cli.output
+    assert "E-boat cannot reach the incident:" in cli.output
+    assert "at sea or outside the road network" in " ".join(cli.output.split())
 
     at_sea = city.incident(AT_SEA[1], lon=AT_SEA[0], grade="II", units={"fire_engine": 1})
     refused = client.get(f"/dispatch/incidents/{at_sea}/recommendation", headers=analyst)

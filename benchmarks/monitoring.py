@@ -3,10 +3,22 @@
 ``executemany`` of the same rows into the same table, measured in the same run; and, when a
 broker URL is given, the MQTT path with one worker and with two workers sharing a subscription.
 
-Setup (not timed) writes ``--datastreams`` datastreams (ten per thing) straight into the
+Setup (not timed) registers ``--rules`` threshold rules through the bus (one per kind of ten
+for each of ``--rules / 10`` districts) and writes ``--datastreams`` datastreams (ten per
+thing, one of each kind, so every datastream is bound to exactly one rule) straight into the
 registry tables. Each timed round sends ``--rows`` observations in batches of ``--batch`` rows
 spread over all datastreams, each batch one transaction; the process is single-threaded, so
-obs/s is per core. SQLite is a WAL file with ``synchronous=FULL``; PostgreSQL runs when
+obs/s is per core. The values stay below the rules' thresholds (evaluation without alarms).
+
+Overload (unless ``--no-overload``): for ``--overload-s`` seconds, batches are offered at
+``--overload-factor`` × the measured batch-path rate to a bounded intake of ``--capacity``
+observations feeding ``--writers`` threads, as the HTTP server does; what does not fit is shed.
+The same is then run against an unbounded intake. Each prints what was offered, accepted,
+stored (must equal accepted), shed, the peak backlog and the memory it holds (peak backlog ×
+the bytes one waiting observation holds, measured with tracemalloc), the growth of the
+process's RSS, and the time from the last offer until everything accepted was stored.
+
+SQLite is a WAL file with ``synchronous=FULL``; PostgreSQL runs when
 ``LIFELINE_BENCH_POSTGRES_URL`` (or ``--postgres-url``) is set, in its own schema
 ``lifeline_bench_monitoring``, created and dropped here. The two MQTT workers are threads of one
 process (one interpreter), so their ratio shows the broker's split and the batching, not two

@@ -34,9 +34,11 @@ def _run_columns(engine: Engine) -> set[str]:
 
 
 def test_refresh_revision_downgrades_and_upgrades_alone(empty_engine: Engine) -> None:
-    assert_round_trip(empty_engine, (store.refreshes,), "0017_sharing_refresh", "0016_alarmloop")
+    assert_round_trip(
+        empty_engine, (store.refreshes,), "0017_sharing_refresh", "0016_alerts_alarm_notices"
+    )
     assert "error" in _run_columns(empty_engine)
-    runner.downgrade(empty_engine, "0016_alarmloop")
+    runner.downgrade(empty_engine, "0016_alerts_alarm_notices")
     assert "error" not in _run_columns(empty_engine)
     runner.upgrade(empty_engine, "0017_sharing_refresh")
     assert "error" in _run_columns(empty_engine)

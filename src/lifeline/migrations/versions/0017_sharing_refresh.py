@@ -1,7 +1,7 @@
 """Sharing: refresh schedules of HTTP sources (leased by workers) and failed ingest runs' errors.
 
 Revision ID: 0017_sharing_refresh
-Revises: 0016_alarmloop
+Revises: 0016_alerts_alarm_notices
 Create Date: 2026-12-07
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017_sharing_refresh"
-down_revision = "0016_alarmloop"
+down_revision = "0016_alerts_alarm_notices"
 branch_labels = None
 depends_on = None
 

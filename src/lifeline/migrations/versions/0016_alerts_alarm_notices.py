@@ -1,7 +1,6 @@
-"""Alerts: alarm notices and the kind of message a delivery carries; warning: snapshots of the
-evaluator's and detectors' state.
+"""Alerts: alarm notices and the kind of message a delivery carries.
 
-Revision ID: 0016_alarmloop
+Revision ID: 0016_alerts_alarm_notices
 Revises: 0015_sharing_links
 Create Date: 2026-12-07
 """
@@ -11,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016_alarmloop"
+revision = "0016_alerts_alarm_notices"
 down_revision = "0015_sharing_links"
 branch_labels = None
 depends_on = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -561,34 +561,32 @@ class SqlSharingRepository:
         self, dataset_id: str, after_id: str | None, limit: int
     ) -> list[CanonicalRecord]:
         """The next ``limit`` records (by id, after ``after_id``) under an old key, decrypted."""
-        query = (
-            sa.select(records)
-            .where(records.c.dataset_id == dataset_id)
-            .where(self._under_old_key(records.c.original, dataset_id))
-            .order_by(records.c.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-        if after_id is not None:
-            query = query.where(records.c.id > after_id)
-        rows = self._conn.execute(query).all()
+        rows = self._under_old_keys(records, dataset_id, after_id, limit)
         return [self._open_record(_record(r._mapping)) for r in rows]
 
     def quarantined_under_old_keys(
         self, dataset_id: str, after_id: str | None, limit: int
     ) -> list[QuarantinedRecord]:
+        """The next ``limit`` quarantined rows under an old key, decrypted."""
+        rows = self._under_old_keys(quarantine, dataset_id, after_id, limit)
+        return [self._open_quarantined(_quarantined(r._mapping)) for r in rows]
+
+    def _under_old_keys(
+        self, table: sa.Table, dataset_id: str, after_id: str | None, limit: int
+    ) -> Sequence[sa.Row[Any]]:
+        """The next ``limit`` rows of ``table`` (by id, after ``after_id``) sealed under an old
+        key, locked against a concurrent rotation pass (others skip them)."""
         query = (
-            sa.select(quarantine)
-            .where(quarantine.c.dataset_id == dataset_id)
-            .where(self._under_old_key(quarantine.c.original, dataset_id))
-            .order_by(quarantine.c.id)
+            sa.select(table)
+            .where(table.c.dataset_id == dataset_id)
+            .where(self._under_old_key(table.c.original, dataset_id))
+            .order_by(table.c.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
         if after_id is not None:
-            query = query.where(quarantine.c.id > after_id)
-        rows = self._conn.execute(query).all()
-        return [self._open_quarantined(_quarantined(r._mapping)) for r in rows]
+            query = query.where(table.c.id > after_id)
+        return self._conn.execute(query).all()
 
     def reseal(self, items: list[CanonicalRecord], held: list[QuarantinedRecord]) -> None:
         """Encrypt again under the newest key (with each record's ``record_key`` as given);

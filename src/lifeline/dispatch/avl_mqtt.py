@@ -120,12 +120,20 @@ class AvlWorker:
         self._client = new_client(manual_ack=True)
         self._client.on_connect = self._on_connect
         self._client.on_message = self._on_message
+        self._client.on_subscribe = self._on_subscribe
 
     def _on_connect(
         self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, props: Any
     ) -> None:
         client.subscribe(shared_subscription(self.group), qos=1)
-        self._subscribed.set()
+
+    def _on_subscribe(
+        self, client: mqtt.Client, userdata: Any, mid: int, reasons: list[Any], props: Any
+    ) -> None:
+        # start() returns only once the broker has granted the subscription (SUBACK): a fix
+        # published before then would reach no subscriber and be lost.
+        if not any(r.is_failure for r in reasons):
+            self._subscribed.set()
 
     def _on_message(self, client: mqtt.Client, userdata: Any, msg: mqtt.MQTTMessage) -> None:
         self._inbox.put(_Message(msg.topic, bytes(msg.payload), msg.mid, msg.qos))

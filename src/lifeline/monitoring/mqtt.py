@@ -190,6 +190,7 @@ class MqttIngestWorker:
         self._client = new_client(client_id, manual_ack=True)
         self._client.on_connect = self._on_connect
         self._client.on_message = self._on_message
+        self._client.on_subscribe = self._on_subscribe
 
     # --- paho callbacks (network thread) ---------------------------------------------------
     def _on_connect(
@@ -199,6 +200,15 @@ class MqttIngestWorker:
             log.error("MQTT connect refused: %s", reason)
             return
         client.subscribe(shared_subscription(self.group, self.topic_root), qos=1)
+
+    def _on_subscribe(
+        self, client: mqtt.Client, userdata: Any, mid: int, reasons: list[Any], props: Any
+    ) -> None:
+        # start() returns only once the broker has granted the subscription (SUBACK): a message
+        # published before then would reach no subscriber and be lost.
+        if any(r.is_failure for r in reasons):
+            log.error("MQTT subscription refused: %s", reasons)
+            return
         self._subscribed.set()
 
     def _on_message(self, client: mqtt.Client, userdata: Any, msg: mqtt.MQTTMessage) -> None:

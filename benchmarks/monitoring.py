@@ -48,6 +48,7 @@ from lifeline.bootstrap import Platform, build_platform
 from lifeline.config import Settings
 from lifeline.kernel.access import SYSTEM_ACTOR
 from lifeline.kernel.errors import Overloaded
+from lifeline.kernel.mqtt import broker_address, new_client
 from lifeline.migrations.isolated import create_schema, drop_schema, migrated_sqlite_url
 from lifeline.monitoring import messages as m
 from lifeline.monitoring import store
@@ -55,13 +56,7 @@ from lifeline.monitoring.batch import SensorKind
 from lifeline.monitoring.formats import ParsedRows
 from lifeline.monitoring.intake import BoundedIntake
 from lifeline.monitoring.kinds import kinds
-from lifeline.monitoring.mqtt import (
-    MqttIngestWorker,
-    broker_address,
-    new_client,
-    publish_properties,
-    topic_for,
-)
+from lifeline.monitoring.mqtt import MqttIngestWorker, publish_properties, topic_for
 from lifeline.monitoring.ratelimit import RateLimiter
 from lifeline.registry.model import OrgKind, RegisterOrganisation
 from lifeline.warning.messages import CreateRule

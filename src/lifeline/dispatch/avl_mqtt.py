@@ -19,16 +19,14 @@ import queue
 import threading
 import uuid
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import urlparse
 
 import paho.mqtt.client as mqtt
-from paho.mqtt.enums import CallbackAPIVersion
 
 from lifeline.dispatch.messages import AvlFix, ReportPositions
 from lifeline.kernel.access import Actor
 from lifeline.kernel.batching import take_batch
 from lifeline.kernel.bus import MessageBus
+from lifeline.kernel.mqtt import SubscribedSession
 
 log = logging.getLogger(__name__)
 
@@ -43,23 +41,6 @@ def avl_topic(unit: str) -> str:
 
 def shared_subscription(group: str = DEFAULT_GROUP) -> str:
     return f"$share/{group}/{TOPIC_PREFIX}+"
-
-
-def broker_address(url: str) -> tuple[str, int]:
-    parsed = urlparse(url)
-    if parsed.scheme not in ("mqtt", "tcp") or not parsed.hostname:
-        raise ValueError(f"expected mqtt://host:port, got {url!r}")
-    return parsed.hostname, parsed.port or 1883
-
-
-def new_client(*, manual_ack: bool = False) -> mqtt.Client:
-    """An MQTT 5 client (paho callback API version 2)."""
-    return mqtt.Client(
-        CallbackAPIVersion.VERSION2,
-        client_id=f"lifeline-avl-{uuid.uuid4().hex[:12]}",
-        protocol=mqtt.MQTTv5,
-        manual_ack=manual_ack,
-    )
 
 
 def fix_of(topic: str, payload: bytes) -> AvlFix:
@@ -110,41 +91,22 @@ class AvlWorker:
     ) -> None:
         self._bus = bus
         self._actor = actor
-        self._host, self._port = broker_address(url)
         self.group = group
         self._max_batch = max_batch
         self._max_wait_s = max_wait_s
         self._inbox: queue.Queue[_Message] = queue.Queue()
-        self._subscribed = threading.Event()
         self.stats = AvlStats()
-        self._client = new_client(manual_ack=True)
-        self._client.on_connect = self._on_connect
-        self._client.on_message = self._on_message
-        self._client.on_subscribe = self._on_subscribe
+        self._session = SubscribedSession(
+            url, shared_subscription(group), self._on_message,
+            client_id=f"lifeline-avl-{uuid.uuid4().hex[:12]}",
+        )  # fmt: skip
 
-    def _on_connect(
-        self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, props: Any
-    ) -> None:
-        client.subscribe(shared_subscription(self.group), qos=1)
-
-    def _on_subscribe(
-        self, client: mqtt.Client, userdata: Any, mid: int, reasons: list[Any], props: Any
-    ) -> None:
-        # start() returns only once the broker has granted the subscription (SUBACK): a fix
-        # published before then would reach no subscriber and be lost.
-        if not any(r.is_failure for r in reasons):
-            self._subscribed.set()
-
-    def _on_message(self, client: mqtt.Client, userdata: Any, msg: mqtt.MQTTMessage) -> None:
+    def _on_message(self, msg: mqtt.MQTTMessage) -> None:
         self._inbox.put(_Message(msg.topic, bytes(msg.payload), msg.mid, msg.qos))
 
     def start(self) -> None:
         """Connect and start the network thread; returns once subscribed (or raises)."""
-        self._client.connect(self._host, self._port, keepalive=30, clean_start=True)
-        self._client.loop_start()
-        if not self._subscribed.wait(10):
-            self._client.loop_stop()
-            raise ConnectionError(f"no MQTT session with {self._host}:{self._port}")
+        self._session.start()
 
     def run(self, stop: threading.Event) -> None:
         """Process batches until ``stop`` is set, then drain what has arrived and disconnect."""
@@ -157,8 +119,7 @@ class AvlWorker:
             self.close()
 
     def close(self) -> None:
-        self._client.disconnect()
-        self._client.loop_stop()
+        self._session.close()
 
     def process_once(self, timeout_s: float) -> int:
         """Store one micro-batch from the inbox, then acknowledge it; return how many messages."""
@@ -171,7 +132,7 @@ class AvlWorker:
         report = self._bus.handle(ReportPositions(fixes=fixes, source="mqtt"), self._actor)
         for message in taken:
             if message.qos > 0:
-                self._client.ack(message.mid, message.qos)
+                self._session.ack(message.mid, message.qos)
         self.stats.messages += len(taken)
         self.stats.accepted += report.accepted
         self.stats.quarantined += len(report.rejected)

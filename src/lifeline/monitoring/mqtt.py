@@ -32,15 +32,12 @@ import logging
 import queue
 import threading
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlparse
 
 import paho.mqtt.client as mqtt
-from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
@@ -50,6 +47,7 @@ from lifeline.kernel.bus import MessageBus
 from lifeline.kernel.clock import Clock
 from lifeline.kernel.errors import TooManyRequests, Unauthenticated
 from lifeline.kernel.ids import new_id
+from lifeline.kernel.mqtt import SubscribedSession
 from lifeline.kernel.uow import UnitOfWork
 from lifeline.monitoring.formats import RAW_LIMIT, RejectReason, parse_rows
 from lifeline.monitoring.intake import BoundedIntake
@@ -74,23 +72,6 @@ def topic_for(
 
 def shared_subscription(group: str = DEFAULT_GROUP, root: str = TOPIC_ROOT) -> str:
     return f"$share/{group}/{root}/+/+/+"
-
-
-def broker_address(url: str) -> tuple[str, int]:
-    parsed = urlparse(url)
-    if parsed.scheme not in ("mqtt", "tcp") or not parsed.hostname:
-        raise ValueError(f"expected mqtt://host:port, got {url!r}")
-    return parsed.hostname, parsed.port or 1883
-
-
-def new_client(client_id: str = "", *, manual_ack: bool = False) -> mqtt.Client:
-    """An MQTT 5 client (paho callback API version 2)."""
-    return mqtt.Client(
-        CallbackAPIVersion.VERSION2,
-        client_id=client_id or f"lifeline-{uuid.uuid4().hex[:12]}",
-        protocol=mqtt.MQTTv5,
-        manual_ack=manual_ack,
-    )
 
 
 def publish_properties(device_key: str) -> Properties:
@@ -176,7 +157,6 @@ class MqttIngestWorker:
         self._system_uow = system_uow
         self._limiter = limiter
         self._clock = clock
-        self._host, self._port = broker_address(url)
         self.group = group
         self._max_batch = max_batch
         self._max_wait_s = max_wait_s
@@ -185,33 +165,16 @@ class MqttIngestWorker:
         self._max_qos0_backlog = max_qos0_backlog
         self._qos0_waiting = 0  # QoS 0 messages in the inbox (changed under the GIL only)
         self._keys: dict[str, tuple[Actor | None, float]] = {}
-        self._subscribed = threading.Event()
         self.stats = WorkerStats()
-        self._client = new_client(client_id, manual_ack=True)
-        self._client.on_connect = self._on_connect
-        self._client.on_message = self._on_message
-        self._client.on_subscribe = self._on_subscribe
+        connect = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+        connect.ReceiveMaximum = min(max_batch, 65_535)  # unacknowledged messages held
+        self._session = SubscribedSession(
+            url, shared_subscription(group, topic_root), self._on_message,
+            client_id=client_id, connect_properties=connect,
+        )  # fmt: skip
 
-    # --- paho callbacks (network thread) ---------------------------------------------------
-    def _on_connect(
-        self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, props: Any
-    ) -> None:
-        if reason.is_failure:
-            log.error("MQTT connect refused: %s", reason)
-            return
-        client.subscribe(shared_subscription(self.group, self.topic_root), qos=1)
-
-    def _on_subscribe(
-        self, client: mqtt.Client, userdata: Any, mid: int, reasons: list[Any], props: Any
-    ) -> None:
-        # start() returns only once the broker has granted the subscription (SUBACK): a message
-        # published before then would reach no subscriber and be lost.
-        if any(r.is_failure for r in reasons):
-            log.error("MQTT subscription refused: %s", reasons)
-            return
-        self._subscribed.set()
-
-    def _on_message(self, client: mqtt.Client, userdata: Any, msg: mqtt.MQTTMessage) -> None:
+    # --- paho's network thread --------------------------------------------------------------
+    def _on_message(self, msg: mqtt.MQTTMessage) -> None:
         key = ""
         props = getattr(msg, "properties", None)
         for name, value in getattr(props, "UserProperty", None) or ():
@@ -227,15 +190,7 @@ class MqttIngestWorker:
     # --- running ---------------------------------------------------------------------------
     def start(self) -> None:
         """Connect and start the network thread; returns once subscribed (or raises)."""
-        connect = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
-        connect.ReceiveMaximum = min(self._max_batch, 65_535)  # unacknowledged messages held
-        self._client.connect(
-            self._host, self._port, keepalive=30, clean_start=True, properties=connect
-        )
-        self._client.loop_start()
-        if not self._subscribed.wait(10):
-            self._client.loop_stop()
-            raise ConnectionError(f"no MQTT session with {self._host}:{self._port}")
+        self._session.start()
 
     def run(self, stop: threading.Event) -> None:
         """Process batches until ``stop`` is set, then drain what has arrived and disconnect."""
@@ -245,8 +200,7 @@ class MqttIngestWorker:
             while self.process_once(timeout_s=0.0):
                 pass
         finally:
-            self._client.disconnect()
-            self._client.loop_stop()
+            self._session.close()
 
     def process_once(self, timeout_s: float) -> int:
         """Take one micro-batch from the inbox and ingest it; return how many messages."""
@@ -273,7 +227,7 @@ class MqttIngestWorker:
                 self._intake.release(n, "mqtt", committed=committed, now_s=time.monotonic())
             for message in group.messages:
                 if message.qos > 0:
-                    self._client.ack(message.mid, message.qos)
+                    self._session.ack(message.mid, message.qos)
         self.stats.messages += len(taken)
         self.stats.batches += 1
         return len(taken)

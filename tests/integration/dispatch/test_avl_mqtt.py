@@ -11,10 +11,11 @@ import uuid
 import pytest
 
 from lifeline.bootstrap import Platform
-from lifeline.dispatch.avl_mqtt import AvlWorker, avl_topic, broker_address, new_client
+from lifeline.dispatch.avl_mqtt import AvlWorker, avl_topic
 from lifeline.dispatch.messages import GetUnit, ListAvlQuarantine
 from lifeline.dispatch.model import UnitType
 from lifeline.kernel.access import SYSTEM_ACTOR
+from lifeline.kernel.mqtt import broker_address, new_client
 from tests.integration.dispatch.city import City
 from tests.integration.security.world import register_tree
 

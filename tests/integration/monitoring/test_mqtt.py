@@ -18,13 +18,8 @@ from fastapi.testclient import TestClient
 
 from lifeline.bootstrap import Platform
 from lifeline.kernel.clock import VirtualClock
-from lifeline.monitoring.mqtt import (
-    MqttIngestWorker,
-    broker_address,
-    new_client,
-    publish_properties,
-    topic_for,
-)
+from lifeline.kernel.mqtt import broker_address, new_client
+from lifeline.monitoring.mqtt import MqttIngestWorker, publish_properties, topic_for
 from tests.integration.monitoring.helpers import Network, build_network
 
 pytestmark = pytest.mark.mqtt

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lifeline.dispatch.avl_mqtt import avl_topic, broker_address, fix_of, shared_subscription
+from lifeline.dispatch.avl_mqtt import avl_topic, fix_of, shared_subscription
+from lifeline.kernel.mqtt import broker_address
 
 
 def test_topic_and_payload_become_a_fix() -> None:

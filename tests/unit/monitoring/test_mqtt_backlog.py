@@ -38,9 +38,9 @@ def worker(max_qos0_backlog: int) -> MqttIngestWorker:
 def test_qos0_beyond_the_bound_is_shed_and_qos1_is_always_kept() -> None:
     w = worker(max_qos0_backlog=3)
     for mid in range(5):
-        w._on_message(MagicMock(), None, FakeMessage("lifeline/o/t/d", b"{}", 0, mid))  # type: ignore[arg-type]
+        w._on_message(FakeMessage("lifeline/o/t/d", b"{}", 0, mid))  # type: ignore[arg-type]
     for mid in range(5, 10):
-        w._on_message(MagicMock(), None, FakeMessage("lifeline/o/t/d", b"{}", 1, mid))  # type: ignore[arg-type]
+        w._on_message(FakeMessage("lifeline/o/t/d", b"{}", 1, mid))  # type: ignore[arg-type]
     assert w.stats.shed_qos0 == 2
     assert w._inbox.qsize() == 3 + 5
     queued = [w._inbox.get_nowait() for _ in range(8)]

@@ -83,6 +83,7 @@ from lifeline.security.store import SqlSecurityRepository
 from lifeline.security.tokens import TokenCodec
 from lifeline.sharing import service as sharing_service
 from lifeline.sharing.crypto import parse_master_key
+from lifeline.sharing.drop_folder import parse_roots
 from lifeline.sharing.model import SHARING
 from lifeline.sharing.refresh import RefreshBackoff
 from lifeline.sharing.store import SqlSharingRepository
@@ -219,7 +220,7 @@ def build_platform(
     alerts_service.register_handlers(bus)
     for subscription in alerts_service.subscriptions():
         relay.subscribe(subscription)
-    sharing_service.register_handlers(bus)
+    sharing_service.register_handlers(bus, drop_roots=parse_roots(settings.sharing_drop_roots))
     reserves_service.register_handlers(bus)
     for context in (
         monitoring_service,
@@ -357,6 +358,7 @@ def refresh_worker(
         backoff=RefreshBackoff(
             base_s=s.sharing_refresh_backoff_base_s, max_s=s.sharing_refresh_backoff_max_s
         ),
+        drop_roots=parse_roots(s.sharing_drop_roots),
     )
 
 

@@ -245,3 +245,8 @@ class Settings(BaseSettings):
     sharing_refresh_backoff_max_s: float = Field(
         default=3600.0, gt=0, description="Longest wait before retrying a failing source"
     )
+    sharing_drop_roots: str = Field(
+        default="",
+        description="Directories (separated by ':') that file drops may lie in; a drop "
+        "elsewhere is refused (403). Empty: file drops are disabled",
+    )

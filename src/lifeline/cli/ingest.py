@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from lifeline.cli.consoles import console, err
-from lifeline.cli.options import DbUrl
+from lifeline.cli.options import DbUrl, open_platform
 
 ingest_app = typer.Typer(
     help="The data sharing hub: preview mappings and ingest files.", no_args_is_help=True
@@ -162,7 +162,8 @@ def refresh(
     ] = None,
     database_url: DbUrl = None,
 ) -> None:
-    """Fetch every HTTP source whose refresh is due, once (or every S seconds).
+    """Fetch every HTTP source and look into every file drop whose refresh is due, once (or
+    every S seconds).
 
     Each due dataset is leased while it is fetched, so this is safe next to API processes
     (which do the same by themselves unless LIFELINE_SHARING_REFRESH_LOOP=false) and other
@@ -172,7 +173,6 @@ def refresh(
     import signal
 
     from lifeline.bootstrap import refresh_worker
-    from lifeline.cli.options import open_platform
     from lifeline.sharing.model import RunStatus
 
     platform = open_platform(database_url)
@@ -206,3 +206,118 @@ def refresh(
             pass
     finally:
         platform.close()
+
+
+@ingest_app.command("drop")
+def drop(
+    dataset: Annotated[str, typer.Option(help="Id of the dataset the files go into.")],
+    directory: Annotated[
+        str,
+        typer.Option(help="Absolute path of the drop folder, inside LIFELINE_SHARING_DROP_ROOTS."),
+    ],
+    pattern: Annotated[str, typer.Option(help="Glob of the file names to pick up, e.g. *.csv.")],
+    interval_s: Annotated[
+        int | None,
+        typer.Option("--interval-s", min=1, help="Seconds between looks; default the dataset's."),
+    ] = None,
+    settle_s: Annotated[
+        int,
+        typer.Option(
+            "--settle-s",
+            min=0,
+            max=86_400,
+            help="A file modified more recently than this is still being written and waits.",
+        ),
+    ] = 60,
+    move_done: Annotated[
+        bool, typer.Option("--move-done", help="Move picked-up files into done/ beside them.")
+    ] = False,
+    database_url: DbUrl = None,
+) -> None:
+    """Register a drop folder for a dataset (as the system, audited): on the dataset's schedule
+    every new or changed file matching PATTERN is ingested through its published mapping, the
+    format taken from the file's extension.
+
+    The first look is due at once; `lifeline ingest refresh` (or a serving API process) does the
+    looking. Replaces the dataset's HTTP refresh schedule, if it had one.
+    """
+    from lifeline.kernel.access import SYSTEM_ACTOR
+    from lifeline.kernel.errors import DomainError
+    from lifeline.sharing.messages import RegisterDrop
+
+    platform = open_platform(database_url)
+    try:
+        view = platform.bus.handle(
+            RegisterDrop(
+                dataset_id=dataset,
+                directory=directory,
+                pattern=pattern,
+                interval_s=interval_s,
+                settle_s=settle_s,
+                move_done=move_done,
+            ),
+            SYSTEM_ACTOR,
+        )
+    except DomainError as exc:
+        err.print(f"[red]refused:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    finally:
+        platform.close()
+    console.print(
+        f"[green]dataset {dataset}[/green] picks up {view.drop.pattern} from "
+        f"{view.drop.directory} every {view.interval_s} s (settle {view.drop.settle_s} s"
+        f"{', then moved to done/' if view.drop.move_done else ''})"
+    )
+
+
+@ingest_app.command("drop-files")
+def drop_files(
+    dataset: Annotated[str, typer.Option(help="Id of the dataset.")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object per line.")
+    ] = False,
+    database_url: DbUrl = None,
+) -> None:
+    """List the files picked up from a dataset's drop folder, newest first: name, status
+    (ingested, duplicate, failed), content hash, size and the run that read it."""
+    from lifeline.kernel.access import SYSTEM_ACTOR
+    from lifeline.kernel.errors import DomainError
+    from lifeline.sharing.messages import ListDroppedFiles
+
+    platform = open_platform(database_url)
+    try:
+        found = platform.bus.handle(ListDroppedFiles(dataset_id=dataset), SYSTEM_ACTOR)
+    except DomainError as exc:
+        err.print(f"[red]refused:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    finally:
+        platform.close()
+    if as_json:
+        for f in found:
+            line = {
+                "name": f.name,
+                "status": f.status.value,
+                "content_hash": f.content_hash,
+                "size_bytes": f.size_bytes,
+                "run_id": f.run_id,
+                "picked_up_at": f.picked_up_at.isoformat(),
+                "error": f.error,
+            }
+            console.print_json(json.dumps(line, ensure_ascii=False), indent=None)
+        return
+    if not found:
+        console.print("no file has been picked up from this dataset's drop")
+        return
+    table = Table(title=f"files picked up for {dataset}")
+    for column in ("file", "status", "sha-256", "bytes", "run", "picked up"):
+        table.add_column(column)
+    for f in found:
+        table.add_row(
+            f.name,
+            f.status.value + (f": {f.error[:60]}" if f.error else ""),
+            f.content_hash[:12],
+            f"{f.size_bytes:,}",
+            f.run_id or "",
+            f.picked_up_at.isoformat(timespec="seconds"),
+        )
+    console.print(table)

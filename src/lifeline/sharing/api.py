@@ -24,6 +24,7 @@ from lifeline.api.deps import BusDep, CurrentActor
 from lifeline.api.pagination import Page, PageParams, page_params
 from lifeline.kernel.errors import InvalidInput, NotFound
 from lifeline.sharing import service as svc
+from lifeline.sharing.drops_api import router as drops_router
 from lifeline.sharing.export import ExportFormat, render
 from lifeline.sharing.messages import (
     CancelRefresh,
@@ -333,6 +334,7 @@ class RefreshIn(Strict):
 
 class RefreshOut(Out):
     dataset_id: str
+    kind: str  # http, or drop (then ``url`` is the drop's directory)
     url: str
     next_run_at: datetime
     attempts: int
@@ -826,3 +828,6 @@ def list_links(
 )
 def decide_link(link_id: str, decision: str, actor: CurrentActor, bus: BusDep) -> LinkOut:
     return LinkOut.model_validate(bus.handle(DecideLink(link_id=link_id, decision=decision), actor))
+
+
+router.include_router(drops_router)

@@ -131,3 +131,34 @@ class IngestRunFailed(DomainEvent):
     error: str
     attempt: int
     retry_at: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DropRegistered(DomainEvent):
+    """The dataset's files are picked up from a drop folder on its schedule."""
+
+    aggregate_type: ClassVar[str] = "sharing_dataset"
+    directory: str
+    pattern: str
+    interval_s: int
+    settle_s: int
+    move_done: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class DropCancelled(DomainEvent):
+    aggregate_type: ClassVar[str] = "sharing_dataset"
+    directory: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DroppedFilePickedUp(DomainEvent):
+    """A file of a drop was ingested by ``run_id`` — or, as a ``duplicate``, recorded without a
+    run because the same content was ingested before (``run_id`` names that run)."""
+
+    aggregate_type: ClassVar[str] = "sharing_dataset"
+    name: str
+    content_hash: str
+    size_bytes: int
+    status: str
+    run_id: str | None

@@ -250,3 +250,54 @@ class CancelRefresh(Command):
 class GetRefresh(Query):
     permission: ClassVar[str] = Permission.SHARING_READ
     dataset_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegisterDrop(Command):
+    """Ingest the new files of ``directory`` matching ``pattern`` every ``interval_s`` (default:
+    the dataset's refresh interval, which this sets when given); the first look is due now.
+    Replaces the dataset's refresh schedule, HTTP or drop."""
+
+    permission: ClassVar[str] = Permission.SHARING_WRITE
+    dataset_id: str
+    directory: str
+    pattern: str
+    interval_s: int | None = None
+    settle_s: int = 60
+    move_done: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class GetDrop(Query):
+    permission: ClassVar[str] = Permission.SHARING_READ
+    dataset_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CancelDrop(Command):
+    permission: ClassVar[str] = Permission.SHARING_WRITE
+    dataset_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListDroppedFiles(Query):
+    """Every file picked up from the dataset's drop (newest first): ingested, duplicates of
+    content ingested before, and failed ones."""
+
+    permission: ClassVar[str] = Permission.SHARING_READ
+    dataset_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PickUpDroppedFile(Command):
+    """Ingest one settled file of the dataset's drop and record it — or, with
+    ``duplicate_of_run``, only record it as a duplicate of content that run ingested."""
+
+    permission: ClassVar[str] = Permission.SHARING_WRITE
+    dataset_id: str
+    directory: str  # resolved inside the drop roots by the caller
+    name: str
+    content_hash: str
+    size_bytes: int
+    modified_at: datetime
+    duplicate_of_run: str | None = None

@@ -80,10 +80,18 @@ class IngestRun:
     error: str | None = None  # why a failed run read nothing
 
 
+class RefreshKind(StrEnum):
+    """What a refresh schedule fetches: an HTTP JSON API, or the new files of a drop folder."""
+
+    HTTP = "http"
+    DROP = "drop"
+
+
 @dataclass(frozen=True, slots=True)
 class RefreshSchedule:
-    """A dataset's HTTP JSON source, fetched every ``refresh_interval_s`` of the dataset by
-    whichever worker holds the lease; failures are retried with backoff."""
+    """A dataset's HTTP JSON source (or file drop), fetched every ``refresh_interval_s`` of the
+    dataset by whichever worker holds the lease; failures are retried with backoff. For a drop,
+    ``url`` is the drop's directory."""
 
     dataset_id: str
     url: str
@@ -94,6 +102,47 @@ class RefreshSchedule:
     last_run_id: str | None = None
     lease_owner: str | None = None
     lease_expires_at: datetime | None = None
+    kind: RefreshKind = RefreshKind.HTTP
+
+
+@dataclass(frozen=True, slots=True)
+class FileDrop:
+    """A directory where a source delivers files: on the dataset's schedule every settled file
+    matching ``pattern`` that was not ingested before (by content hash) is ingested, its format
+    taken from its extension; with ``move_done`` it is then moved to ``done/`` beside it."""
+
+    dataset_id: str
+    directory: str  # absolute, resolved, inside one of the configured drop roots
+    pattern: str  # a glob of file names in the directory (not in sub-directories)
+    settle_s: int  # a file modified more recently than this is still being written: it waits
+    move_done: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class DropFileStatus(StrEnum):
+    """ingested (a run read it) · duplicate (its content was ingested under another name) ·
+    failed (its run failed; tried again with the schedule's backoff)."""
+
+    INGESTED = "ingested"
+    DUPLICATE = "duplicate"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class DroppedFile:
+    """A file of a drop that was picked up: its name, content hash and the run that read it."""
+
+    id: str
+    dataset_id: str
+    name: str
+    content_hash: str  # SHA-256, hex
+    size_bytes: int
+    modified_at: datetime  # the file's modification time when it was read
+    status: DropFileStatus
+    run_id: str | None
+    picked_up_at: datetime
+    error: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +356,23 @@ class SharingRepository(Protocol):
 
     def settle_refresh(self, schedule: RefreshSchedule, *, owner: str) -> bool:
         """Store the outcome and release the lease, if ``owner`` still holds it."""
+        ...
+
+    # file drops
+    def put_drop(self, drop: FileDrop) -> None:
+        """Insert or replace the dataset's drop."""
+        ...
+
+    def get_drop(self, dataset_id: str) -> FileDrop | None: ...
+
+    def delete_drop(self, dataset_id: str) -> None: ...
+
+    def put_dropped_file(self, item: DroppedFile) -> None:
+        """Record a picked-up file, replacing an earlier record of the same name and content."""
+        ...
+
+    def dropped_files(self, dataset_id: str) -> list[DroppedFile]:
+        """Every file picked up from the dataset's drop, newest first."""
         ...
 
     # data-key rotation

@@ -26,12 +26,16 @@ from lifeline.sharing.model import (
     Agreement,
     CanonicalRecord,
     Dataset,
+    DropFileStatus,
+    DroppedFile,
+    FileDrop,
     IngestRun,
     LinkStatus,
     MappingVersion,
     QuarantinedRecord,
     QuarantineStatus,
     RecordLink,
+    RefreshKind,
     RefreshSchedule,
     RunStatus,
     Source,
@@ -107,6 +111,35 @@ refreshes = sa.Table(
     sa.Column("lease_owner", sa.String(64), nullable=True),
     sa.Column("lease_expires_at", UtcDateTime(), nullable=True),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
+    sa.Column("kind", sa.String(10), nullable=False, server_default=RefreshKind.HTTP.value),
+)
+
+drops = sa.Table(
+    "sharing_drop",
+    metadata,
+    sa.Column("dataset_id", ID, sa.ForeignKey("sharing_dataset.id"), primary_key=True),
+    sa.Column("directory", sa.String(2000), nullable=False),
+    sa.Column("pattern", sa.String(200), nullable=False),
+    sa.Column("settle_s", sa.Integer(), nullable=False),
+    sa.Column("move_done", sa.Boolean(), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+dropped_files = sa.Table(
+    "sharing_drop_file",
+    metadata,
+    sa.Column("id", ID, primary_key=True),
+    sa.Column("dataset_id", ID, sa.ForeignKey("sharing_dataset.id"), nullable=False, index=True),
+    sa.Column("name", sa.String(255), nullable=False),
+    sa.Column("content_hash", sa.String(64), nullable=False),
+    sa.Column("size_bytes", sa.BigInteger(), nullable=False),
+    sa.Column("modified_at", UtcDateTime(), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("run_id", ID, nullable=True),
+    sa.Column("picked_up_at", UtcDateTime(), nullable=False),
+    sa.Column("error", sa.Text(), nullable=True),
+    sa.UniqueConstraint("dataset_id", "name", "content_hash"),
 )
 
 records = sa.Table(
@@ -217,6 +250,18 @@ def _run(m: Any) -> IngestRun:
     values = {k: m[k] for k in _names(runs)}
     values["status"] = RunStatus(values["status"])
     return IngestRun(**values)
+
+
+def _schedule(m: Any) -> RefreshSchedule:
+    values = {k: m[k] for k in _names(refreshes)}
+    values["kind"] = RefreshKind(values["kind"])
+    return RefreshSchedule(**values)
+
+
+def _dropped(m: Any) -> DroppedFile:
+    values = {k: m[k] for k in _names(dropped_files)}
+    values["status"] = DropFileStatus(values["status"])
+    return DroppedFile(**values)
 
 
 def _record(m: Any) -> CanonicalRecord:
@@ -447,7 +492,7 @@ class SqlSharingRepository:
 
     def get_refresh(self, dataset_id: str) -> RefreshSchedule | None:
         m = self._first(sa.select(refreshes).where(refreshes.c.dataset_id == dataset_id))
-        return None if m is None else RefreshSchedule(**{k: m[k] for k in _names(refreshes)})
+        return None if m is None else _schedule(m)
 
     def delete_refresh(self, dataset_id: str) -> None:
         self._conn.execute(refreshes.delete().where(refreshes.c.dataset_id == dataset_id))
@@ -479,7 +524,7 @@ class SqlSharingRepository:
             .where(r.c.lease_expires_at == lease_until)
             .order_by(r.c.next_run_at)
         ).all()
-        return [RefreshSchedule(**{k: row._mapping[k] for k in _names(r)}) for row in rows]
+        return [_schedule(row._mapping) for row in rows]
 
     def settle_refresh(self, schedule: RefreshSchedule, *, owner: str) -> bool:
         result = self._conn.execute(
@@ -497,6 +542,39 @@ class SqlSharingRepository:
             )
         )
         return bool(result.rowcount == 1)
+
+    # file drops --------------------------------------------------------------------------
+    def put_drop(self, drop: FileDrop) -> None:
+        self.delete_drop(drop.dataset_id)
+        self._conn.execute(drops.insert().values(**_row(drop, drops)))
+
+    def get_drop(self, dataset_id: str) -> FileDrop | None:
+        m = self._first(sa.select(drops).where(drops.c.dataset_id == dataset_id))
+        return None if m is None else FileDrop(**{k: m[k] for k in _names(drops)})
+
+    def delete_drop(self, dataset_id: str) -> None:
+        self._conn.execute(drops.delete().where(drops.c.dataset_id == dataset_id))
+
+    def put_dropped_file(self, item: DroppedFile) -> None:
+        f = dropped_files.c
+        self._conn.execute(
+            dropped_files.delete().where(
+                f.dataset_id == item.dataset_id,
+                f.name == item.name,
+                f.content_hash == item.content_hash,
+            )
+        )
+        row = _row(item, dropped_files)
+        row["status"] = item.status.value
+        self._conn.execute(dropped_files.insert().values(**row))
+
+    def dropped_files(self, dataset_id: str) -> list[DroppedFile]:
+        rows = self._conn.execute(
+            sa.select(dropped_files)
+            .where(dropped_files.c.dataset_id == dataset_id)
+            .order_by(dropped_files.c.picked_up_at.desc(), dropped_files.c.name)
+        ).all()
+        return [_dropped(r._mapping) for r in rows]
 
     # data-key rotation ------------------------------------------------------------------
     def key_versions(self, dataset_id: str) -> list[int]:

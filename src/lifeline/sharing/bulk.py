@@ -14,12 +14,26 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-to_json: Callable[[Any], str] = _ENCODER.encode
-"""Compact JSON text of a value (UTF-8 kept as is), as stored in the JSON columns."""
+_dumps = orjson.dumps
+
+
+def to_json(value: Any) -> str:
+    """Compact JSON text of a value (UTF-8 kept as is), as stored in the JSON columns.
+
+    orjson writes it about ten times faster than the json module, with the same text for the
+    values records hold (strings, finite numbers, booleans, lists, objects with text keys);
+    what orjson refuses (integers beyond 64 bits, non-text keys) falls back to the json module.
+    A non-finite float becomes ``null`` (JSON has no NaN).
+    """
+    try:
+        return _dumps(value).decode()
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return _ENCODER.encode(value)
 
 
 def binder(conn: sa.Connection, column: sa.Column[Any]) -> Callable[[Any], Any]:

@@ -13,8 +13,10 @@ without an interval.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 from typing import Any
 
 from lifeline.kernel.errors import FieldProblem
@@ -40,15 +42,34 @@ class QualityTally:
         self._point_fields = tuple(f.name for f in self.spec.fields if f.type is FieldType.POINT)
 
     def kept_record(self, values: dict[str, Any]) -> None:
-        self.kept += 1
-        self.present.update([k for k, v in values.items() if v is not None and v != ""])
-        points: list[dict[str, Any]] = [
-            p for name in self._point_fields if isinstance(p := values.get(name), dict)
+        self.kept_records([values])
+
+    def kept_records(self, records: Sequence[dict[str, Any]]) -> None:
+        """Tally a chunk of kept records: the fields counted in one pass over all their keys,
+        less the few that hold nothing (None or ""), then the points of the point fields."""
+        self.kept += len(records)
+        present = self.present
+        present.update(chain.from_iterable(records))
+        empty = [
+            k
+            for values in records
+            if None in (held := values.values()) or "" in held
+            for k, v in values.items()
+            if v is None or v == ""
         ]
-        if points:
-            self.with_point += 1
-            if self.region is not None and not all(_inside(p, self.region) for p in points):
-                self.outside_region += 1
+        if empty:
+            present.subtract(empty)
+        if not self._point_fields:
+            return
+        region = self.region
+        for values in records:
+            points: list[dict[str, Any]] = [
+                p for name in self._point_fields if isinstance(p := values.get(name), dict)
+            ]
+            if points:
+                self.with_point += 1
+                if region is not None and not all(_inside(p, region) for p in points):
+                    self.outside_region += 1
 
     def rejected(self, problems: list[FieldProblem]) -> None:
         self.invalid.update({p.field for p in problems})

@@ -81,3 +81,24 @@ def test_the_html_page_escapes_names_and_shows_the_figures() -> None:
     assert "75.0 %" in page  # location completeness
     assert "25.0 %" in page  # outside the region
     assert "http" not in page  # nothing fetched from elsewhere
+
+
+def test_a_chunk_of_kept_records_tallies_as_record_by_record() -> None:
+    mapping = parse_mapping(MAPPING)
+    chunk: list[dict[str, object]] = [
+        {"name": "in Futian", "location": {"lon": 114.05, "lat": 22.54}},
+        {"name": "", "location": {"lon": 113.26, "lat": 23.13}},
+        {"name": None, "external_id": "7"},
+        {"external_id": "8", "name": "x"},
+    ]
+    one_by_one = QualityTally(mapping.spec, region=mapping.region)
+    for values in chunk:
+        one_by_one.kept_record(values)
+    at_once = QualityTally(mapping.spec, region=mapping.region)
+    at_once.kept_records(chunk)
+    assert at_once.report() == one_by_one.report()
+    report = at_once.report()
+    assert report["records_kept"] == 4
+    assert report["completeness"]["name"] == 0.5  # "" and None hold nothing
+    assert report["completeness"]["location"] == 0.5
+    assert report["outside_region"] == 1

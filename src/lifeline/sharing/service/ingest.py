@@ -17,7 +17,7 @@ from typing import Any
 
 from lifeline.kernel.bus import HandlerContext
 from lifeline.kernel.errors import InvalidInput
-from lifeline.kernel.ids import new_id
+from lifeline.kernel.ids import new_id, new_ids
 from lifeline.sharing.events import IngestRunCompleted
 from lifeline.sharing.mapping import Mapping, parse_mapping
 from lifeline.sharing.messages import PreviewMapping, Progress, RunIngest
@@ -101,7 +101,6 @@ class _Run:
     def take(self, number: int, outcome: Outcome) -> None:
         self.tally.read += 1
         if outcome.ok:
-            self.tally.kept_record(outcome.record)
             self.good.append(outcome)
         else:
             self.tally.rejected(list(outcome.problems))
@@ -128,6 +127,8 @@ class _Run:
             self.bad = []
         if not self.good:
             return
+        self.tally.kept_records([o.record for o in self.good])
+        ids = iter(new_ids(len(self.good)))
         keyed = [(self._stored_key(o), o) for o in self.good]
         existing = self.repo.existing_keys(self.dataset.id, list({k for k, _ in keyed}))
         inserts: dict[str, CanonicalRecord] = {}
@@ -145,7 +146,7 @@ class _Run:
                 updates[key] = self._record(outcome, key, record_id, created_at)
                 self.merged += 1
                 continue
-            inserts[key] = self._record(outcome, key, new_id(), self.now)
+            inserts[key] = self._record(outcome, key, next(ids), self.now)
             self.accepted += 1
         self.repo.insert_records(list(inserts.values()))
         self.repo.update_records(list(updates.values()))

@@ -212,7 +212,7 @@ def parse_mapping(text: str) -> Mapping:
     )
 
 
-_ISO_LIKE = {
+ISO_LIKE = {
     "%Y-%m-%d %H:%M:%S": r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}",
     "%Y-%m-%dT%H:%M:%S": r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}",
     "%Y-%m-%d %H:%M": r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}",
@@ -230,7 +230,7 @@ def _time_parser(fmt: str) -> TimeParser:
         return lambda text: (_EXCEL_EPOCH + timedelta(days=float(text))).replace(tzinfo=None)
     if fmt == "iso":
         return datetime.fromisoformat
-    pattern = _ISO_LIKE.get(fmt)
+    pattern = ISO_LIKE.get(fmt)
     if pattern is None:
         return lambda text: datetime.strptime(text, fmt)  # noqa: DTZ007 - zone attached later
     fast = re.compile(pattern).fullmatch
@@ -258,7 +258,10 @@ def _datetime_converter(rule: FieldRule, tz: Any, kind: FieldType) -> Callable[[
                 return parsed.date()
             if parsed.tzinfo is None:
                 parsed = parsed.replace(tzinfo=tz)
-            return parsed.astimezone(UTC)
+            try:
+                return parsed.astimezone(UTC)
+            except OverflowError as exc:  # 0001-01-01 00:00 at +08:00 is before year 1 in UTC
+                raise ValueError(f"{text!r} is out of range in UTC") from exc
         raise ValueError(f"{text!r} matches none of the formats {list(formats)}")
 
     return parse

@@ -1,19 +1,22 @@
 """One source row → (dedup key, canonical record, problems): mapping, cleaning and validation.
 
 :class:`Pipeline` compiles a mapping and its record spec once; a run then calls
-:meth:`Pipeline.process` for every row. :func:`process` is the one-off form (previews, replays).
+:meth:`Pipeline.process_chunk` for every chunk of rows, which converts them a column at a time
+(``columns``). :func:`process` is the one-off form (previews, replays).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import repeat
 from typing import Any
 
 from lifeline.kernel.errors import FieldProblem
+from lifeline.sharing.columns import Column, field_columns
 from lifeline.sharing.mapping import CompiledMapping, Mapping
 from lifeline.sharing.model import RAGGED
-from lifeline.sharing.validation import Conformer
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,34 +32,83 @@ class Outcome:
 
 
 class Pipeline:
-    """A mapping compiled into converters and a conformer for its record type."""
+    """A mapping compiled into one column per canonical field (see ``columns``)."""
 
-    __slots__ = ("_blank_key", "_conform", "_mapping")
+    __slots__ = ("_blank_key", "_columns", "_key_columns", "_mapping", "_names", "_rule_order")
 
     def __init__(self, mapping: Mapping) -> None:
         self._mapping = CompiledMapping(mapping)
-        self._conform = Conformer(mapping.spec)
+        self._columns = field_columns(mapping, self._mapping)
+        self._names = tuple(c.name for c in self._columns)
+        # mapping problems are reported in the order of the mapping's rules
+        self._rule_order = sorted(
+            (c for c in range(len(self._columns)) if self._columns[c].rule_index is not None),
+            key=lambda c: self._columns[c].rule_index or 0,
+        )
+        self._key_columns = mapping.key
         self._blank_key = f"key column(s) {', '.join(mapping.key)} are blank"
 
     def process(self, row: dict[str, Any], now: datetime) -> Outcome:
         """Map, clean and validate one row; a row is kept only when it has no problem at all."""
+        return self.process_chunk([row], now)[0]
+
+    def process_chunk(self, rows: Sequence[dict[str, Any]], now: datetime) -> list[Outcome]:
+        """Map, clean and validate a chunk of rows, a column at a time; each row's outcome is
+        what it would be on its own (rows are independent of one another)."""
+        keys = self._keys(rows)
+        columns = [column(rows, now) for column in self._columns]
+        bad = {i for i, row in enumerate(rows) if RAGGED in row}
+        bad.update(i for i, key in enumerate(keys) if key is None)
+        for _, mapped, checked in columns:
+            bad.update(mapped)
+            bad.update(checked)
+        names = self._names
+        out: list[Outcome] = []
+        append = out.append
+        for i, (row, key, values) in enumerate(
+            zip(rows, keys, zip(*(c[0] for c in columns), strict=True), strict=True)
+        ):
+            if i in bad:
+                append(self._rejected(i, row, key, columns))
+            elif None in values:
+                record = {n: v for n, v in zip(names, values, strict=True) if v is not None}
+                append(Outcome(key, record, (), row))
+            else:
+                append(Outcome(key, dict(zip(names, values, strict=True)), (), row))
+        return out
+
+    def _keys(self, rows: Sequence[dict[str, Any]]) -> list[str | None]:
+        """The exact dedup key of each row (see :meth:`CompiledMapping.key`)."""
+        parts = [
+            [str(v or "").strip() for v in map(dict.get, rows, repeat(column))]
+            for column in self._key_columns
+        ]
+        if len(parts) == 1:
+            return [p or None for p in parts[0]]
+        return ["|".join(each) if all(each) else None for each in zip(*parts, strict=True)]
+
+    def _rejected(
+        self, i: int, row: dict[str, Any], key: str | None, columns: list[Column]
+    ) -> Outcome:
         problems: list[FieldProblem] = []
         if RAGGED in row:
             original = {k: v for k, v in row.items() if k != RAGGED}
             problems.append(FieldProblem("row", str(row[RAGGED])))
         else:
             original = row  # readers yield a new dict per row and nothing here changes it
-        key = self._mapping.key(row)
         if key is None:
             problems.append(FieldProblem("key", self._blank_key))
-        mapped, mapping_problems = self._mapping.apply(row)
-        record, invalid = self._conform(mapped, now)
-        if mapping_problems:
-            failed = {p.field for p in mapping_problems}
-            problems.extend(mapping_problems)
-            problems.extend(p for p in invalid if p.field not in failed)
-        else:
-            problems.extend(invalid)
+        for c in self._rule_order:
+            reason = columns[c][1].get(i)
+            if reason is not None:
+                problems.append(FieldProblem(self._names[c], reason))
+        for name, (_, _, checked) in zip(self._names, columns, strict=True):
+            reason = checked.get(i)
+            if reason is not None:
+                problems.append(FieldProblem(name, reason))
+        record = {
+            n: c[0][i] for n, c in zip(self._names, columns, strict=True) if c[0][i] is not None
+        }
         return Outcome(key=key, record=record, problems=tuple(problems), original=original)
 
 

@@ -111,3 +111,11 @@ def test_missing_columns_are_all_named() -> None:
     mapping = parse_mapping(OBSERVATION)
     with pytest.raises(InvalidInput, match="level_cm, x, y"):
         mapping.check_columns(["station", "time"])
+
+
+def test_a_local_time_before_year_one_in_utc_is_a_problem_not_a_crash() -> None:
+    mapping = parse_mapping(OBSERVATION.replace("America/Los_Angeles", '"+08:00"'))
+    values, problems = apply(mapping, {"station": "a", "time": "01/01/0001 07:00:00 AM"})
+    assert "observed_at" not in values
+    assert [p.field for p in problems] == ["observed_at"]
+    assert "out of range in UTC" in problems[0].reason

@@ -3,15 +3,17 @@
 Each row is mapped, cleaned and validated (``pipeline``, compiled once per run); good rows are
 inserted or, when their exact key already exists in the dataset, merged into the existing record;
 bad rows go to the quarantine with a reason per field. ``read == accepted + merged + quarantined``
-always holds. Rows are written in chunks of ``CHUNK_ROWS``: one look-up of the chunk's keys, one
-bulk insert, one bulk update and one quarantine write per chunk, so memory stays flat and the
-database sees a few statements per thousands of rows.
+always holds. Rows are read, converted (a column at a time, see ``columns``) and written in
+chunks of ``CHUNK_ROWS``: one look-up of the chunk's keys, one bulk insert, one bulk update and
+one quarantine write per chunk, so memory stays flat and the database sees a few statements per
+thousands of rows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -206,11 +208,21 @@ def run_ingest(cmd: RunIngest, ctx: HandlerContext) -> IngestRun:
     progress: Progress | None = cmd.progress
     with source:
         mapping.check_columns(source.header)
+        rows = iter(source.rows)
         try:
-            for number, row in enumerate(source.rows, start=1):
-                run.take(number, pipeline.process(row, started))
-                if progress is not None and number % PROGRESS_ROWS == 0:
-                    progress(number)
+            while chunk := list(islice(rows, CHUNK_ROWS)):
+                done = run.tally.read
+                for number, outcome in enumerate(
+                    pipeline.process_chunk(chunk, started), start=done + 1
+                ):
+                    run.take(number, outcome)
+                if progress is not None:
+                    for number in range(
+                        done + PROGRESS_ROWS - done % PROGRESS_ROWS,
+                        run.tally.read + 1,
+                        PROGRESS_ROWS,
+                    ):
+                        progress(number)
         except UnicodeDecodeError as exc:
             raise InvalidInput(
                 "file", f"cannot decode byte {exc.start} as {source.encoding}"

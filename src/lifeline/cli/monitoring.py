@@ -78,7 +78,13 @@ def mqtt_worker(
         str, typer.Option(help="Shared-subscription group; workers of one group split the load.")
     ] = "lifeline-ingest",
     max_batch: Annotated[int, typer.Option(help="Messages per micro-batch at most.")] = 1000,
-    max_wait_ms: Annotated[float, typer.Option(help="Longest wait to fill a batch, ms.")] = 50,
+    max_wait_ms: Annotated[
+        float,
+        typer.Option(
+            help="Longest a busy worker lingers to fill a batch, ms (0: group commit only; an "
+            "idle worker stores the first message at once whatever this is)."
+        ),
+    ] = 0,
     max_qos0_backlog: Annotated[
         int,
         typer.Option(

@@ -7,6 +7,11 @@ row ``{"phenomenon_time", "result"}``, a list of rows, or the columnar form
 device key travels as the MQTT 5 user property ``device_key``. Workers subscribe to
 ``$share/<group>/lifeline/+/+/+``, so the broker splits messages between all workers of a group.
 
+Batching is group commit (``kernel.batching.GroupCommitInbox``): an idle worker stores the first
+message at once; what arrives while a batch is being stored is taken together as the next batch,
+up to ``max_batch`` messages. ``max_wait_s`` (0 by default) lets a busy worker linger that long to
+fill a batch, for operators who prefer fewer, larger commits; an idle worker never lingers.
+
 Messages are acknowledged (QoS 1, manual acknowledgement) only after their batch has been
 stored or quarantined, so a worker that dies loses nothing: the broker redelivers, and ingest
 is idempotent on (datastream, phenomenon time). The worker announces a Receive Maximum of one
@@ -29,7 +34,6 @@ from __future__ import annotations
 
 import json
 import logging
-import queue
 import threading
 import time
 from collections import defaultdict
@@ -42,7 +46,7 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from lifeline.kernel.access import Actor
-from lifeline.kernel.batching import take_batch
+from lifeline.kernel.batching import GroupCommitInbox
 from lifeline.kernel.bus import MessageBus
 from lifeline.kernel.clock import Clock
 from lifeline.kernel.errors import TooManyRequests, Unauthenticated
@@ -134,7 +138,7 @@ class _Group:
 
 
 class MqttIngestWorker:
-    """Subscribe, micro-batch (up to ``max_batch`` messages or ``max_wait_s``), ingest, ack."""
+    """Subscribe, group-commit batches (up to ``max_batch`` messages), ingest, ack."""
 
     def __init__(
         self,
@@ -147,7 +151,7 @@ class MqttIngestWorker:
         group: str = DEFAULT_GROUP,
         client_id: str = "",
         max_batch: int = 1000,
-        max_wait_s: float = 0.05,
+        max_wait_s: float = 0.0,
         topic_root: str = TOPIC_ROOT,
         intake: BoundedIntake | None = None,
         max_qos0_backlog: int = 10_000,
@@ -159,8 +163,9 @@ class MqttIngestWorker:
         self._clock = clock
         self.group = group
         self._max_batch = max_batch
-        self._max_wait_s = max_wait_s
-        self._inbox: queue.Queue[_Message] = queue.Queue()
+        self._inbox: GroupCommitInbox[_Message] = GroupCommitInbox(
+            max_batch=max_batch, max_wait_s=max_wait_s
+        )
         self._intake = intake or BoundedIntake(100_000)
         self._max_qos0_backlog = max_qos0_backlog
         self._qos0_waiting = 0  # QoS 0 messages in the inbox (changed under the GIL only)
@@ -203,10 +208,8 @@ class MqttIngestWorker:
             self._session.close()
 
     def process_once(self, timeout_s: float) -> int:
-        """Take one micro-batch from the inbox and ingest it; return how many messages."""
-        taken = take_batch(
-            self._inbox, timeout_s=timeout_s, max_batch=self._max_batch, max_wait_s=self._max_wait_s
-        )
+        """Take one batch from the inbox and ingest it; return how many messages."""
+        taken = self._inbox.take(timeout_s)
         if not taken:
             return 0
         self._qos0_waiting -= sum(1 for message in taken if message.qos == 0)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from rich.table import Table
 
 from lifeline.alerts.seed import DemoAlerts, seed_alerts, seed_recipients
 from lifeline.bootstrap import Platform, build_platform
+from lifeline.cli.demo_recent import print_recent, run_recent
 from lifeline.cli.scenario import print_fire_scenario, run_fire_scenario
 from lifeline.config import Settings
 from lifeline.dispatch.seed import seed_dispatch
@@ -68,6 +70,7 @@ def _logins(city: DemoCity) -> list[tuple[str, Role, str, str]]:
         ("park.manager", Role.PARK_MANAGER, "Pinghu e-commerce park", city.park_id),
         ("reserve.officer", Role.RESERVE_OFFICER, "Emergency Management Bureau", emergency),
         ("data.steward", Role.DATA_STEWARD, "Shenzhen (city)", city.city_id),
+        ("steward.fire", Role.DATA_STEWARD, "Fire and Rescue Detachment", fire),
         ("analyst", Role.ANALYST, "Shenzhen (city)", city.city_id),
     ]
 
@@ -142,31 +145,8 @@ def fresh_database(db_path: str) -> str:
     return f"sqlite:///{path}"
 
 
-def run_demo(console: Console, *, host: str, port: int, db_path: str, serve: bool) -> None:
-    import uvicorn
-
-    from lifeline.api.app import create_app
-    from lifeline.api.middleware import configure_logging
-
-    sms_file = Path(db_path).resolve().with_name("lifeline-demo-sms.jsonl")
-    sms_file.unlink(missing_ok=True)
-    settings = Settings(
-        database_url=fresh_database(db_path),
-        log_json=False,
-        log_level="WARNING",
-        public_base_url=f"http://{host}:{port}",
-        link_signing_key=secrets.token_urlsafe(32),  # new per demo run
-        sms_provider="file",  # local channels only: SMS go to a file, nothing leaves
-        sms_gateway_url=str(sms_file),
-        # a generated street grid over the whole city unless a real extract is configured
-        road_network=os.environ.get("LIFELINE_ROAD_NETWORK") or DEMO_ROAD_NETWORK,
-    )
-    configure_logging(json_logs=settings.log_json, level=settings.log_level)
-    platform = build_platform(settings)
-    runner.upgrade(platform.engine)
-    with console.status("Seeding Shenzhen: districts, departments, park, facilities, users…"):
-        demo = seed_demo(platform)
-    url = f"http://{host}:{port}"
+def print_banner(console: Console, demo: Demo, db_path: str) -> None:
+    """The seeded city in numbers, the demo logins and the device key."""
     console.print(f"\n[bold red]Lifeline demo[/bold red] on a fresh SQLite file: {db_path}")
     console.print(
         f"  {len(demo.city.districts)} districts, {len(demo.city.departments)} city "
@@ -180,6 +160,39 @@ def run_demo(console: Console, *, host: str, port: int, db_path: str, serve: boo
         table.add_row(login.username, login.role.value, login.organisation)
     console.print(table)
     console.print(f"Device API key (park smoke gateway, header X-API-Key): {demo.device_api_key}")
+
+
+def run_demo(console: Console, *, host: str, port: int, db_path: str, serve: bool) -> None:
+    import uvicorn
+
+    from lifeline.api.app import create_app
+    from lifeline.api.middleware import configure_logging
+
+    sms_file = Path(db_path).resolve().with_name("lifeline-demo-sms.jsonl")
+    sms_file.unlink(missing_ok=True)
+    drops_root = Path(db_path).resolve().with_name("lifeline-demo-drops")
+    shutil.rmtree(drops_root, ignore_errors=True)  # a fresh demo: the previous run's drops go
+    drops_root.mkdir()
+    settings = Settings(
+        database_url=fresh_database(db_path),
+        log_json=False,
+        log_level="WARNING",
+        public_base_url=f"http://{host}:{port}",
+        link_signing_key=secrets.token_urlsafe(32),  # new per demo run
+        sms_provider="file",  # local channels only: SMS go to a file, nothing leaves
+        sms_gateway_url=str(sms_file),
+        sharing_drop_roots=str(drops_root),  # file drops only inside the demo's own folder
+        sharing_refresh_interval_s=2.0,  # files dropped while serving are picked up quickly
+        # a generated street grid over the whole city unless a real extract is configured
+        road_network=os.environ.get("LIFELINE_ROAD_NETWORK") or DEMO_ROAD_NETWORK,
+    )
+    configure_logging(json_logs=settings.log_json, level=settings.log_level)
+    platform = build_platform(settings)
+    runner.upgrade(platform.engine)
+    with console.status("Seeding Shenzhen: districts, departments, park, facilities, users…"):
+        demo = seed_demo(platform)
+    url = f"http://{host}:{port}"
+    print_banner(console, demo, db_path)
     console.print(demo_summary(platform))
     console.print(reserves_summary(platform.bus))
     console.print(f"Public warnings (typhoon, park evacuation): {url}/public/warnings")
@@ -194,6 +207,10 @@ def run_demo(console: Console, *, host: str, port: int, db_path: str, serve: boo
     with console.status("Running the scenario: sensor → alarm → incident → plan → dispatch…"):
         scenario = run_fire_scenario(platform, demo.city)
     print_fire_scenario(console, scenario, url)
+    with console.status("Rotating a data key, sharing, an anomaly, a file drop, warm trees…"):
+        recent = run_recent(platform, demo.city, demo.monitoring, drops_root)
+    console.print("\nAlso in this demo:")
+    print_recent(console, recent)
     console.print(f"\nOpen [bold]{url}/[/bold]  ·  API docs {url}/docs  ·  health {url}/health")
     if not serve:
         platform.close()

@@ -213,6 +213,7 @@ def test_a_drop_ingests_each_new_settled_file_once_and_retries_failures(
     assert all(r["file_name"] != "secret.csv" and r["file_name"] != "notes.txt" for r in runs)
     report = client.get(f"/sharing/datasets/{dataset['id']}/quality", headers=headers).json()
     assert report["freshness"]["status"] == "fresh"
+    assert (report["refresh"]["kind"], report["refresh"]["failed_attempts"]) == ("drop", 0)
 
     # the folder disappears: the round fails as a whole and is retried
     (folder / "moved").mkdir()

@@ -144,6 +144,7 @@ def dataset_quality(query: DatasetQuality, ctx: HandlerContext) -> dict[str, Any
         ),
         "refresh": (
             {
+                "kind": schedule.kind.value,  # http, or drop (the url is then its directory)
                 "url": schedule.url,
                 "next_run_at": schedule.next_run_at.isoformat(),
                 "failed_attempts": schedule.attempts,

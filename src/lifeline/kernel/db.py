@@ -137,6 +137,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA busy_timeout=30000")
+            # 32 MiB of page cache (the default is 2 MiB): bulk writes and key look-ups touch
+            # index pages all over a large table
+            cur.execute("PRAGMA cache_size=-32768")
             cur.close()
 
         writers = WRITER_QUEUES[engine] = _WriterQueue(engine)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
@@ -143,6 +143,25 @@ class DroppedFile:
     run_id: str | None
     picked_up_at: datetime
     error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordBatch:
+    """Records one run writes to one dataset, column by column — what a chunk of an ingest run
+    inserts or merges — so that thousands of rows cost no object each: the run's constants
+    once, then parallel lists. Every row is stamped ``at`` (``created_at`` of a new record,
+    ``updated_at`` of all); a merge keeps the record's id, key and ``created_at``."""
+
+    dataset_id: str
+    organisation_id: str
+    record_type: str
+    run_id: str
+    mapping_version: int
+    at: datetime
+    ids: list[str] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    data: list[dict[str, Any]] = field(default_factory=list)
+    originals: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,6 +327,15 @@ class SharingRepository(Protocol):
     def insert_records(self, records: list[CanonicalRecord]) -> None: ...
 
     def update_records(self, records: list[CanonicalRecord]) -> None: ...
+
+    def insert_batch(self, batch: RecordBatch) -> None:
+        """Insert the batch's records (ids, keys, data, originals) as new records."""
+        ...
+
+    def update_batch(self, batch: RecordBatch) -> None:
+        """Merge the batch into the records with its ids: data, original, run and mapping
+        version replaced, ``updated_at`` set to ``batch.at`` (the keys are not read)."""
+        ...
 
     def get_record(self, record_id: str) -> CanonicalRecord | None: ...
 

@@ -11,7 +11,15 @@ import sqlalchemy as sa
 
 from lifeline.kernel.db import UtcDateTime, metadata
 from lifeline.kernel.errors import Conflict
-from lifeline.sharing.bulk import binder, in_one_parameter, insert_rows, to_json, update_rows
+from lifeline.sharing.bulk import (
+    binder,
+    in_one_parameter,
+    insert_rows,
+    reader,
+    to_json,
+    to_json_each,
+    update_rows,
+)
 from lifeline.sharing.crypto import (
     PREFIX,
     CryptoError,
@@ -34,6 +42,7 @@ from lifeline.sharing.model import (
     MappingVersion,
     QuarantinedRecord,
     QuarantineStatus,
+    RecordBatch,
     RecordLink,
     RefreshKind,
     RefreshSchedule,
@@ -782,12 +791,23 @@ class SqlSharingRepository:
     ) -> dict[str, tuple[str, datetime, str]]:
         if not keys:
             return {}
+        # created_at comes back as the driver gives it and is converted once per distinct
+        # value: a chunk's records share the few timestamps of the runs that made them
+        raw_created = sa.type_coerce(records.c.created_at, sa.types.NullType())
         rows = self._conn.execute(
-            sa.select(records.c.record_key, records.c.id, records.c.created_at, records.c.run_id)
+            sa.select(records.c.record_key, records.c.id, raw_created, records.c.run_id)
             .where(records.c.dataset_id == dataset_id)
             .where(in_one_parameter(self._conn, records.c.record_key, "keys", keys))
-        ).all()
-        return {r.record_key: (r.id, r.created_at, r.run_id) for r in rows}
+        )
+        convert = reader(self._conn, records.c.created_at)
+        times: dict[Any, datetime] = {}
+        out: dict[str, tuple[str, datetime, str]] = {}
+        for key, record_id, created, run_id in rows:
+            when = times.get(created)
+            if when is None:
+                when = times[created] = convert(created)
+            out[key] = (record_id, when, run_id)
+        return out
 
     def _sealed_values(self, record: CanonicalRecord) -> tuple[Any, Any]:
         """The record's data and original as stored (encrypted where the dataset says so)."""
@@ -836,6 +856,44 @@ class SqlSharingRepository:
                     when(r.updated_at),
                 )
             )
+        update_rows(self._conn, records, "id", _MERGED_COLUMNS, rows)
+
+    def _batch_json(self, batch: RecordBatch) -> tuple[list[str], list[str]]:
+        """The JSON text of the batch's data and originals as stored (sealed where the dataset
+        says so)."""
+        if not self._encrypts(batch.dataset_id):
+            return to_json_each(batch.data), to_json_each(batch.originals)
+        sealed = [
+            self._seal(batch.dataset_id, record_id, data, original)
+            for record_id, data, original in zip(
+                batch.ids, batch.data, batch.originals, strict=True
+            )
+        ]
+        return to_json_each([d for d, _ in sealed]), to_json_each([o for _, o in sealed])
+
+    def insert_batch(self, batch: RecordBatch) -> None:
+        if not batch.ids:
+            return
+        data, originals = self._batch_json(batch)
+        at = _time_binder(self._conn)(batch.at)
+        same = (batch.dataset_id, batch.organisation_id, batch.record_type)
+        run = (batch.run_id, batch.mapping_version)
+        rows = [
+            (record_id, *same, key, d, *run, o, at, at)
+            for record_id, key, d, o in zip(batch.ids, batch.keys, data, originals, strict=True)
+        ]
+        insert_rows(self._conn, records, _RECORD_COLUMNS, rows)
+
+    def update_batch(self, batch: RecordBatch) -> None:
+        if not batch.ids:
+            return
+        data, originals = self._batch_json(batch)
+        at = _time_binder(self._conn)(batch.at)
+        run_id, version = batch.run_id, batch.mapping_version
+        rows = [
+            (record_id, d, run_id, version, o, at)
+            for record_id, d, o in zip(batch.ids, data, originals, strict=True)
+        ]
         update_rows(self._conn, records, "id", _MERGED_COLUMNS, rows)
 
     def get_record(self, record_id: str) -> CanonicalRecord | None:

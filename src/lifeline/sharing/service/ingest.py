@@ -11,11 +11,11 @@ thousands of rows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from lifeline.kernel.bus import HandlerContext
 from lifeline.kernel.errors import InvalidInput
@@ -25,11 +25,11 @@ from lifeline.sharing.mapping import Mapping, parse_mapping
 from lifeline.sharing.messages import PreviewMapping, Progress, RunIngest
 from lifeline.sharing.model import (
     SHARING,
-    CanonicalRecord,
     Dataset,
     IngestRun,
     QuarantinedRecord,
     QuarantineStatus,
+    RecordBatch,
     RunStatus,
     SharingRepository,
 )
@@ -83,7 +83,7 @@ def preview_mapping(query: PreviewMapping, ctx: HandlerContext) -> list[dict[str
 
 @dataclass
 class _Run:
-    """The state of one run in flight: counts, the current batch and the quality tally."""
+    """The state of one run in flight: counts and the quality tally."""
 
     ctx: HandlerContext
     repo: SharingRepository
@@ -97,17 +97,24 @@ class _Run:
     accepted: int = 0
     merged: int = 0
     quarantined: int = 0
-    good: list[Outcome] = field(default_factory=list)
-    bad: list[QuarantinedRecord] = field(default_factory=list)
 
-    def take(self, number: int, outcome: Outcome) -> None:
-        self.tally.read += 1
-        if outcome.ok:
-            self.good.append(outcome)
-        else:
+    def take_chunk(self, first_number: int, outcomes: list[Outcome]) -> None:
+        """Quarantine the chunk's rejected rows (numbered from ``first_number``), then insert
+        its kept rows or merge them into the records that have their keys."""
+        self.tally.read += len(outcomes)
+        good = [o for o in outcomes if not o.problems]
+        if len(good) < len(outcomes):
+            self._quarantine(first_number, outcomes)
+        if good:
+            self._keep(good)
+
+    def _quarantine(self, first_number: int, outcomes: list[Outcome]) -> None:
+        bad: list[QuarantinedRecord] = []
+        for number, outcome in enumerate(outcomes, start=first_number):
+            if not outcome.problems:
+                continue
             self.tally.rejected(list(outcome.problems))
-            self.quarantined += 1
-            self.bad.append(
+            bad.append(
                 QuarantinedRecord(
                     id=new_id(),
                     run_id=self.run_id,
@@ -120,62 +127,64 @@ class _Run:
                     created_at=self.now,
                 )
             )
-        if len(self.good) + len(self.bad) >= CHUNK_ROWS:
-            self.flush()
+        self.quarantined += len(bad)
+        self.repo.add_quarantined(bad)
 
-    def flush(self) -> None:
-        if self.bad:
-            self.repo.add_quarantined(self.bad)
-            self.bad = []
-        if not self.good:
-            return
-        self.tally.kept_records([o.record for o in self.good])
-        ids = iter(new_ids(len(self.good)))
-        keyed = [(self._stored_key(o), o) for o in self.good]
-        existing = self.repo.existing_keys(self.dataset.id, list({k for k, _ in keyed}))
-        inserts: dict[str, CanonicalRecord] = {}
-        updates: dict[str, CanonicalRecord] = {}
-        for key, outcome in keyed:
-            if key in inserts:
-                inserts[key] = replace(inserts[key], data=outcome.record, original=outcome.original)
-                self.merged += 1
-                self.tally.in_file_duplicates += 1
-                continue
-            if key in existing:
-                record_id, created_at, run_id = existing[key]
-                if run_id == self.run_id or key in updates:
-                    self.tally.in_file_duplicates += 1
-                updates[key] = self._record(outcome, key, record_id, created_at)
-                self.merged += 1
-                continue
-            inserts[key] = self._record(outcome, key, next(ids), self.now)
-            self.accepted += 1
-        self.repo.insert_records(list(inserts.values()))
-        self.repo.update_records(list(updates.values()))
-        self.good = []
-
-    def _stored_key(self, outcome: Outcome) -> str:
-        """The record key as stored: a blind index when a key column feeds a personal field."""
-        key = outcome.key
-        assert key is not None  # a blank key is a problem, so good outcomes have one
-        return self.repo.blind_key(self.dataset.id, key) if self.blind_keys else key
-
-    def _record(
-        self, outcome: Outcome, key: str, record_id: str, created_at: datetime
-    ) -> CanonicalRecord:
-        return CanonicalRecord(
-            id=record_id,
-            dataset_id=self.dataset.id,
-            organisation_id=self.dataset.organisation_id,
-            record_type=self.dataset.record_type,
-            record_key=key,
-            data=outcome.record,
+    def _batch(self) -> RecordBatch:
+        dataset = self.dataset
+        return RecordBatch(
+            dataset_id=dataset.id,
+            organisation_id=dataset.organisation_id,
+            record_type=dataset.record_type,
             run_id=self.run_id,
             mapping_version=self.version,
-            original=outcome.original,
-            created_at=created_at,
-            updated_at=self.now,
+            at=self.now,
         )
+
+    def _keep(self, good: list[Outcome]) -> None:
+        """Insert the rows whose key is new; merge the others into the record with their key —
+        one already stored (earlier runs or chunks) or one earlier in this chunk."""
+        self.tally.kept_records([o.record for o in good])
+        # a blank key is a problem, so every kept row has one
+        keys = cast(list[str], [o.key for o in good])
+        if self.blind_keys:  # the stored key is a blind index when it comes from personal data
+            keys = [self.repo.blind_key(self.dataset.id, k) for k in keys]
+        existing = self.repo.existing_keys(self.dataset.id, list(set(keys)))
+        new, merged = self._batch(), self._batch()
+        fresh_ids = new_ids(len(good))
+        new_at: dict[str, int] = {}  # key → its place in `new`
+        merged_at: dict[str, int] = {}  # key → its place in `merged`
+        duplicates = 0
+        for key, outcome in zip(keys, good, strict=True):
+            at = new_at.get(key)
+            if at is not None:  # a repeat of a key new in this chunk: the later row wins
+                new.data[at], new.originals[at] = outcome.record, outcome.original
+                duplicates += 1
+                continue
+            hit = existing.get(key)
+            if hit is None:
+                new_at[key] = len(new.ids)
+                new.ids.append(fresh_ids[len(new.ids)])
+                new.keys.append(key)
+                new.data.append(outcome.record)
+                new.originals.append(outcome.original)
+                continue
+            at = merged_at.get(key)
+            if at is not None or hit[2] == self.run_id:  # this run already wrote the key
+                duplicates += 1
+            if at is None:
+                merged_at[key] = len(merged.ids)
+                merged.ids.append(hit[0])
+                merged.keys.append(key)
+                merged.data.append(outcome.record)
+                merged.originals.append(outcome.original)
+            else:
+                merged.data[at], merged.originals[at] = outcome.record, outcome.original
+        self.accepted += len(new.ids)
+        self.merged += len(good) - len(new.ids)
+        self.tally.in_file_duplicates += duplicates
+        self.repo.insert_batch(new)
+        self.repo.update_batch(merged)
 
 
 def _problem_map(outcome: Outcome) -> dict[str, str]:
@@ -212,10 +221,7 @@ def run_ingest(cmd: RunIngest, ctx: HandlerContext) -> IngestRun:
         try:
             while chunk := list(islice(rows, CHUNK_ROWS)):
                 done = run.tally.read
-                for number, outcome in enumerate(
-                    pipeline.process_chunk(chunk, started), start=done + 1
-                ):
-                    run.take(number, outcome)
+                run.take_chunk(done + 1, pipeline.process_chunk(chunk, started))
                 if progress is not None:
                     for number in range(
                         done + PROGRESS_ROWS - done % PROGRESS_ROWS,
@@ -227,7 +233,6 @@ def run_ingest(cmd: RunIngest, ctx: HandlerContext) -> IngestRun:
             raise InvalidInput(
                 "file", f"cannot decode byte {exc.start} as {source.encoding}"
             ) from exc
-        run.flush()
     if progress is not None:
         progress(run.tally.read)
     result = IngestRun(

@@ -70,7 +70,9 @@ class GroupCommitInbox(Generic[T]):
     def take(self, timeout_s: float) -> list[T]:
         """The next batch: what is waiting (busy), else the first arrival within ``timeout_s``
         (idle; none: an empty list), with whatever else is already queued, up to
-        ``max_batch``. Only a busy writer with ``max_wait_s`` > 0 waits to fill the batch."""
+        ``max_batch``. Only a busy writer with ``max_wait_s`` > 0 waits to fill the batch, and
+        only when waiting is allowed at all (``timeout_s`` > 0: a draining writer never
+        waits)."""
         busy = self._took
         self._took = False
         try:
@@ -86,7 +88,7 @@ class GroupCommitInbox(Generic[T]):
         self._took = True
         taken = [first]
         self._drain(taken)
-        if busy and self.max_wait_s > 0:
+        if busy and self.max_wait_s > 0 and timeout_s > 0:
             deadline = self._monotonic() + self.max_wait_s
             while len(taken) < self.max_batch:
                 remaining = deadline - self._monotonic()

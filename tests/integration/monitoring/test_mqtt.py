@@ -52,13 +52,13 @@ def workers(
     threads: list[threading.Thread] = []
     group = f"g{uuid.uuid4().hex[:8]}"
 
-    def start(n: int) -> list[MqttIngestWorker]:
+    def start(n: int, max_wait_s: float = 0.02) -> list[MqttIngestWorker]:
         made = []
         for _ in range(n):
             worker = MqttIngestWorker(
                 bus=platform.bus, system_uow=platform.uow, limiter=platform.ingest_limiter,
                 clock=platform.clock, url=mqtt_url, group=group, topic_root=root,
-                max_wait_s=0.02,
+                max_wait_s=max_wait_s,
             )  # fmt: skip
             worker.start()
             thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
@@ -149,4 +149,41 @@ def test_two_workers_share_one_subscription_and_store_each_observation_once(
     assert first.stats.messages > 0
     assert second.stats.messages > 0
     assert first.stats.accepted + second.stats.accepted == n
+    publisher.loop_stop()
+
+
+def test_an_idle_worker_stores_a_message_at_once_however_long_it_may_linger(
+    platform: Platform, client: TestClient, net: Network, mqtt_url: str, root: str,
+    clock: VirtualClock, workers: Callable[[int, float], list[MqttIngestWorker]],
+) -> None:  # fmt: skip
+    district = net.world.org["district"]
+    rule = {
+        "name": "Smoke",
+        "hazard": "fire",
+        "select": {"kind": "smoke"},
+        "condition": {"type": "threshold", "levels": [{"level": "yellow", "raise_at": 2}]},
+    }
+    made = client.post(
+        "/warning/rules",
+        json={"organisation_id": district, "definition": rule},
+        headers=net.manager("district"),
+    )
+    assert made.status_code == 201, made.text
+    (worker,) = workers(1, 3600.0)  # a busy worker could linger an hour to fill its batch
+    smoke = net.streams[("a", "smoke")]
+    publisher = _publisher(mqtt_url)
+    publisher.publish(
+        topic_for(district, net.things["a"], smoke, root),
+        json.dumps({"phenomenon_time": clock.now().timestamp(), "result": 3.5}),
+        qos=1,
+        properties=publish_properties(net.keys["a"]),
+    ).wait_for_publish()
+    assert _wait_for(lambda: worker.stats.batches, 1) == 1  # stored without waiting for more
+    with platform.engine.connect() as conn:
+        raised = conn.execute(
+            sa.text("SELECT aggregate_id FROM event_log WHERE type = 'AlarmRaised'")
+        ).all()
+    assert len(raised) == 1
+    alarms = client.get("/warning/alarms", headers=net.manager("district")).json()["items"]
+    assert [(a["source_id"], a["level"]) for a in alarms] == [(smoke, "yellow")]
     publisher.loop_stop()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from lifeline.bootstrap import Platform
+from lifeline.kernel import eventlog
 from lifeline.kernel.clock import VirtualClock
 from tests.integration.monitoring.helpers import build_network
 
@@ -65,3 +66,41 @@ def test_device_observations_raise_threshold_and_composite_alarms(
     assert composite["incident_proposed"] is True
     # the other district's devices and managers see none of it
     assert client.get("/warning/alarms", headers=net.manager("sibling")).json()["total"] == 0
+
+
+def test_an_alarm_posted_over_http_is_in_the_live_stream_when_the_answer_arrives(
+    platform: Platform, client: TestClient, clock: VirtualClock
+) -> None:
+    net = build_network(platform, client)
+    manager = net.manager("district")
+    made = client.post(
+        "/warning/rules",
+        json={
+            "organisation_id": net.world.org["district"],
+            "definition": {
+                "name": "Smoke",
+                "hazard": "fire",
+                "select": {"kind": "smoke"},
+                "condition": {"type": "threshold", "levels": [{"level": "red", "raise_at": 2}]},
+            },
+        },
+        headers=manager,
+    )
+    assert made.status_code == 201, made.text
+    with platform.engine.connect() as conn:
+        before = eventlog.last_seq(conn)
+    smoke = net.streams[("a", "smoke")]
+    resp = client.post(
+        "/monitoring/Observations",
+        json={"Datastream": {"@iot.id": smoke}, "phenomenonTime": clock.now().isoformat(),
+              "result": 3.5},
+        headers=net.device("a"),
+    )  # fmt: skip
+    assert resp.status_code == 201, resp.text
+    # committed before the answer: the stream has it at once, with no batch timer to wait for
+    with client.stream(
+        "GET", f"/warning/stream?after={before}&max_events=1", headers=manager
+    ) as live:
+        body = "".join(live.iter_text())
+    assert "event: AlarmRaised" in body
+    assert f'"source_id": "{smoke}"' in body

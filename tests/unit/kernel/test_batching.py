@@ -118,6 +118,14 @@ def test_lingering_stops_at_the_deadline_and_at_the_bound() -> None:
     assert batches.take(timeout_s=0.2) == ["a", "b"]
 
 
+def test_a_draining_writer_never_lingers() -> None:
+    inbox = ScriptedInbox([], later=["b"])
+    batches = GroupCommitInbox(max_batch=100, max_wait_s=3600.0, inbox=inbox)
+    busy(batches, inbox, ["a"])
+    assert batches.take(timeout_s=0.0) == ["a"]
+    assert inbox.waits == []
+
+
 def test_nothing_arrives_nothing_is_taken() -> None:
     batches: GroupCommitInbox[str] = GroupCommitInbox(max_batch=10, inbox=ScriptedInbox([]))
     assert batches.take(timeout_s=0.0) == []

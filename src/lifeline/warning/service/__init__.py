@@ -43,19 +43,19 @@ def _register_alarms(bus: MessageBus) -> None:
     bus.register(m.CommentAlarm, alarms.comment_alarm)
     bus.register(m.ResolveAlarm, alarms.resolve_alarm)
     bus.register(m.Rollup, alarms.rollup)
-    bus.register(m.CreateSilence, silences.create_silence)
-    bus.register(m.EndSilence, silences.end_silence)
     bus.register(m.ListSilences, silences.list_silences)
 
 
 def register_evaluation(
     bus: MessageBus, sink: RuleEvaluationSink, detectors: StreamDetectorSink | None = None
 ) -> None:
-    """Register rule changes (which tell ``sink`` to re-read the rules), the escalation run,
+    """Register rule and silence changes (which tell ``sink`` to re-read them), the escalation run,
     which also asks ``sink`` for absence alarms, and the snapshot of ``sink``'s and
     ``detectors``' state (taken by every escalation run too)."""
     bus.register(m.CreateRule, partial(rules.create_rule, on_change=sink.rules_changed))
     bus.register(m.ReviseRule, partial(rules.revise_rule, on_change=sink.rules_changed))
+    bus.register(m.CreateSilence, partial(silences.create_silence, on_change=sink.rules_changed))
+    bus.register(m.EndSilence, partial(silences.end_silence, on_change=sink.rules_changed))
     bus.register(
         m.RunEscalations, partial(escalation.run_escalations, sink=sink, detectors=detectors)
     )

@@ -14,6 +14,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Sequence
+from datetime import datetime
 
 from lifeline.kernel.errors import InvalidInput
 from lifeline.kernel.uow import UnitOfWork
@@ -21,7 +23,7 @@ from lifeline.monitoring.batch import ObservationBatch
 from lifeline.security.model import ORG_PATHS
 from lifeline.warning.evaluator import CompiledRule, RuleEngine, Transition, merge_states
 from lifeline.warning.live import AlarmBell
-from lifeline.warning.model import WARNING, Alarm
+from lifeline.warning.model import WARNING, Alarm, Silence
 from lifeline.warning.rules import AnomalyCondition, parse_rule
 from lifeline.warning.scales import scales
 from lifeline.warning.service.lifecycle import FiringRule, apply_transitions
@@ -37,9 +39,11 @@ log = logging.getLogger(__name__)
 class RuleEvaluationSink:
     """``BatchSink`` of early warning; thread-safe (one batch is evaluated at a time).
 
-    The rules' stamp is read at most every ``rules_check_s`` seconds (rule changes made through
-    this process's bus take effect at the next batch; another process's within that time), and
-    ``bell`` is rung once a unit of work that changed alarms has committed.
+    The rules' stamp and the silences that are not over are read at most every
+    ``rules_check_s`` seconds (rule and silence changes made through this process's bus take
+    effect at the next batch; another process's within that time), so a batch reads neither
+    unless that time has passed; ``bell`` is rung once a unit of work that changed alarms has
+    committed.
     """
 
     def __init__(self, *, rules_check_s: float = 0.0, bell: AlarmBell | None = None) -> None:
@@ -51,6 +55,7 @@ class RuleEvaluationSink:
         self._engine = RuleEngine(())
         self._rules: dict[str, FiringRule] = {}
         self._paths: dict[str, str] = {}
+        self._silences: tuple[Silence, ...] = ()
         self._restored = False
 
     @property
@@ -88,8 +93,12 @@ class RuleEvaluationSink:
         return state.rows
 
     def rules_changed(self) -> None:
-        """A rule was created or changed in this process: read the stamp at the next batch."""
+        """A rule or a silence was created or changed in this process: read the stamp and the
+        silences at the next batch."""
         self._next_check = 0.0
+
+    def _silences_at(self, at: datetime) -> Sequence[Silence]:
+        return self._silences
 
     def _apply(
         self, uow: UnitOfWork, transitions: list[Transition], *, exercise: bool
@@ -98,7 +107,14 @@ class RuleEvaluationSink:
             return []
         for tr in transitions:
             self._path_of(uow, tr.stream.organisation_id)
-        touched = apply_transitions(uow, transitions, self._rules, self._paths, exercise=exercise)
+        touched = apply_transitions(
+            uow,
+            transitions,
+            self._rules,
+            self._paths,
+            exercise=exercise,
+            silences=self._silences_at,
+        )
         if touched and self._bell is not None:
             uow.after_commit(self._bell.ring)
         return touched
@@ -117,6 +133,7 @@ class RuleEvaluationSink:
             return
         self._next_check = now + self.rules_check_s
         repo = uow.repo(WARNING)
+        self._silences = tuple(repo.current_silences(uow.clock.now()))
         stamp = repo.rules_stamp()
         if stamp == self._stamp:
             return

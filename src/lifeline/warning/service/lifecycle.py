@@ -7,7 +7,7 @@ alarms, their events and the observations commit together.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -23,7 +23,7 @@ from lifeline.warning.events import (
     AlarmSuppressed,
     IncidentProposed,
 )
-from lifeline.warning.model import WARNING, Alarm, AlarmStatus, Rule
+from lifeline.warning.model import WARNING, Alarm, AlarmStatus, Rule, Silence
 from lifeline.warning.rules import RuleDefinition
 from lifeline.warning.scales import scales
 
@@ -36,6 +36,9 @@ class FiringRule:
     definition: RuleDefinition
 
 
+SilencesAt = Callable[[datetime], Sequence[Silence]]
+
+
 def apply_transitions(
     uow: UnitOfWork,
     transitions: Iterable[Transition],
@@ -43,27 +46,38 @@ def apply_transitions(
     paths: dict[str, str],
     *,
     exercise: bool = False,
+    silences: SilencesAt | None = None,
 ) -> list[Alarm]:
-    """Turn transitions into alarm changes and events; return the alarms touched."""
+    """Turn transitions into alarm changes and events; return the alarms touched.
+
+    ``silences`` gives the silences that may match at a time (each is still checked for being
+    active then); by default they are read from the repository."""
     touched: list[Alarm] = []
+    silences_at = silences or uow.repo(WARNING).active_silences
     for tr in transitions:
         firing = rules.get(tr.rule_id)
         path = paths.get(tr.stream.organisation_id)
         if firing is None or path is None:
             continue
-        alarm = _apply(uow, tr, firing, path, exercise)
+        alarm = _apply(uow, tr, firing, path, exercise, silences_at)
         if alarm is not None:
             touched.append(alarm)
     return touched
 
 
 def _apply(
-    uow: UnitOfWork, tr: Transition, firing: FiringRule, path: str, exercise: bool
+    uow: UnitOfWork,
+    tr: Transition,
+    firing: FiringRule,
+    path: str,
+    exercise: bool,
+    silences_at: SilencesAt,
 ) -> Alarm | None:
     repo = uow.repo(WARNING)
     now = uow.clock.now()
     defn = firing.definition
-    alarm = repo.open_alarm_for(tr.rule_id, tr.source_id)
+    current = repo.current_alarm_for(tr.rule_id, tr.source_id)  # open, else the latest
+    alarm = current if current is not None and current.is_open else None
     if tr.to_rank == 0:
         if alarm is not None:
             _condition_cleared(uow, alarm, defn, now)
@@ -73,7 +87,7 @@ def _apply(
     if level is None:
         return None
     if alarm is None:
-        for silence in repo.active_silences(now):
+        for silence in silences_at(now):
             if silence.matches(
                 rule_id=tr.rule_id,
                 source_id=tr.source_id,
@@ -92,7 +106,7 @@ def _apply(
                     )
                 )
                 return None
-        return _raise(uow, tr, firing, path, level.code, level.rank, now, exercise)
+        return _raise(uow, tr, firing, path, level.code, level.rank, now, exercise, current)
     if tr.from_rank == 0 or alarm.clear_pending_since is not None:
         alarm.retrigger_count += 1
         alarm.clear_pending_since = None
@@ -127,11 +141,12 @@ def _raise(
     rank: int,
     now: datetime,
     exercise: bool,
+    previous: Alarm | None,
 ) -> Alarm:
+    """A new alarm; ``previous`` is the latest earlier alarm of (rule, source), if any."""
     repo = uow.repo(WARNING)
     defn = firing.definition
     info = tr.stream
-    previous = repo.latest_alarm_for(tr.rule_id, tr.source_id)
     changes = _recent(previous.changes, now, defn.flapping.window_s) if previous else []
     alarm = Alarm(
         id=new_id(),

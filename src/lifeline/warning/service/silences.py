@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 
@@ -16,7 +17,10 @@ from lifeline.warning.service._common import authorize_collection, org_path, rep
 MAX_SILENCE = timedelta(days=90)
 
 
-def create_silence(cmd: CreateSilence, ctx: HandlerContext) -> Silence:
+def create_silence(
+    cmd: CreateSilence, ctx: HandlerContext, *, on_change: Callable[[], None] | None = None
+) -> Silence:
+    """Make a silence; ``on_change`` runs once it has committed (the evaluator re-reads)."""
     path = org_path(ctx, cmd.organisation_id)
     ctx.authorize(target_kind="organisation", target_id=cmd.organisation_id, target_path=path)
     now = ctx.uow.clock.now()
@@ -47,6 +51,8 @@ def create_silence(cmd: CreateSilence, ctx: HandlerContext) -> Silence:
         thing_id=cmd.thing_id,
     )
     repo_of(ctx).add_silence(silence)
+    if on_change is not None:
+        ctx.uow.after_commit(on_change)
     ctx.uow.record(
         SilenceCreated(
             aggregate_id=silence.id,
@@ -63,7 +69,10 @@ def create_silence(cmd: CreateSilence, ctx: HandlerContext) -> Silence:
     return silence
 
 
-def end_silence(cmd: EndSilence, ctx: HandlerContext) -> Silence:
+def end_silence(
+    cmd: EndSilence, ctx: HandlerContext, *, on_change: Callable[[], None] | None = None
+) -> Silence:
+    """End a silence early; ``on_change`` runs once it has committed."""
     repo = repo_of(ctx)
     silence = repo.get_silence(cmd.silence_id)
     if silence is None:
@@ -73,6 +82,8 @@ def end_silence(cmd: EndSilence, ctx: HandlerContext) -> Silence:
         raise Conflict(f"silence {silence.id} has already ended")
     ended = replace(silence, ended_at=ctx.uow.clock.now())
     repo.save_silence(ended)
+    if on_change is not None:
+        ctx.uow.after_commit(on_change)
     ctx.uow.record(SilenceEnded(aggregate_id=silence.id, organisation_id=silence.organisation_id))
     return ended
 

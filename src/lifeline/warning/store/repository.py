@@ -286,6 +286,23 @@ class SqlWarningRepository:
         )
         return _alarm(row) if row else None
 
+    def current_alarm_for(self, rule_id: str, source_id: str) -> Alarm | None:
+        row = (
+            self.conn.execute(
+                sa.select(alarms)
+                .where(alarms.c.rule_id == rule_id, alarms.c.source_id == source_id)
+                .order_by(
+                    sa.case((alarms.c.status == AlarmStatus.OPEN.value, 0), else_=1),
+                    alarms.c.raised_at.desc(),
+                    alarms.c.id.desc(),
+                )
+                .limit(1)
+            )
+            .mappings()
+            .first()
+        )
+        return _alarm(row) if row else None
+
     def open_alarms(self, scope_paths: Sequence[str] | None = None) -> list[Alarm]:
         query = sa.select(alarms).where(alarms.c.status == AlarmStatus.OPEN.value)
         if scope_paths is not None:
@@ -436,6 +453,14 @@ class SqlWarningRepository:
             sa.select(silences).where(
                 silences.c.starts_at <= at, silences.c.ends_at > at, silences.c.ended_at.is_(None)
             )
+        ).mappings()
+        return [_silence(r) for r in rows]
+
+    def current_silences(self, at: datetime) -> list[Silence]:
+        rows = self.conn.execute(
+            sa.select(silences)
+            .where(silences.c.ends_at > at, silences.c.ended_at.is_(None))
+            .order_by(silences.c.starts_at, silences.c.id)
         ).mappings()
         return [_silence(r) for r in rows]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -70,19 +71,28 @@ def list_files(directory: Path, pattern: str, now_s: float) -> list[Sighting]:
     return found
 
 
+def is_plain_file(path: Path) -> bool:
+    """Whether ``path`` is a regular file itself (not a link to one)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def hash_file(directory: Path, sighting: Sighting) -> str | None:
     """SHA-256 (hex) of the file's content, or None when it changed while being read (its size
-    or modification time differ from the sighting's: still being written) or is gone."""
+    or modification time differ from the sighting's: still being written), is gone or has become
+    a link."""
     path = directory / sighting.name
     digest = hashlib.sha256()
     size = 0
-    try:
-        with path.open("rb") as f:
+    try:  # never through a link swapped in since the listing
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)), "rb") as f:
             while chunk := f.read(_CHUNK):
                 digest.update(chunk)
                 size += len(chunk)
         st = path.stat(follow_symlinks=False)
-    except FileNotFoundError:
+    except OSError:  # gone, or a link now
         return None
     if (
         size != sighting.size_bytes

@@ -295,8 +295,7 @@ class PickUpDroppedFile(Command):
 
     permission: ClassVar[str] = Permission.SHARING_WRITE
     dataset_id: str
-    directory: str  # resolved inside the drop roots by the caller
-    name: str
+    name: str  # of a file in the drop's directory
     content_hash: str
     size_bytes: int
     modified_at: datetime

@@ -20,9 +20,13 @@ from typer.testing import CliRunner
 from lifeline.bootstrap import Platform, refresh_worker
 from lifeline.cli.main import app
 from lifeline.config import Settings
+from lifeline.kernel.access import SYSTEM_ACTOR
 from lifeline.kernel.clock import VirtualClock
+from lifeline.kernel.errors import InvalidInput
 from lifeline.security.model import Role
+from lifeline.sharing.messages import PickUpDroppedFile
 from lifeline.sharing.model import RunStatus
+from tests.integration.conftest import T0
 from tests.integration.security.world import build_world
 from tests.integration.sharing.hub import make_dataset, steward
 from tests.integration.sharing.test_agreements_api import login
@@ -280,6 +284,18 @@ def test_drops_are_refused_without_roots_and_run_from_the_command_line(
     monkeypatch.setenv("LIFELINE_SHARING_DROP_ROOTS", str(roots))
     done = runner.invoke(app, args)
     assert done.exit_code == 0, done.output
+    # a pick-up reads only a regular file of the drop's own directory
+    (roots / "outside.csv").write_text(HEADER + "S1,secret,social,1\n", encoding="utf-8")
+    (folder / "link.csv").symlink_to(roots / "outside.csv")
+    for name in ("../outside.csv", "link.csv", "missing.csv"):
+        with pytest.raises(InvalidInput) as refused:
+            platform.bus.handle(
+                PickUpDroppedFile(dataset_id=dataset["id"], name=name, content_hash="0" * 64,
+                                  size_bytes=1, modified_at=T0),
+                SYSTEM_ACTOR,
+            )  # fmt: skip
+        assert refused.value.problems[0].field == "name"
+    (folder / "link.csv").unlink()
     _write(folder / "teams.csv", ["T1,龙岗区专业救援队,professional,40"], age_s=5)
     out = runner.invoke(app, ["ingest", "refresh", "--database-url", db])
     assert out.exit_code == 0, out.output

@@ -11,6 +11,7 @@ import pytest
 from lifeline.kernel.errors import Forbidden, InvalidInput
 from lifeline.sharing.drop_folder import (
     hash_file,
+    is_plain_file,
     list_files,
     move_to_done,
     parse_roots,
@@ -60,6 +61,12 @@ def test_a_file_changing_while_read_has_no_hash(tmp_path: Path) -> None:
     assert hash_file(tmp_path, sighting) is None
     path.unlink()
     assert hash_file(tmp_path, sighting) is None
+    (tmp_path / "elsewhere.csv").write_bytes(b"id\n1\n")
+    path.symlink_to(tmp_path / "elsewhere.csv")  # swapped for a link since the listing
+    assert hash_file(tmp_path, sighting) is None
+    assert not is_plain_file(path)
+    assert is_plain_file(tmp_path / "elsewhere.csv")
+    assert not is_plain_file(tmp_path / "missing.csv")
 
 
 def test_done_files_move_aside_without_overwriting(tmp_path: Path) -> None:

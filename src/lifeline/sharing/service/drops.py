@@ -9,15 +9,34 @@ in one transaction — and failures are recorded and retried with the schedule's
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
-from lifeline.kernel.bus import HandlerContext
+from lifeline.kernel.access import SYSTEM_ACTOR
+from lifeline.kernel.bus import HandlerContext, MessageBus
+from lifeline.kernel.clock import Clock
 from lifeline.kernel.errors import InvalidInput, NotFound
 from lifeline.kernel.ids import new_id
-from lifeline.sharing.drop_folder import resolve_directory
-from lifeline.sharing.drops import MAX_SETTLE_S, check_pattern, literal_suffix
+from lifeline.sharing.drop_folder import (
+    hash_file,
+    is_plain_file,
+    move_to_done,
+    resolve_directory,
+)
+from lifeline.sharing.drops import (
+    MAX_SETTLE_S,
+    Decision,
+    Sighting,
+    check_pattern,
+    decide,
+    literal_suffix,
+    mtime_at,
+    mtime_us,
+    triage,
+)
 from lifeline.sharing.events import DropCancelled, DroppedFilePickedUp, DropRegistered
 from lifeline.sharing.messages import (
     CancelDrop,
@@ -39,6 +58,8 @@ from lifeline.sharing.model import (
 from lifeline.sharing.readers import guess_format
 from lifeline.sharing.service._common import dataset_for
 from lifeline.sharing.service.ingest import run_ingest
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,14 +162,21 @@ def list_dropped_files(query: ListDroppedFiles, ctx: HandlerContext) -> list[Dro
 def pick_up_dropped_file(
     cmd: PickUpDroppedFile, ctx: HandlerContext
 ) -> tuple[DroppedFile, IngestRun | None]:
-    """Ingest the file (or record a duplicate) and record it, in one transaction."""
+    """Ingest the file of the dataset's drop (or record a duplicate) and record it, in one
+    transaction. The file is looked for in the drop's stored directory only."""
     dataset = dataset_for(ctx, cmd.dataset_id)
+    drop = ctx.uow.repo(SHARING).get_drop(dataset.id)
+    if drop is None:
+        raise NotFound("file drop", dataset.id)
+    path = Path(drop.directory) / cmd.name
+    if Path(cmd.name).name != cmd.name or cmd.name in ("", ".", "..") or not is_plain_file(path):
+        raise InvalidInput("name", "must be the name of a regular file in the drop's directory")
     run: IngestRun | None = None
     if cmd.duplicate_of_run is None:
         run = run_ingest(
             RunIngest(
                 dataset_id=dataset.id,
-                path=str(Path(cmd.directory) / cmd.name),
+                path=str(path),
                 file_name=cmd.name,
             ),
             ctx,
@@ -180,3 +208,95 @@ def pick_up_dropped_file(
         )
     )
     return item, run
+
+
+@dataclass
+class Look:
+    """What one look into a drop did: its runs (completed and failed), the failed ones, and
+    how soon a file still being written will have settled."""
+
+    runs: list[IngestRun] = field(default_factory=list)
+    failures: list[IngestRun] = field(default_factory=list)
+    wait_s: float | None = None
+
+
+RecordFailure = Callable[[Exception, DroppedFile, datetime], IngestRun]
+"""Records a file whose pick-up failed (on a failed run, from the given start) and returns it."""
+
+
+def look_into_drop(
+    drop: FileDrop,
+    directory: Path,
+    sightings: list[Sighting],
+    picked: list[DroppedFile],
+    *,
+    bus: MessageBus,
+    clock: Clock,
+    failed: RecordFailure,
+) -> Look:
+    """Pick up every settled file not picked up before, oldest first, each in its own
+    transaction (``PickUpDroppedFile``); a file that fails goes to ``failed`` and the others
+    still go in. With ``move_done``, files picked up (now or before) are moved to ``done/``."""
+    plan = triage(sightings, picked, drop.settle_s)
+    look = Look(wait_s=plan.wait_s)
+    for sighting in plan.known:
+        known = next(
+            p
+            for p in picked
+            if (p.name, p.size_bytes, mtime_us(p.modified_at))
+            == (sighting.name, sighting.size_bytes, sighting.mtime_us)
+        )
+        _move_done(drop, directory, sighting.name, known.content_hash)
+    for sighting in plan.to_hash:
+        content_hash = hash_file(directory, sighting)
+        if content_hash is None:  # changed while being read: still being written
+            look.wait_s = max(look.wait_s or 0.0, float(drop.settle_s))
+            continue
+        decision, earlier_run = decide(sighting.name, content_hash, picked)
+        if decision is Decision.SKIP:
+            _move_done(drop, directory, sighting.name, content_hash)
+            continue
+        command = PickUpDroppedFile(
+            dataset_id=drop.dataset_id,
+            name=sighting.name,
+            content_hash=content_hash,
+            size_bytes=sighting.size_bytes,
+            modified_at=mtime_at(sighting.mtime_us),
+            duplicate_of_run=earlier_run,
+        )
+        started = clock.now()
+        try:
+            dropped, run = bus.handle(command, SYSTEM_ACTOR)
+        except Exception as exc:  # recorded on a failed run; the other files still go in
+            failure = failed(
+                exc,
+                DroppedFile(
+                    id=new_id(),
+                    dataset_id=drop.dataset_id,
+                    name=sighting.name,
+                    content_hash=content_hash,
+                    size_bytes=sighting.size_bytes,
+                    modified_at=command.modified_at,
+                    status=DropFileStatus.FAILED,
+                    run_id=None,
+                    picked_up_at=clock.now(),
+                ),
+                started,
+            )
+            look.failures.append(failure)
+            look.runs.append(failure)
+            continue
+        picked.append(dropped)
+        if run is not None:
+            look.runs.append(run)
+        _move_done(drop, directory, sighting.name, content_hash)
+    return look
+
+
+def _move_done(drop: FileDrop, directory: Path, name: str, content_hash: str) -> None:
+    if not drop.move_done:
+        return
+    try:
+        move_to_done(directory, name, content_hash)
+    except OSError as exc:  # picked up already: it is skipped again until moved
+        log.warning("could not move %s of dataset %s to done/: %s", name, drop.dataset_id, exc)

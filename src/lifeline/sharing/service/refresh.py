@@ -32,21 +32,17 @@ from lifeline.kernel.clock import Clock
 from lifeline.kernel.errors import InvalidInput, NotFound
 from lifeline.kernel.ids import new_id
 from lifeline.kernel.uow import UnitOfWork
-from lifeline.sharing.drop_folder import hash_file, list_files, move_to_done, resolve_directory
-from lifeline.sharing.drops import Decision, decide, mtime_at, triage
+from lifeline.sharing.drop_folder import list_files, resolve_directory
 from lifeline.sharing.events import IngestRunFailed, RefreshCancelled, RefreshScheduled
 from lifeline.sharing.messages import (
     CancelRefresh,
     GetRefresh,
-    PickUpDroppedFile,
     RunIngest,
     ScheduleRefresh,
 )
 from lifeline.sharing.model import (
     SHARING,
-    DropFileStatus,
     DroppedFile,
-    FileDrop,
     IngestRun,
     RefreshKind,
     RefreshSchedule,
@@ -55,6 +51,7 @@ from lifeline.sharing.model import (
 from lifeline.sharing.readers import is_url
 from lifeline.sharing.refresh import RefreshBackoff, next_after_failure, next_after_success
 from lifeline.sharing.service._common import dataset_for
+from lifeline.sharing.service.drops import look_into_drop
 
 log = logging.getLogger(__name__)
 
@@ -294,75 +291,17 @@ class RefreshWorker:
             sightings = list_files(directory, drop.pattern, self._wall_s())
         except Exception as exc:  # the drop cannot be read at all: one failed run
             return [self._failed(schedule, started, exc)]
-        plan = triage(sightings, picked, drop.settle_s)
-        wait_s = plan.wait_s
-        runs: list[IngestRun] = []
-        failures: list[IngestRun] = []
-        for sighting in plan.known:
-            self._move_done(drop, directory, sighting.name, picked)
-        for sighting in plan.to_hash:
-            content_hash = hash_file(directory, sighting)
-            if content_hash is None:  # changed while being read: still being written
-                wait_s = max(wait_s or 0.0, float(drop.settle_s))
-                continue
-            decision, earlier_run = decide(sighting.name, content_hash, picked)
-            if decision is Decision.SKIP:
-                self._move_done(drop, directory, sighting.name, picked)
-                continue
-            command = PickUpDroppedFile(
-                dataset_id=drop.dataset_id,
-                directory=str(directory),
-                name=sighting.name,
-                content_hash=content_hash,
-                size_bytes=sighting.size_bytes,
-                modified_at=mtime_at(sighting.mtime_us),
-                duplicate_of_run=earlier_run,
-            )
-            file_started = self._clock.now()
-            try:
-                dropped, run = self._bus.handle(command, SYSTEM_ACTOR)
-            except Exception as exc:  # recorded on a failed run; the other files still go in
-                failed = DroppedFile(
-                    id=new_id(),
-                    dataset_id=drop.dataset_id,
-                    name=sighting.name,
-                    content_hash=content_hash,
-                    size_bytes=sighting.size_bytes,
-                    modified_at=command.modified_at,
-                    status=DropFileStatus.FAILED,
-                    run_id=None,
-                    picked_up_at=self._clock.now(),
-                )
-                run = self._failed(
-                    schedule,
-                    file_started,
-                    exc,
-                    file_name=sighting.name,
-                    dropped=failed,
-                    settle=False,
-                )
-                failures.append(run)
-                runs.append(run)
-                continue
-            picked.append(dropped)
-            if run is not None:
-                runs.append(run)
-            self._move_done(drop, directory, sighting.name, picked)
-        self._settle_drop(schedule, runs, failures, wait_s)
-        return runs
 
-    def _move_done(
-        self, drop: FileDrop, directory: Path, name: str, picked: list[DroppedFile]
-    ) -> None:
-        if not drop.move_done:
-            return
-        done = next((p for p in picked if p.name == name), None)
-        if done is None:
-            return
-        try:
-            move_to_done(directory, name, done.content_hash)
-        except OSError as exc:  # picked up already: it is skipped again until moved
-            log.warning("could not move %s of dataset %s to done/: %s", name, drop.dataset_id, exc)
+        def failed(exc: Exception, dropped: DroppedFile, started_at: datetime) -> IngestRun:
+            return self._failed(
+                schedule, started_at, exc, file_name=dropped.name, dropped=dropped, settle=False
+            )
+
+        look = look_into_drop(
+            drop, directory, sightings, picked, bus=self._bus, clock=self._clock, failed=failed
+        )
+        self._settle_drop(schedule, look.runs, look.failures, look.wait_s)
+        return look.runs
 
     def _settle_drop(
         self,

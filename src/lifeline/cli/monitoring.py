@@ -92,10 +92,24 @@ def mqtt_worker(
             "broker holds it until the worker acknowledges)."
         ),
     ] = 10_000,
+    topic_root: Annotated[
+        str, typer.Option(help="First topic level: <root>/<org>/<thing>/<datastream>.")
+    ] = "lifeline",
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(
+            help="Serve Prometheus metrics (intake, messages, micro-batches) at "
+            "http://<metrics-host>:<port>/metrics; 0 takes a free port. Off when not given."
+        ),
+    ] = None,
+    metrics_host: Annotated[
+        str, typer.Option(help="Address the metrics server listens on (loopback by default).")
+    ] = "127.0.0.1",
 ) -> None:
     """Subscribe to lifeline/<org>/<thing>/<datastream> (MQTT 5 shared subscription) and store
     what devices publish until interrupted. The device key travels as the MQTT 5 user property
     ``device_key``."""
+    from lifeline.monitoring.api.metrics import WorkerMetrics
     from lifeline.monitoring.mqtt import MqttIngestWorker, shared_subscription
 
     platform = open_platform(database_url)
@@ -103,21 +117,38 @@ def mqtt_worker(
     if not url:
         err.print("[red]no broker:[/red] give --mqtt-url or set LIFELINE_MQTT_URL")
         raise typer.Exit(2)
+    worker: MqttIngestWorker | None = None
+    metrics = WorkerMetrics(
+        lambda: platform.ingest_intake,
+        lambda: worker.stats.as_dict() if worker is not None else {},
+    )
     worker = MqttIngestWorker(
         bus=platform.bus, system_uow=platform.uow, limiter=platform.ingest_limiter,
         intake=platform.ingest_intake,
         clock=platform.clock, url=url, group=group, max_batch=max_batch,
         max_wait_s=max_wait_ms / 1000, max_qos0_backlog=max_qos0_backlog,
+        topic_root=topic_root, on_batch=metrics.observe_batch,
     )  # fmt: skip
     stop = _until_interrupted()
+    stop_metrics = None
     try:
+        if metrics_port is not None:
+            stop_metrics = metrics.serve(metrics_port, metrics_host)
+            console.print(
+                f"metrics at http://{metrics_host}:{metrics.port}/metrics", soft_wrap=True
+            )
         worker.start()
-        console.print(f"subscribed to {shared_subscription(group)} on {url}; Ctrl-C stops")
+        console.print(
+            f"subscribed to {shared_subscription(group, topic_root)} on {url}; Ctrl-C stops",
+            soft_wrap=True,
+        )
         worker.run(stop)
     except (OSError, ConnectionError) as exc:
         err.print(f"[red]MQTT broker unreachable:[/red] {exc}")
         raise typer.Exit(1) from exc
     finally:
+        if stop_metrics is not None:
+            stop_metrics()
         platform.close()
     console.print(f"stopped: {worker.stats.as_dict()}")
 

@@ -155,6 +155,7 @@ class MqttIngestWorker:
         topic_root: str = TOPIC_ROOT,
         intake: BoundedIntake | None = None,
         max_qos0_backlog: int = 10_000,
+        on_batch: Callable[[int, int, float], None] | None = None,
     ) -> None:
         self.topic_root = topic_root
         self._bus = bus
@@ -168,6 +169,7 @@ class MqttIngestWorker:
         )
         self._intake = intake or BoundedIntake(100_000)
         self._max_qos0_backlog = max_qos0_backlog
+        self._on_batch = on_batch  # (messages, observations, seconds to acknowledge) per batch
         self._qos0_waiting = 0  # QoS 0 messages in the inbox (changed under the GIL only)
         self._keys: dict[str, tuple[Actor | None, float]] = {}
         self.stats = WorkerStats()
@@ -212,6 +214,7 @@ class MqttIngestWorker:
         taken = self._inbox.take(timeout_s)
         if not taken:
             return 0
+        started = time.perf_counter()
         self._qos0_waiting -= sum(1 for message in taken if message.qos == 0)
         groups: dict[str, _Group] = defaultdict(_Group)
         for message in taken:
@@ -233,6 +236,9 @@ class MqttIngestWorker:
                     self._session.ack(message.mid, message.qos)
         self.stats.messages += len(taken)
         self.stats.batches += 1
+        if self._on_batch is not None:
+            rows = sum(len(group.rows) for group in groups.values())
+            self._on_batch(len(taken), rows, time.perf_counter() - started)
         return len(taken)
 
     def _ingest(self, key: str, group: _Group) -> None:

@@ -77,9 +77,9 @@ def validate(
     """
     distinct, codes = streams if streams is not None else index_streams(rows.datastream_ids)
     k = len(distinct)
-    verdict = np.zeros(k, dtype=np.int8)
-    lo_s = np.zeros(k, dtype=np.float64)
-    hi_s = np.zeros(k, dtype=np.float64)
+    verdict = [_Stream.OK] * k
+    lo_s = [0.0] * k
+    hi_s = [0.0] * k
     in_scope: dict[str, bool] = {}
     for j, stream_id in enumerate(distinct):
         found = limits.get(stream_id)
@@ -97,8 +97,8 @@ def validate(
                 verdict[j] = _Stream.OUT_OF_SCOPE
                 continue
         lo_s[j], hi_s[j] = found.min_value, found.max_value
-    row_verdict = verdict[codes]
-    lo, hi = lo_s[codes], hi_s[codes]
+    row_verdict = np.asarray(verdict, dtype=np.int8)[codes]
+    lo, hi = np.asarray(lo_s, dtype=np.float64)[codes], np.asarray(hi_s, dtype=np.float64)[codes]
     ok = row_verdict == _Stream.OK
     rejected: list[Rejection] = []
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from lifeline.kernel.db import make_engine
+from lifeline.kernel.db import SQLITE_CACHE_KIB, SQLITE_WAL_CHECKPOINT_PAGES, make_engine
 from lifeline.migrations import runner
 
 EXPECTED_TABLES = {
@@ -102,5 +102,10 @@ def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -SQLITE_CACHE_KIB
+            assert (
+                conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+                == SQLITE_WAL_CHECKPOINT_PAGES
+            )
     finally:
         engine.dispose()

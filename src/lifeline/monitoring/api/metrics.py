@@ -1,9 +1,13 @@
-"""Prometheus collector of the bounded ingest intake: accepted, shed, backlog (``/metrics``)."""
+"""Prometheus collectors of the bounded ingest intake (accepted, shed, backlog) for the API's
+``/metrics``, and the ``/metrics`` of an MQTT ingest worker process (the same intake collector,
+the worker's counters and its micro-batches)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import ClassVar
 
+from prometheus_client import CollectorRegistry, Histogram, start_http_server
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
@@ -47,3 +51,90 @@ class IntakeCollector(Collector):
         )
         for name, value, help_text in gauges:
             yield GaugeMetricFamily(f"lifeline_ingest_{name}", help_text, value=value)
+
+
+class WorkerStatsCollector(Collector):
+    """Reads an MQTT ingest worker's counters (:class:`WorkerStats`) at scrape time."""
+
+    COUNTERS: ClassVar[Mapping[str, tuple[str, str]]] = {  # field: (metric sans _total, help)
+        "messages": (
+            "lifeline_mqtt_messages",
+            "MQTT messages taken from the broker and handled (stored or quarantined)",
+        ),
+        "batches": ("lifeline_mqtt_batches", "Micro-batches handled"),
+        "accepted": ("lifeline_mqtt_accepted_observations", "Observations stored"),
+        "duplicates": (
+            "lifeline_mqtt_duplicate_observations",
+            "Observations stored before (re-sent), skipped",
+        ),
+        "rejected": (
+            "lifeline_mqtt_rejected_observations",
+            "Observations refused by validation and quarantined",
+        ),
+        "refused": (
+            "lifeline_mqtt_refused_observations",
+            "Observations quarantined before validation (unauthenticated, rate-limited)",
+        ),
+        "shed_qos0": (
+            "lifeline_mqtt_shed_qos0_messages",
+            "QoS 0 messages shed because too many were already waiting",
+        ),
+    }
+
+    def __init__(self, stats: Callable[[], Mapping[str, int]]) -> None:
+        self._stats = stats
+
+    def collect(self) -> Iterable[Metric]:
+        stats = self._stats()
+        for field, (metric, help_text) in self.COUNTERS.items():
+            yield CounterMetricFamily(metric, help_text, value=stats.get(field, 0))
+
+
+class WorkerMetrics:
+    """The ``/metrics`` of an MQTT ingest worker process: the same intake collector as the
+    API's ``/metrics``, the worker's counters, and histograms of its micro-batches (messages,
+    observations, seconds from taking a batch to acknowledging it)."""
+
+    def __init__(
+        self, intake: Callable[[], BoundedIntake], stats: Callable[[], Mapping[str, int]]
+    ) -> None:
+        self.registry = CollectorRegistry()
+        self.registry.register(IntakeCollector(intake))
+        self.registry.register(WorkerStatsCollector(stats))
+        self.port: int | None = None  # where :meth:`serve` listens
+        self.batch_messages = Histogram(
+            "lifeline_mqtt_batch_messages",
+            "Messages per micro-batch",
+            registry=self.registry,
+            buckets=(1, 10, 50, 100, 250, 500, 1000, 2500, 5000),
+        )
+        self.batch_observations = Histogram(
+            "lifeline_mqtt_batch_observations",
+            "Observations per micro-batch",
+            registry=self.registry,
+            buckets=(1, 10, 100, 500, 1000, 5000, 10_000, 50_000),
+        )
+        self.batch_latency = Histogram(
+            "lifeline_mqtt_batch_duration_seconds",
+            "Seconds from taking a micro-batch to acknowledging it (stored or quarantined)",
+            registry=self.registry,
+            buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+        )
+
+    def observe_batch(self, messages: int, observations: int, seconds: float) -> None:
+        self.batch_messages.observe(messages)
+        self.batch_observations.observe(observations)
+        self.batch_latency.observe(seconds)
+
+    def serve(self, port: int, host: str = "127.0.0.1") -> Callable[[], None]:
+        """Serve the registry as Prometheus text at ``http://host:port/metrics`` from a daemon
+        thread; returns the function that stops the server. Port 0 takes a free port."""
+        server, thread = start_http_server(port, addr=host, registry=self.registry)
+        self.port = int(server.server_port)
+
+        def stop() -> None:
+            server.shutdown()
+            server.server_close()
+            thread.join(timeout=5)
+
+        return stop

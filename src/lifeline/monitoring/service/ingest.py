@@ -33,7 +33,7 @@ from lifeline.monitoring.ratelimit import RateLimiter
 from lifeline.monitoring.service._common import repo_of
 from lifeline.monitoring.service.registry import split_device_key
 from lifeline.monitoring.sinks import BatchSink
-from lifeline.monitoring.validation import IngestWindow, index_streams, validate
+from lifeline.monitoring.validation import IngestWindow, IntArray, index_streams, validate
 from lifeline.security import passwords
 from lifeline.security.model import Permission
 
@@ -73,27 +73,29 @@ class Ingestor:
         self._exercise: set[str] = set()  # datastreams of drill (exercise) things
 
     def _streams(self, repo: MonitoringRepository, ids: Sequence[str]) -> dict[str, Datastream]:
-        """The batch's datastreams (``ids`` distinct), from a per-process cache (datastreams
-        are never changed or deleted once created, so a cached one cannot be stale)."""
+        """The per-process cache of datastreams, holding every one of ``ids`` (distinct) that
+        exists (datastreams are never changed or deleted once created, so a cached one cannot
+        be stale). Looked up per distinct datastream of a batch, never per row."""
         cache = self._cache
+        if cache.keys() >= set(ids):
+            return cache
         missing = [i for i in ids if i not in cache]
-        if missing:
-            if len(cache) + len(missing) > STREAM_CACHE:
-                cache.clear()
-                self._limits.clear()
-                self._info.clear()
-                self._exercise.clear()
-            found = repo.datastreams_by_id(sorted(missing))
-            drills = repo.exercise_things(sorted({d.thing_id for d in found.values()}))
-            for stream in found.values():
-                if stream.thing_id in drills:
-                    self._exercise.add(stream.id)
-                cache[stream.id] = stream
-                self._limits[stream.id] = StreamLimits(
-                    stream.thing_id, stream.path, stream.min_value, stream.max_value
-                )
-                self._info[stream.id] = stream.stream_info()
-        return {i: cache[i] for i in ids if i in cache}
+        if len(cache) + len(missing) > STREAM_CACHE:
+            cache.clear()
+            self._limits.clear()
+            self._info.clear()
+            self._exercise.clear()
+        found = repo.datastreams_by_id(sorted(missing))
+        drills = repo.exercise_things(sorted({d.thing_id for d in found.values()}))
+        for stream in found.values():
+            if stream.thing_id in drills:
+                self._exercise.add(stream.id)
+            cache[stream.id] = stream
+            self._limits[stream.id] = StreamLimits(
+                stream.thing_id, stream.path, stream.min_value, stream.max_value
+            )
+            self._info[stream.id] = stream.stream_info()
+        return cache
 
     def __call__(self, cmd: IngestObservations, ctx: HandlerContext) -> IngestResult:
         rows = cmd.rows
@@ -102,7 +104,7 @@ class Ingestor:
         now_us = round(now.timestamp() * 1_000_000)
         distinct, codes = index_streams(rows.datastream_ids)
         streams = self._streams(repo, distinct)
-        limits = {s: self._limits[s] for s in streams}
+        limits = self._limits  # holds every datastream of the batch that exists
         device = ctx.actor.id if DEVICE_ROLE in ctx.actor.roles else None
         ok, refused = validate(
             rows,
@@ -144,7 +146,11 @@ class Ingestor:
                 for r in rejections
             ]
         )  # fmt: skip
-        drill = np.fromiter((s in self._exercise for s in distinct), np.bool_, len(distinct))
+        drill = (
+            np.fromiter((s in self._exercise for s in distinct), np.bool_, len(distinct))
+            if self._exercise
+            else np.zeros(len(distinct), dtype=np.bool_)
+        )
         drill_rows = drill[picked_codes[inserted]]
         for exercise in (False, True):  # drill observations never share a batch with real ones
             at = inserted[drill_rows] if exercise else inserted[~drill_rows]
@@ -156,10 +162,7 @@ class Ingestor:
                 phenomenon_time_s=times[at] / 1_000_000,
                 values=values[at],
                 received_at_s=np.full(len(at), now_us / 1_000_000),
-                streams={
-                    s: self._info[s]
-                    for s in (distinct[j] for j in np.unique(picked_codes[at]).tolist())
-                },
+                streams=self._stream_infos(distinct, np.unique(picked_codes[at])),
                 exercise=exercise,
             )
             for sink in self._sinks():
@@ -173,6 +176,11 @@ class Ingestor:
             rejections=rejections,
             accepted_index=index[picked[inserted]].tolist(),
         )
+
+    def _stream_infos(self, distinct: list[str], codes: IntArray) -> dict[str, StreamInfo]:
+        """The :class:`StreamInfo` of the datastreams ``distinct[codes]``."""
+        wanted = distinct if len(codes) == len(distinct) else [distinct[j] for j in codes.tolist()]
+        return dict(zip(wanted, map(self._info.__getitem__, wanted), strict=True))
 
 
 def _writer_path(actor: Actor) -> str | None:

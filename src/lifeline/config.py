@@ -227,8 +227,9 @@ class Settings(BaseSettings):
     # --- scheduled refresh of the data hub's HTTP sources ------------------------------------
     sharing_refresh_loop: bool = Field(
         default=True,
-        description="Fetch due HTTP sources of the data hub inside every API process (leases "
-        "keep two workers off one dataset); off: run `lifeline ingest refresh --every S`",
+        description="Fetch due HTTP sources and file drops of the data hub inside every API "
+        "process (leases keep two workers off one dataset); off: run "
+        "`lifeline ingest refresh --every S`",
     )
     sharing_refresh_interval_s: float = Field(
         default=30.0, gt=0, description="How often the refresh loop looks for due sources"

@@ -182,13 +182,14 @@ def refresh(
         for run in worker.run_once():
             if run.status is RunStatus.COMPLETED:
                 console.print(
-                    f"[green]dataset {run.dataset_id}[/green] run {run.id}: read {run.read}, "
-                    f"accepted {run.accepted}, merged {run.merged}, "
+                    f"[green]dataset {run.dataset_id}[/green] run {run.id} ({run.file_name}): "
+                    f"read {run.read}, accepted {run.accepted}, merged {run.merged}, "
                     f"quarantined {run.quarantined}"
                 )
             else:
                 console.print(
-                    f"[red]dataset {run.dataset_id}[/red] run {run.id} failed: {run.error}"
+                    f"[red]dataset {run.dataset_id}[/red] run {run.id} ({run.file_name}) "
+                    f"failed: {run.error}"
                 )
 
     try:

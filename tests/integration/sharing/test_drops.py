@@ -299,7 +299,7 @@ def test_drops_are_refused_without_roots_and_run_from_the_command_line(
     _write(folder / "teams.csv", ["T1,龙岗区专业救援队,professional,40"], age_s=5)
     out = runner.invoke(app, ["ingest", "refresh", "--database-url", db])
     assert out.exit_code == 0, out.output
-    assert "accepted 1" in out.output
+    assert "(teams.csv): read 1, accepted 1" in out.output
     listed = runner.invoke(app, ["ingest", "drop-files", "--dataset", dataset["id"], "--json",
                                  "--database-url", db])  # fmt: skip
     assert listed.exit_code == 0, listed.output

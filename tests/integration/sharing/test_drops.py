@@ -26,6 +26,7 @@ from lifeline.kernel.errors import InvalidInput
 from lifeline.security.model import Role
 from lifeline.sharing.messages import PickUpDroppedFile
 from lifeline.sharing.model import RunStatus
+from lifeline.sharing.service import RefreshWorker
 from tests.integration.conftest import T0
 from tests.integration.security.world import build_world
 from tests.integration.sharing.hub import make_dataset, steward
@@ -306,3 +307,33 @@ def test_drops_are_refused_without_roots_and_run_from_the_command_line(
     [line] = [json.loads(x) for x in listed.output.splitlines() if x.startswith("{")]
     assert (line["name"], line["status"]) == ("teams.csv", "ingested")
     assert line["run_id"]
+
+
+def test_a_long_look_leaves_the_rest_to_the_next_claim(
+    platform: Platform, client: TestClient, clock: VirtualClock, roots: Path
+) -> None:
+    world = build_world(platform, client, roles=(Role.DATA_STEWARD,), levels=("district",))
+    headers = steward(world)
+    dataset = make_dataset(
+        client, headers, world.org["district"], record_type="team", mapping=TEAM_MAPPING
+    )
+    folder = roots / "fire"
+    drop_url = f"/sharing/datasets/{dataset['id']}/drop"
+    body = {"directory": str(folder), "pattern": "*.csv", "interval_s": 3600, "settle_s": 0}
+    assert client.put(drop_url, json=body, headers=headers).status_code == 200
+    for n in range(3):
+        _write(folder / f"teams-{n}.csv", [f"T{n},救援队{n},social,{n + 5}"], age_s=600 - n)
+    # a lease so short that half of it is gone after the first file
+    worker = RefreshWorker(
+        platform.bus, platform.uow, platform.clock, lease_s=0.001, drop_roots=(roots,)
+    )
+    [claimed] = worker.claim()
+    [first] = worker.fetch(claimed)
+    assert first.file_name == "teams-0.csv"
+    schedule = client.get(drop_url, headers=headers).json()
+    # due again at once, not an interval later
+    assert schedule["next_run_at"].startswith(clock.now().isoformat()[:19])
+    rest = worker.run_once()  # each claim takes one more file
+    assert [r.file_name for r in rest] == ["teams-1.csv", "teams-2.csv"]
+    assert len(_files(client, headers, dataset["id"])) == 3
+    assert worker.run_once() == []

@@ -218,6 +218,7 @@ class Look:
     runs: list[IngestRun] = field(default_factory=list)
     failures: list[IngestRun] = field(default_factory=list)
     wait_s: float | None = None
+    unfinished: bool = False  # out of time: files were left for the next look
 
 
 RecordFailure = Callable[[Exception, DroppedFile, datetime], IngestRun]
@@ -233,10 +234,13 @@ def look_into_drop(
     bus: MessageBus,
     clock: Clock,
     failed: RecordFailure,
+    more_time: Callable[[], bool] = lambda: True,
 ) -> Look:
     """Pick up every settled file not picked up before, oldest first, each in its own
     transaction (``PickUpDroppedFile``); a file that fails goes to ``failed`` and the others
-    still go in. With ``move_done``, files picked up (now or before) are moved to ``done/``."""
+    still go in. With ``move_done``, files picked up (now or before) are moved to ``done/``.
+    Once ``more_time()`` says no, the files left wait for the next look (``unfinished``); one
+    file is always picked up, so every look makes progress."""
     plan = triage(sightings, picked, drop.settle_s)
     look = Look(wait_s=plan.wait_s)
     for sighting in plan.known:
@@ -248,6 +252,9 @@ def look_into_drop(
         )
         _move_done(drop, directory, sighting.name, known.content_hash)
     for sighting in plan.to_hash:
+        if look.runs and not more_time():
+            look.unfinished = True
+            break
         content_hash = hash_file(directory, sighting)
         if content_hash is None:  # changed while being read: still being written
             look.wait_s = max(look.wait_s or 0.0, float(drop.settle_s))

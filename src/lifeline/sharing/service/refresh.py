@@ -297,10 +297,24 @@ class RefreshWorker:
                 schedule, started_at, exc, file_name=dropped.name, dropped=dropped, settle=False
             )
 
+        # files left when half the lease has gone wait for the next claim (with a fresh lease)
+        until_s = time.monotonic() + self._lease_s / 2
+
+        def more_time() -> bool:
+            return time.monotonic() < until_s and not self._stop.is_set()
+
         look = look_into_drop(
-            drop, directory, sightings, picked, bus=self._bus, clock=self._clock, failed=failed
+            drop,
+            directory,
+            sightings,
+            picked,
+            bus=self._bus,
+            clock=self._clock,
+            failed=failed,
+            more_time=more_time,
         )
-        self._settle_drop(schedule, look.runs, look.failures, look.wait_s)
+        wait_s = 0.0 if look.unfinished else look.wait_s
+        self._settle_drop(schedule, look.runs, look.failures, wait_s)
         return look.runs
 
     def _settle_drop(
@@ -323,7 +337,9 @@ class RefreshWorker:
                 attempts = 0
                 next_run = next_after_success(now, interval or 86_400)
                 error = None
-            if wait_s is not None:  # a file still being written: look again once it settled
+            if wait_s == 0.0:  # files left over: due again at once
+                next_run = now
+            elif wait_s is not None:  # a file still being written: look again once settled
                 next_run = min(next_run, now + timedelta(seconds=wait_s + 1.0))
             repo.settle_refresh(
                 replace(

@@ -337,3 +337,19 @@ def test_a_long_look_leaves_the_rest_to_the_next_claim(
     assert [r.file_name for r in rest] == ["teams-1.csv", "teams-2.csv"]
     assert len(_files(client, headers, dataset["id"])) == 3
     assert worker.run_once() == []
+
+    # a failing export backs the drop off even with files left; it never holds up new files
+    (folder / "bad.csv").write_text("wrong,columns\n1,2\n", encoding="utf-8")
+    os.utime(folder / "bad.csv", (time.time() - 900, time.time() - 900))
+    headers = _later(clock, client, 3601)
+    [bad] = worker.run_once()
+    assert (bad.status, bad.file_name) == (RunStatus.FAILED, "bad.csv")
+    assert client.get(drop_url, headers=headers).json()["attempts"] == 1
+    _write(folder / "new.csv", ["T9,新队,social,9"])
+    assert worker.run_once() == []  # backing off
+    headers = _later(clock, client, 61)
+    # the new file first though younger (then out of time: due again), then the failing one
+    new, again = worker.run_once()
+    assert (new.status, new.file_name) == (RunStatus.COMPLETED, "new.csv")
+    assert (again.status, again.file_name) == (RunStatus.FAILED, "bad.csv")
+    assert worker.run_once() == []  # backing off again

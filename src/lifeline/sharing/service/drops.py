@@ -239,8 +239,9 @@ def look_into_drop(
     """Pick up every settled file not picked up before, oldest first, each in its own
     transaction (``PickUpDroppedFile``); a file that fails goes to ``failed`` and the others
     still go in. With ``move_done``, files picked up (now or before) are moved to ``done/``.
-    Once ``more_time()`` says no, the files left wait for the next look (``unfinished``); one
-    file is always picked up, so every look makes progress."""
+    Files that failed before are tried after the others. Once ``more_time()`` says no, the
+    files left wait for the next look (``unfinished``); one file is always picked up, so every
+    look makes progress."""
     plan = triage(sightings, picked, drop.settle_s)
     look = Look(wait_s=plan.wait_s)
     for sighting in plan.known:
@@ -251,7 +252,9 @@ def look_into_drop(
             == (sighting.name, sighting.size_bytes, sighting.mtime_us)
         )
         _move_done(drop, directory, sighting.name, known.content_hash)
-    for sighting in plan.to_hash:
+    failed_before = {p.name for p in picked if p.status is DropFileStatus.FAILED}
+    # files that failed before go last, so a failing export never holds up the new ones
+    for sighting in sorted(plan.to_hash, key=lambda s: s.name in failed_before):
         if look.runs and not more_time():
             look.unfinished = True
             break

@@ -51,7 +51,7 @@ from lifeline.sharing.model import (
 from lifeline.sharing.readers import is_url
 from lifeline.sharing.refresh import RefreshBackoff, next_after_failure, next_after_success
 from lifeline.sharing.service._common import dataset_for
-from lifeline.sharing.service.drops import look_into_drop
+from lifeline.sharing.service.drops import Look, look_into_drop
 
 log = logging.getLogger(__name__)
 
@@ -313,18 +313,14 @@ class RefreshWorker:
             failed=failed,
             more_time=more_time,
         )
-        wait_s = 0.0 if look.unfinished else look.wait_s
-        self._settle_drop(schedule, look.runs, look.failures, wait_s)
+        self._settle_drop(schedule, look)
         return look.runs
 
-    def _settle_drop(
-        self,
-        schedule: RefreshSchedule,
-        runs: list[IngestRun],
-        failures: list[IngestRun],
-        wait_s: float | None,
-    ) -> None:
+    def _settle_drop(self, schedule: RefreshSchedule, look: Look) -> None:
+        """After failures, back off; with files left over, due again at once; otherwise one
+        interval later, or sooner when a file still being written will have settled."""
         now = self._clock.now()
+        runs, failures = look.runs, look.failures
         with self._uow() as uow:
             repo = uow.repo(SHARING)
             dataset = repo.get_dataset(schedule.dataset_id)
@@ -337,10 +333,10 @@ class RefreshWorker:
                 attempts = 0
                 next_run = next_after_success(now, interval or 86_400)
                 error = None
-            if wait_s == 0.0:  # files left over: due again at once
+            if look.unfinished and not failures:
                 next_run = now
-            elif wait_s is not None:  # a file still being written: look again once settled
-                next_run = min(next_run, now + timedelta(seconds=wait_s + 1.0))
+            elif look.wait_s is not None:
+                next_run = min(next_run, now + timedelta(seconds=look.wait_s + 1.0))
             repo.settle_refresh(
                 replace(
                     schedule,

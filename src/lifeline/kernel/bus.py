@@ -12,13 +12,13 @@ access-log row and an ``AccessDenied`` event in the hash chain.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
 from lifeline.kernel.access import AccessDecision, AccessPolicy, Actor, Outcome
 from lifeline.kernel.errors import Forbidden, OutOfScope
-from lifeline.kernel.events import DomainEvent, Message, Query
+from lifeline.kernel.events import Command, DomainEvent, Message, Query
 from lifeline.kernel.outbox import OutboxRelay
 from lifeline.kernel.uow import UnitOfWork, UowFactory
 
@@ -155,6 +155,37 @@ class MessageBus:
             except Exception:  # the command is committed; the relay retries later
                 log.exception("outbox relay failed after %s", type(message).__name__)
         return result
+
+    def handle_together(self, items: Sequence[tuple[Command, Actor]]) -> list[Any]:
+        """Run several commands in one unit of work, each authorised for and recorded under its
+        own actor, and commit them once (one durable write for all: group commit). All or
+        nothing: the first failure or refusal rolls every one back and is raised, nothing of
+        it recorded; the caller may then handle each alone (:meth:`handle`) to find which."""
+        if not items:
+            return []
+        handlers = []
+        for message, _ in items:
+            handler = self._handlers.get(type(message))
+            if handler is None:
+                raise LookupError(f"no handler for {type(message).__name__}")
+            handlers.append(handler)
+        results = []
+        try:
+            with self._uow_factory(items[0][1]) as uow:
+                for (message, actor), handler in zip(items, handlers, strict=True):
+                    uow.actor = actor
+                    self._require_role(message, actor, uow)
+                    ctx = HandlerContext(uow, actor, self._policy, message)
+                    results.append(handler(message, ctx))
+                uow.commit()
+        except Refused as refused:
+            raise refused.error from None
+        if self._relay is not None:
+            try:
+                self._relay.drain()
+            except Exception:  # the commands are committed; the relay retries later
+                log.exception("outbox relay failed after %d commands", len(items))
+        return results
 
     def _require_role(self, message: Message, actor: Actor, uow: UnitOfWork) -> None:
         permission = type(message).permission

@@ -75,7 +75,8 @@ class SqlUnitOfWork:
 
     ``commit`` appends the recorded events to the hash-chained log and writes the access
     decisions in the same transaction, then commits; leaving the block without ``commit`` rolls
-    everything back.
+    everything back. Each event is logged under the ``actor`` the unit of work had when it was
+    recorded (the bus switches it when it runs several commands in one transaction).
     """
 
     def __init__(
@@ -94,7 +95,7 @@ class SqlUnitOfWork:
         self.clock = clock
         self.actor = actor
         self._chained = chained
-        self._events: list[DomainEvent] = []
+        self._events: list[tuple[str, DomainEvent]] = []  # (actor ref, event)
         self._access: list[AccessDecision] = []
         self._repos: dict[str, Any] = {}
         self._after: list[Callable[[], None]] = []
@@ -141,7 +142,8 @@ class SqlUnitOfWork:
         return cast(T, self._repos[key.name])
 
     def record(self, *events: DomainEvent) -> None:
-        self._events.extend(events)
+        ref = self.actor.ref
+        self._events.extend((ref, event) for event in events)
 
     def log_access(self, decision: AccessDecision) -> None:
         self._access.append(decision)
@@ -154,13 +156,22 @@ class SqlUnitOfWork:
             raise RuntimeError("unit of work used outside its 'with' block")
         if self.read_only:
             return self._commit_read_only()
-        stored = eventlog.append(
-            self.connection,
-            self._events,
-            actor_id=self.actor.ref,
-            occurred_at=self.clock.now(),
-            chained=self._chained,
-        )
+        occurred_at = self.clock.now()
+        stored: list[StoredEvent] = []
+        start = 0
+        while start < len(self._events):  # one append per run of events by the same actor
+            ref = self._events[start][0]
+            end = start + 1
+            while end < len(self._events) and self._events[end][0] == ref:
+                end += 1
+            stored += eventlog.append(
+                self.connection,
+                [event for _, event in self._events[start:end]],
+                actor_id=ref,
+                occurred_at=occurred_at,
+                chained=self._chained,
+            )
+            start = end
         eventlog.write_access(self.connection, self._access)
         self._tx.commit()
         self._events.clear()

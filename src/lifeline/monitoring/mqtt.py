@@ -12,7 +12,9 @@ message at once; what arrives while a batch is being stored is taken together as
 up to ``max_batch`` messages. ``max_wait_s`` (0 by default) lets a busy worker linger that long to
 fill a batch, for operators who prefer fewer, larger commits; an idle worker never lingers.
 
-Messages are acknowledged (QoS 1, manual acknowledgement) only after their batch has been
+A batch's messages are stored in one transaction (one commit), each device's rows under its
+own identity (``MessageBus.handle_together``). Messages are acknowledged (QoS 1, manual
+acknowledgement) only after their batch has been
 stored or quarantined, so a worker that dies loses nothing: the broker redelivers, and ingest
 is idempotent on (datastream, phenomenon time). The worker announces a Receive Maximum of one
 batch, so the broker keeps that many unacknowledged messages in flight to it; what the workers
@@ -221,19 +223,18 @@ class MqttIngestWorker:
             group = groups[message.key]
             group.rows.extend(message_rows(message.topic, message.payload, self.topic_root))
             group.messages.append(message)
-        for key, group in groups.items():
-            n = len(group.rows)
-            while not self._intake.wait_reserve(n, "mqtt", timeout_s=1.0):
-                log.warning("ingest intake full: holding %d messages unacknowledged", len(taken))
-            committed = False
-            try:
-                self._ingest(key, group)
-                committed = True
-            finally:
-                self._intake.release(n, "mqtt", committed=committed, now_s=time.monotonic())
-            for message in group.messages:
-                if message.qos > 0:
-                    self._session.ack(message.mid, message.qos)
+        n = sum(len(group.rows) for group in groups.values())
+        while not self._intake.wait_reserve(n, "mqtt", timeout_s=1.0):
+            log.warning("ingest intake full: holding %d messages unacknowledged", len(taken))
+        committed = False
+        try:
+            self._ingest(groups)
+            committed = True
+        finally:
+            self._intake.release(n, "mqtt", committed=committed, now_s=time.monotonic())
+        for message in taken:
+            if message.qos > 0:
+                self._session.ack(message.mid, message.qos)
         self.stats.messages += len(taken)
         self.stats.batches += 1
         if self._on_batch is not None:
@@ -241,22 +242,41 @@ class MqttIngestWorker:
             self._on_batch(len(taken), rows, time.perf_counter() - started)
         return len(taken)
 
-    def _ingest(self, key: str, group: _Group) -> None:
+    def _ingest(self, groups: dict[str, _Group]) -> None:
+        """Store the batch's admitted devices' rows in one transaction (one commit for the
+        whole batch); if that fails, each device's alone, so one cannot hold back the rest."""
+        commands: list[tuple[IngestObservations, Actor]] = []
+        for key, group in groups.items():
+            actor = self._admit(key, group)
+            if actor is not None:
+                commands.append(
+                    (IngestObservations(rows=parse_rows(group.rows), source="mqtt"), actor)
+                )
+        try:
+            results = self._bus.handle_together(commands)
+        except Exception:
+            if len(commands) < 2:
+                raise
+            log.warning("a batch of %d devices failed together; storing each alone", len(commands))
+            results = [self._bus.handle(command, actor) for command, actor in commands]
+        for result in results:
+            self.stats.accepted += result.accepted
+            self.stats.duplicates += result.duplicates
+            self.stats.rejected += result.rejected
+
+    def _admit(self, key: str, group: _Group) -> Actor | None:
+        """The device that sent ``group``, or None once its rows are quarantined (no valid
+        key, or over its rate)."""
         actor = self._device(key)
         if actor is None:
             self._refuse(group, RejectReason.UNAUTHENTICATED, "no valid device_key user property")
-            return
+            return None
         try:
             admit(self._limiter, actor, len(group.rows), time.monotonic())
         except TooManyRequests as exc:
             self._refuse(group, RejectReason.RATE_LIMITED, str(exc), actor)
-            return
-        result = self._bus.handle(
-            IngestObservations(rows=parse_rows(group.rows), source="mqtt"), actor
-        )
-        self.stats.accepted += result.accepted
-        self.stats.duplicates += result.duplicates
-        self.stats.rejected += result.rejected
+            return None
+        return actor
 
     def _device(self, key: str) -> Actor | None:
         if not key:

@@ -3,11 +3,17 @@ batch sink in the same transaction as the stored observations."""
 
 from __future__ import annotations
 
+import json
+
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from lifeline.bootstrap import Platform
 from lifeline.kernel import eventlog
 from lifeline.kernel.clock import VirtualClock
+from lifeline.monitoring.formats import parse_rows
+from lifeline.monitoring.messages import IngestObservations
+from lifeline.monitoring.service import authenticate_device
 from tests.integration.monitoring.helpers import build_network
 
 
@@ -104,3 +110,50 @@ def test_an_alarm_posted_over_http_is_in_the_live_stream_when_the_answer_arrives
         body = "".join(live.iter_text())
     assert "event: AlarmRaised" in body
     assert f'"source_id": "{smoke}"' in body
+
+
+def test_devices_stored_together_commit_once_and_each_alarm_is_logged_under_its_device(
+    platform: Platform, client: TestClient, clock: VirtualClock
+) -> None:
+    net = build_network(platform, client)
+    district = net.world.org["district"]
+    made = client.post(
+        "/warning/rules",
+        json={
+            "organisation_id": district,
+            "definition": {
+                "name": "Smoke",
+                "hazard": "fire",
+                "select": {"kind": "smoke"},
+                "condition": {"type": "threshold", "levels": [{"level": "red", "raise_at": 2}]},
+            },
+        },
+        headers=net.manager(),
+    )
+    assert made.status_code == 201, made.text
+    t = clock.now().timestamp()
+    commands = []
+    for name in ("a", "b", "c"):
+        device = authenticate_device(platform.uow, net.keys[name])
+        rows = parse_rows([
+            {"datastream_id": net.streams[(name, "smoke")], "phenomenon_time": t, "result": 3.5}
+        ])  # fmt: skip
+        commands.append((IngestObservations(rows=rows, source="mqtt"), device))
+    with platform.engine.connect() as conn:
+        before = eventlog.last_seq(conn)
+    results = platform.bus.handle_together(commands)
+    assert [r.accepted for r in results] == [1, 1, 1]
+    with platform.engine.connect() as conn:
+        raised = conn.execute(
+            sa.select(eventlog.event_log.c.actor_id, eventlog.event_log.c.payload)
+            .where(eventlog.event_log.c.seq > before, eventlog.event_log.c.type == "AlarmRaised")
+            .order_by(eventlog.event_log.c.seq)
+        ).all()
+        checked, broken = eventlog.verify(conn)  # one chain, appended actor by actor
+    assert broken is None
+    assert checked > before
+    by_source = {json.loads(payload)["source_id"]: actor for actor, payload in raised}
+    assert by_source == {
+        net.streams[("a", "smoke")]: f"service:{net.things['a']}",
+        net.streams[("b", "smoke")]: f"service:{net.things['b']}",
+    }  # c is outside the district's rule

@@ -130,3 +130,35 @@ def test_the_relay_is_drained_after_a_command_but_not_after_a_query() -> None:
     assert relay.drains == 0  # a query records no events: nothing to hand over
     h.bus.handle(Touch(target_path="/city/d1/"), who)
     assert relay.drains == 1
+
+
+def test_commands_handled_together_commit_once_each_under_its_own_actor() -> None:
+    h = Harness()
+    first = actor({"thing.write"}, "/city/d1/")
+    second = Actor(
+        id="u2", kind=ActorKind.USER, organisation_id="org2",
+        permissions=frozenset({"thing.write"}), scope_paths=("/city/d2/",),
+    )  # fmt: skip
+    results = h.bus.handle_together(
+        [(Touch(target_path="/city/d1/"), first), (Touch(target_path="/city/d2/"), second)]
+    )
+    assert results == ["done", "done"]
+    (uow,) = h.uows
+    assert uow.commits == 1
+    assert [type(e) for e in uow.committed_events] == [Touched, Touched]
+    assert [d.actor_id for d in uow.committed_access] == [first.ref, second.ref]
+    assert uow.actor == second  # events are recorded under the actor of the moment
+
+
+def test_a_refusal_among_commands_handled_together_rolls_back_all_of_them() -> None:
+    h = Harness()
+    allowed = actor({"thing.write"}, "/city/")
+    outside = actor({"thing.write"}, "/city/d1/")
+    with pytest.raises(NotFound):
+        h.bus.handle_together(
+            [(Touch(target_path="/city/d1/"), allowed), (Touch(target_path="/city/d2/"), outside)]
+        )
+    (uow,) = h.uows  # not recorded here: the caller handles each alone to find the refusal
+    assert uow.commits == 0
+    assert uow.committed_events == []
+    assert h.bus.handle_together([]) == []

@@ -57,6 +57,7 @@ from lifeline.kernel.clock import Clock, SystemClock
 from lifeline.kernel.db import make_engine
 from lifeline.kernel.errors import ConfigurationError
 from lifeline.kernel.eventlog import AUDIT, SqlAuditRepository
+from lifeline.kernel.group_commit import GroupCommit
 from lifeline.kernel.outbox import OutboxRelay, Subscription
 from lifeline.kernel.uow import RepoFactory, SqlUnitOfWork
 from lifeline.monitoring import service as monitoring_service
@@ -150,6 +151,8 @@ class Platform:
         default_factory=lambda: RateLimiter(rate_per_s=50.0, burst=500.0)
     )
     ingest_intake: BoundedIntake = field(default_factory=lambda: BoundedIntake(100_000))
+    ingest_commits: GroupCommit | None = None
+    """Group commit of HTTP ingest requests (``None``: each request commits on its own)."""
     tree_warmer: TreeWarmer | None = None
     """Keeps the road network's search trees on the units' stations and positions (started by
     the API; ``None`` without a road network or with no tree budget)."""
@@ -264,6 +267,11 @@ def build_platform(
             burst=settings.monitoring_device_burst,
         ),
         ingest_intake=BoundedIntake(settings.monitoring_intake_capacity),
+        ingest_commits=GroupCommit(
+            bus,
+            max_weight=settings.monitoring_group_commit_max_observations,
+            weight=lambda command: command.rows.total,
+        ),
     )
     if isinstance(travel, RoadTravelTimes) and travel.max_trees > 0:
 

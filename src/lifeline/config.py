@@ -113,6 +113,12 @@ class Settings(BaseSettings):
         description="Observations received but not yet stored, at most, in one process; beyond "
         "it HTTP ingest answers 503 with Retry-After and MQTT workers withhold acknowledgements",
     )
+    monitoring_group_commit_max_observations: int = Field(
+        default=10_000,
+        gt=0,
+        description="HTTP ingest requests that arrive while a commit is in flight are stored "
+        "together in the next transaction, up to this many observations",
+    )
     monitoring_offline_grace_factor: float = Field(
         default=3.0,
         gt=1,

@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from lifeline.api.deps import BusDep, CurrentActor, PlatformDep
 from lifeline.api.pagination import Page
 from lifeline.kernel.errors import FieldProblem, Forbidden, InvalidInput
+from lifeline.kernel.group_commit import GroupCommit
 from lifeline.monitoring import messages as m
 from lifeline.monitoring.api._common import PageDep, WriterDep
 from lifeline.monitoring.formats import ParsedRows, RejectReason, parse_body, parse_rows
@@ -79,14 +80,18 @@ async def _ingest(
     platform: Any, actor: Any, rows: ParsedRows, source: str = "http"
 ) -> IngestResult:
     """Rate-limit the writer (429), reserve the rows in the bounded intake (503 when it is
-    full, before anything is accepted), store them, and only then answer 2xx."""
+    full, before anything is accepted), store them, and only then answer 2xx. Requests that
+    arrive while another is being stored are stored together next (group commit)."""
     admit(platform.ingest_limiter, actor, rows.total, time.monotonic())
     intake: BoundedIntake = platform.ingest_intake
     intake.reserve(rows.total, "http")
     committed = False
     try:
+        commits: GroupCommit | None = platform.ingest_commits
         result: IngestResult = await run_in_threadpool(
-            platform.bus.handle, m.IngestObservations(rows=rows, source=source), actor
+            commits.run if commits is not None else platform.bus.handle,
+            m.IngestObservations(rows=rows, source=source),
+            actor,
         )
         committed = True
     finally:

@@ -31,6 +31,23 @@ class Outcome:
         return not self.problems
 
 
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """The outcome of a chunk of rows, column-wise: per row its key, its (partial, when
+    rejected) record and its original values; the rejected rows' problems by row index."""
+
+    keys: list[str | None]
+    records: list[dict[str, Any]]
+    originals: list[dict[str, Any]]
+    problems: dict[int, tuple[FieldProblem, ...]]
+
+    def outcome(self, i: int) -> Outcome:
+        return Outcome(self.keys[i], self.records[i], self.problems.get(i, ()), self.originals[i])
+
+    def outcomes(self) -> list[Outcome]:
+        return [self.outcome(i) for i in range(len(self.keys))]
+
+
 class Pipeline:
     """A mapping compiled into one column per canonical field (see ``columns``)."""
 
@@ -50,9 +67,9 @@ class Pipeline:
 
     def process(self, row: dict[str, Any], now: datetime) -> Outcome:
         """Map, clean and validate one row; a row is kept only when it has no problem at all."""
-        return self.process_chunk([row], now)[0]
+        return self.process_chunk([row], now).outcome(0)
 
-    def process_chunk(self, rows: Sequence[dict[str, Any]], now: datetime) -> list[Outcome]:
+    def process_chunk(self, rows: Sequence[dict[str, Any]], now: datetime) -> Chunk:
         """Map, clean and validate a chunk of rows, a column at a time; each row's outcome is
         what it would be on its own (rows are independent of one another)."""
         keys = self._keys(rows)
@@ -63,19 +80,20 @@ class Pipeline:
             bad.update(mapped)
             bad.update(checked)
         names = self._names
-        out: list[Outcome] = []
-        append = out.append
-        for i, (row, key, values) in enumerate(
-            zip(rows, keys, zip(*(c[0] for c in columns), strict=True), strict=True)
-        ):
-            if i in bad:
-                append(self._rejected(i, row, key, columns))
-            elif None in values:
-                record = {n: v for n, v in zip(names, values, strict=True) if v is not None}
-                append(Outcome(key, record, (), row))
-            else:
-                append(Outcome(key, dict(zip(names, values, strict=True)), (), row))
-        return out
+        records = [
+            {n: v for n, v in zip(names, values, strict=True) if v is not None}
+            if None in values
+            else dict(zip(names, values, strict=True))
+            for values in zip(*(c[0] for c in columns), strict=True)
+        ]
+        originals = list(rows)  # readers yield a new dict per row and nothing here changes it
+        problems: dict[int, tuple[FieldProblem, ...]] = {}
+        for i in sorted(bad):
+            row = rows[i]
+            if RAGGED in row:
+                originals[i] = {k: v for k, v in row.items() if k != RAGGED}
+            problems[i] = self._problems(i, row, keys[i], columns)
+        return Chunk(keys=keys, records=records, originals=originals, problems=problems)
 
     def _keys(self, rows: Sequence[dict[str, Any]]) -> list[str | None]:
         """The exact dedup key of each row (see :meth:`CompiledMapping.key`)."""
@@ -87,15 +105,14 @@ class Pipeline:
             return [p or None for p in parts[0]]
         return ["|".join(each) if all(each) else None for each in zip(*parts, strict=True)]
 
-    def _rejected(
+    def _problems(
         self, i: int, row: dict[str, Any], key: str | None, columns: list[Column]
-    ) -> Outcome:
+    ) -> tuple[FieldProblem, ...]:
+        """Row ``i``'s problems: the row's shape, the key, the mapping's (in the order of its
+        rules), then the checks' (in the order of the record spec)."""
         problems: list[FieldProblem] = []
         if RAGGED in row:
-            original = {k: v for k, v in row.items() if k != RAGGED}
             problems.append(FieldProblem("row", str(row[RAGGED])))
-        else:
-            original = row  # readers yield a new dict per row and nothing here changes it
         if key is None:
             problems.append(FieldProblem("key", self._blank_key))
         for c in self._rule_order:
@@ -106,10 +123,7 @@ class Pipeline:
             reason = checked.get(i)
             if reason is not None:
                 problems.append(FieldProblem(name, reason))
-        record = {
-            n: c[0][i] for n, c in zip(self._names, columns, strict=True) if c[0][i] is not None
-        }
-        return Outcome(key=key, record=record, problems=tuple(problems), original=original)
+        return tuple(problems)
 
 
 def process(mapping: Mapping, row: dict[str, Any], now: datetime) -> Outcome:

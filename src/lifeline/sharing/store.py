@@ -798,7 +798,7 @@ class SqlSharingRepository:
             sa.select(records.c.record_key, records.c.id, raw_created, records.c.run_id)
             .where(records.c.dataset_id == dataset_id)
             .where(in_one_parameter(self._conn, records.c.record_key, "keys", keys))
-        )
+        ).all()
         convert = reader(self._conn, records.c.created_at)
         times: dict[Any, datetime] = {}
         out: dict[str, tuple[str, datetime, str]] = {}

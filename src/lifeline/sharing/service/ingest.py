@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from lifeline.kernel.bus import HandlerContext
-from lifeline.kernel.errors import InvalidInput
+from lifeline.kernel.errors import FieldProblem, InvalidInput
 from lifeline.kernel.ids import new_id, new_ids
 from lifeline.sharing.events import IngestRunCompleted
 from lifeline.sharing.mapping import Mapping, parse_mapping
@@ -33,7 +33,7 @@ from lifeline.sharing.model import (
     RunStatus,
     SharingRepository,
 )
-from lifeline.sharing.pipeline import Outcome, Pipeline, process
+from lifeline.sharing.pipeline import Chunk, Pipeline, process
 from lifeline.sharing.quality import QualityTally
 from lifeline.sharing.readers import is_url, open_rows
 from lifeline.sharing.service._common import dataset_for, mapping_for, personal_columns
@@ -98,31 +98,35 @@ class _Run:
     merged: int = 0
     quarantined: int = 0
 
-    def take_chunk(self, first_number: int, outcomes: list[Outcome]) -> None:
+    def take_chunk(self, first_number: int, chunk: Chunk) -> None:
         """Quarantine the chunk's rejected rows (numbered from ``first_number``), then insert
         its kept rows or merge them into the records that have their keys."""
-        self.tally.read += len(outcomes)
-        good = [o for o in outcomes if not o.problems]
-        if len(good) < len(outcomes):
-            self._quarantine(first_number, outcomes)
-        if good:
-            self._keep(good)
+        self.tally.read += len(chunk.keys)
+        # a blank key is a problem, so every kept row has one
+        keys = cast(list[str], chunk.keys)
+        records, originals = chunk.records, chunk.originals
+        if chunk.problems:
+            self._quarantine(first_number, chunk)
+            kept = [i for i in range(len(keys)) if i not in chunk.problems]
+            keys = [keys[i] for i in kept]
+            records = [records[i] for i in kept]
+            originals = [originals[i] for i in kept]
+        if keys:
+            self._keep(keys, records, originals)
 
-    def _quarantine(self, first_number: int, outcomes: list[Outcome]) -> None:
+    def _quarantine(self, first_number: int, chunk: Chunk) -> None:
         bad: list[QuarantinedRecord] = []
-        for number, outcome in enumerate(outcomes, start=first_number):
-            if not outcome.problems:
-                continue
-            self.tally.rejected(list(outcome.problems))
+        for i, problems in chunk.problems.items():
+            self.tally.rejected(list(problems))
             bad.append(
                 QuarantinedRecord(
                     id=new_id(),
                     run_id=self.run_id,
                     dataset_id=self.dataset.id,
                     organisation_id=self.dataset.organisation_id,
-                    row_number=number,
-                    original=outcome.original,
-                    problems=_problem_map(outcome),
+                    row_number=first_number + i,
+                    original=chunk.originals[i],
+                    problems=_problem_map(problems),
                     status=QuarantineStatus.OPEN,
                     created_at=self.now,
                 )
@@ -141,24 +145,24 @@ class _Run:
             at=self.now,
         )
 
-    def _keep(self, good: list[Outcome]) -> None:
+    def _keep(
+        self, keys: list[str], records: list[dict[str, Any]], originals: list[dict[str, Any]]
+    ) -> None:
         """Insert the rows whose key is new; merge the others into the record with their key —
         one already stored (earlier runs or chunks) or one earlier in this chunk."""
-        self.tally.kept_records([o.record for o in good])
-        # a blank key is a problem, so every kept row has one
-        keys = cast(list[str], [o.key for o in good])
+        self.tally.kept_records(records)
         if self.blind_keys:  # the stored key is a blind index when it comes from personal data
             keys = [self.repo.blind_key(self.dataset.id, k) for k in keys]
         existing = self.repo.existing_keys(self.dataset.id, list(set(keys)))
         new, merged = self._batch(), self._batch()
-        fresh_ids = new_ids(len(good))
+        fresh_ids = new_ids(len(keys))
         new_at: dict[str, int] = {}  # key → its place in `new`
         merged_at: dict[str, int] = {}  # key → its place in `merged`
         duplicates = 0
-        for key, outcome in zip(keys, good, strict=True):
+        for key, record, original in zip(keys, records, originals, strict=True):
             at = new_at.get(key)
             if at is not None:  # a repeat of a key new in this chunk: the later row wins
-                new.data[at], new.originals[at] = outcome.record, outcome.original
+                new.data[at], new.originals[at] = record, original
                 duplicates += 1
                 continue
             hit = existing.get(key)
@@ -166,8 +170,8 @@ class _Run:
                 new_at[key] = len(new.ids)
                 new.ids.append(fresh_ids[len(new.ids)])
                 new.keys.append(key)
-                new.data.append(outcome.record)
-                new.originals.append(outcome.original)
+                new.data.append(record)
+                new.originals.append(original)
                 continue
             at = merged_at.get(key)
             if at is not None or hit[2] == self.run_id:  # this run already wrote the key
@@ -176,20 +180,20 @@ class _Run:
                 merged_at[key] = len(merged.ids)
                 merged.ids.append(hit[0])
                 merged.keys.append(key)
-                merged.data.append(outcome.record)
-                merged.originals.append(outcome.original)
+                merged.data.append(record)
+                merged.originals.append(original)
             else:
-                merged.data[at], merged.originals[at] = outcome.record, outcome.original
+                merged.data[at], merged.originals[at] = record, original
         self.accepted += len(new.ids)
-        self.merged += len(good) - len(new.ids)
+        self.merged += len(keys) - len(new.ids)
         self.tally.in_file_duplicates += duplicates
         self.repo.insert_batch(new)
         self.repo.update_batch(merged)
 
 
-def _problem_map(outcome: Outcome) -> dict[str, str]:
+def _problem_map(problems: tuple[FieldProblem, ...]) -> dict[str, str]:
     out: dict[str, str] = {}
-    for problem in outcome.problems:
+    for problem in problems:
         out[problem.field] = (
             f"{out[problem.field]}; {problem.reason}" if problem.field in out else problem.reason
         )

@@ -134,10 +134,11 @@ def test_warning_benchmark_quick_run_prints_rates_ratio_and_latency(tmp_path: Pa
     assert re.search(r"^p50 ms: \d+\.\d\d$", out, re.M), out
     assert re.search(r"^p99 ms: \d+\.\d\d$", out, re.M), out
     assert re.search(r"^old: .+( +\d+\.\d\d){4}$", out, re.M), out
-    assert re.search(r"^timer: .+( +\d+\.\d\d){4}$", out, re.M), out
+    assert re.search(r"^window 50 ms .+( +\d+\.\d\d){4}$", out, re.M), out
+    assert re.search(r"^window 5 ms, .+( +\d+\.\d\d){4}$", out, re.M), out
     assert re.search(r"^new: group commit.+( +\d+\.\d\d){4}$", out, re.M), out
-    assert re.search(r"^ratio old/new p99 published: \d+\.\d\d$", out, re.M), out
-    assert re.search(r"^ratio timer/new p99 published: \d+\.\d\d$", out, re.M), out
+    for label in ("old", "window 50 ms", "window 5 ms"):
+        assert re.search(rf"^ratio {label}/new p99 published: \d+\.\d\d$", out, re.M), out
     assert re.search(r"^alarms not published: 0$", out, re.M), out
 
 

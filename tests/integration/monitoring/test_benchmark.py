@@ -29,6 +29,8 @@ def test_monitoring_benchmark_quick_run_prints_rates_and_the_ratio(tmp_path: Pat
         assert re.search(rf"^sqlite\s+{path}\s+1,000\s+10,000\s+[\d,]+\s+[\d,]+$", out, re.M), out
     assert re.search(r"^ratio ingest/bare sqlite: \d+\.\d\d$", out, re.M), out
     assert re.search(r"^stored in the table sqlite: [\d,]+ observations$", out, re.M), out
+    by_size = r"^ingest obs/s/core by rows already in the table sqlite: [\d,]+ at 11,000$"
+    assert re.search(by_size, out, re.M), out
     # overload at 3x: both intakes print a row, and what was accepted was stored
     rows = {
         m.group(1): m.groups()[1:]

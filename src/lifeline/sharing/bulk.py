@@ -16,7 +16,6 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _dumps = orjson.dumps
@@ -60,20 +59,34 @@ def reader(conn: sa.Connection, column: sa.Column[Any]) -> Callable[[Any], Any]:
     return process if process is not None else (lambda value: value)
 
 
-def in_one_parameter(
-    conn: sa.Connection, column: sa.Column[Any], name: str, values: list[str]
-) -> sa.ColumnElement[bool]:
-    """``column IN values`` with the strings bound as ONE parameter, the JSON text of the list:
-    ``IN (SELECT jsonb_array_elements_text(…))`` on PostgreSQL, ``IN (SELECT value FROM
-    json_each(…))`` on SQLite. A plain ``IN`` list binds (and compiles) one parameter per value,
-    which dominates at thousands of values; a bound array costs the driver a quoting pass per
-    element, several times the JSON encoding."""
-    text = sa.bindparam(name, to_json(values), type_=sa.Text())
+def rows_with_keys(
+    conn: sa.Connection,
+    table: sa.Table,
+    columns: Sequence[str],
+    scope: tuple[str, Any],
+    key: str,
+    values: list[str],
+) -> list[tuple[Any, ...]]:
+    """``columns`` of the rows of ``table`` whose ``scope`` column equals its value and whose
+    ``key`` column is one of ``values``, as the driver's own tuples (no result objects).
+
+    The values are bound as ONE parameter, the JSON text of the list: ``IN (SELECT
+    jsonb_array_elements_text(…))`` on PostgreSQL, ``IN (SELECT value FROM json_each(…))`` on
+    SQLite, so the statement is the same whatever the number of values (a plain ``IN`` list
+    binds one parameter per value; a bound array costs the driver a quoting pass per element).
+    Values come back as the driver gives them (a timestamp is text on SQLite)."""
+    names = ", ".join(columns)
     if _is_postgres(conn):
-        each = sa.func.jsonb_array_elements_text(sa.cast(text, postgresql.JSONB))
+        each, mark = "SELECT jsonb_array_elements_text(CAST(%s AS jsonb))", "%s"
     else:
-        each = sa.func.json_each(text)
-    return column.in_(sa.select(each.table_valued("value").c.value))
+        each, mark = "SELECT value FROM json_each(?)", "?"
+    sql = f"SELECT {names} FROM {table.name} WHERE {scope[0]} = {mark} AND {key} IN ({each})"  # noqa: S608
+    cursor = _driver(conn).cursor()
+    try:
+        cursor.execute(sql, (scope[1], to_json(values)))
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def _is_postgres(conn: sa.Connection) -> bool:

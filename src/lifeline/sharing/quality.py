@@ -59,9 +59,9 @@ class QualityTally:
         ]
         if empty:
             present.subtract(empty)
-        if not self._point_fields:
-            return
         region = self.region
+        if region is None or not self._point_fields:
+            return  # records with a point count only towards the share outside the region
         for values in records:
             points: list[dict[str, Any]] = [
                 p for name in self._point_fields if isinstance(p := values.get(name), dict)

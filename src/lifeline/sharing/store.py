@@ -13,9 +13,9 @@ from lifeline.kernel.db import UtcDateTime, metadata
 from lifeline.kernel.errors import Conflict
 from lifeline.sharing.bulk import (
     binder,
-    in_one_parameter,
     insert_rows,
     reader,
+    rows_with_keys,
     to_json,
     to_json_each,
     update_rows,
@@ -793,12 +793,14 @@ class SqlSharingRepository:
             return {}
         # created_at comes back as the driver gives it and is converted once per distinct
         # value: a chunk's records share the few timestamps of the runs that made them
-        raw_created = sa.type_coerce(records.c.created_at, sa.types.NullType())
-        rows = self._conn.execute(
-            sa.select(records.c.record_key, records.c.id, raw_created, records.c.run_id)
-            .where(records.c.dataset_id == dataset_id)
-            .where(in_one_parameter(self._conn, records.c.record_key, "keys", keys))
-        ).all()
+        rows = rows_with_keys(
+            self._conn,
+            records,
+            ("record_key", "id", "created_at", "run_id"),
+            ("dataset_id", dataset_id),
+            "record_key",
+            keys,
+        )
         convert = reader(self._conn, records.c.created_at)
         times: dict[Any, datetime] = {}
         out: dict[str, tuple[str, datetime, str]] = {}

@@ -245,11 +245,16 @@ class AlarmPath:
     rules_check_s: float
     bell: bool  # woken by the alarm bell, or polling every poll_s
     window_s: float = 0.0
+    label: str = "new"
 
 
-OLD = AlarmPath("old: 1,000 per flush, stamp per batch, 0.5 s poll", "count", 0.0, False)
-WINDOW_50 = AlarmPath("window 50 ms (worker's old default), bell", "window", 1.0, True, 0.05)
-WINDOW_5 = AlarmPath("window 5 ms, stamp cached, bell", "window", 1.0, True, 0.005)
+OLD = AlarmPath(
+    "old: 1,000 per flush, stamp per batch, 0.5 s poll", "count", 0.0, False, label="old"
+)
+WINDOW_50 = AlarmPath(
+    "window 50 ms (worker's old default), bell", "window", 1.0, True, 0.05, "window 50 ms"
+)
+WINDOW_5 = AlarmPath("window 5 ms, stamp cached, bell", "window", 1.0, True, 0.005, "window 5 ms")
 NEW = AlarmPath("new: group commit, stamp cached, bell", "group", 1.0, True)
 PATHS = (OLD, WINDOW_50, WINDOW_5, NEW)
 MAX_BATCH = 1_000  # messages per batch at most, as the worker's default
@@ -332,11 +337,11 @@ def worker(arrivals: np.ndarray, stored: Callable[[slice], None], path: AlarmPat
 
 def latency(
     platform: Platform, w: World, rate: float, rounds: int, seed: int, path: AlarmPath, first: int
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, list[int]]:
     """Arrivals at half the sustained ``rate``, evenly spread; one in every 1,000 is a fresh
     stream crossing red (the k-th is the ``first + k``-th stream with no open alarm), the rest
     normal values on streams that never cross. Returns the latencies (ms) from arrival to
-    commit and to the reader."""
+    commit and to the reader, and the size of every batch committed."""
     size = 1_000
     arrival_rate = rate / 2
     n = rounds * size
@@ -360,7 +365,10 @@ def latency(
     start = time.perf_counter() + 0.01
     arrivals = start + np.arange(n) / arrival_rate
 
+    sizes: list[int] = []
+
     def stored(sl: slice) -> None:
+        sizes.append(sl.stop - sl.start)
         times = time.time() - (time.perf_counter() - arrivals[sl])
         commit(platform, ObservationBatch(tuple(picks[sl]), times, values[sl], times, table))
         committed[sl] = time.perf_counter()
@@ -384,7 +392,7 @@ def latency(
         [reader.seen_at.get(ids[first + k], np.nan) - arrivals[i]
          for k, i in enumerate(crossing_at)]
     ) * 1_000  # fmt: skip
-    return to_commit, to_reader
+    return to_commit, to_reader, sizes
 
 
 def latencies(platform: Platform, w: World, rate: float, rounds: int, seed: int) -> None:
@@ -394,9 +402,11 @@ def latencies(platform: Platform, w: World, rate: float, rounds: int, seed: int)
     )
     print(f"{'path':<52} {'commit p50':>11} {'p99':>8} {'published p50':>14} {'p99':>8}")
     results = {}
+    batch_sizes = {}
     for k, path in enumerate(PATHS):
-        to_commit, to_reader = latency(platform, w, rate, rounds, seed, path, k * rounds)
+        to_commit, to_reader, sizes = latency(platform, w, rate, rounds, seed, path, k * rounds)
         results[path.name] = to_reader
+        batch_sizes[path.name] = sizes
         print(
             f"{path.name:<52} {np.percentile(to_commit, 50):>11.2f} "
             f"{np.percentile(to_commit, 99):>8.2f} {np.nanpercentile(to_reader, 50):>14.2f} "
@@ -406,9 +416,15 @@ def latencies(platform: Platform, w: World, rate: float, rounds: int, seed: int)
     p99 = float(np.nanpercentile(new, 99))
     print(f"p50 ms: {np.nanpercentile(new, 50):.2f}")
     print(f"p99 ms: {p99:.2f}")
-    for path, label in ((OLD, "old"), (WINDOW_50, "window 50 ms"), (WINDOW_5, "window 5 ms")):
+    for path in (OLD, WINDOW_50, WINDOW_5):
         ratio = np.nanpercentile(results[path.name], 99) / p99
-        print(f"ratio {label}/new p99 published: {ratio:.2f}")
+        print(f"ratio {path.label}/new p99 published: {ratio:.2f}")
+    for path in PATHS:
+        sizes = batch_sizes[path.name]
+        print(
+            f"batches {path.label}: {len(sizes):,} "
+            f"(mean {np.mean(sizes):,.0f}, p99 {np.percentile(sizes, 99):,.0f} observations)"
+        )
     missing = sum(int(np.isnan(r).sum()) for r in results.values())
     print(f"alarms not published: {missing}")
 

@@ -139,6 +139,10 @@ def test_warning_benchmark_quick_run_prints_rates_ratio_and_latency(tmp_path: Pa
     assert re.search(r"^new: group commit.+( +\d+\.\d\d){4}$", out, re.M), out
     for label in ("old", "window 50 ms", "window 5 ms"):
         assert re.search(rf"^ratio {label}/new p99 published: \d+\.\d\d$", out, re.M), out
+    for label in ("old", "window 50 ms", "window 5 ms", "new"):
+        assert re.search(
+            rf"^batches {label}: [\d,]+ \(mean [\d,]+, p99 [\d,]+ observations\)$", out, re.M
+        ), out
     assert re.search(r"^alarms not published: 0$", out, re.M), out
 
 

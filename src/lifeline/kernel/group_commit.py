@@ -84,20 +84,25 @@ class GroupCommit:
     def _commit(self, group: list[_Ticket]) -> None:
         self.commits += 1
         self.commands += len(group)
+        if len(group) == 1:  # alone: exactly as the bus handles one command (refusals recorded)
+            self._alone(group[0])
+            return
         try:
             results = self._bus.handle_together([(t.command, t.actor) for t in group])
-        except Exception as exc:
-            if len(group) == 1:
-                self._finish(group[0], None, exc)
-                return
+        except Exception:
             for t in group:  # find which failed: each alone
-                try:
-                    self._finish(t, self._bus.handle(t.command, t.actor), None)
-                except Exception as alone:
-                    self._finish(t, None, alone)
+                self._alone(t)
             return
         for t, result in zip(group, results, strict=True):
             self._finish(t, result, None)
+
+    def _alone(self, ticket: _Ticket) -> None:
+        try:
+            result = self._bus.handle(ticket.command, ticket.actor)
+        except Exception as exc:
+            self._finish(ticket, None, exc)
+        else:
+            self._finish(ticket, result, None)
 
     def _finish(self, ticket: _Ticket, result: Any, error: BaseException | None) -> None:
         with self._changed:

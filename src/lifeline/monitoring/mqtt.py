@@ -60,7 +60,12 @@ from lifeline.monitoring.intake import BoundedIntake
 from lifeline.monitoring.messages import IngestObservations
 from lifeline.monitoring.model import QuarantinedRow
 from lifeline.monitoring.ratelimit import RateLimiter
-from lifeline.monitoring.service import admit, authenticate_device, quarantine_unattributed
+from lifeline.monitoring.service import (
+    IngestResult,
+    admit,
+    authenticate_device,
+    quarantine_unattributed,
+)
 
 log = logging.getLogger(__name__)
 
@@ -252,13 +257,18 @@ class MqttIngestWorker:
                 commands.append(
                     (IngestObservations(rows=parse_rows(group.rows), source="mqtt"), actor)
                 )
+        if len(commands) < 2:  # one device: as the bus handles one command (refusals recorded)
+            results = [self._bus.handle(command, actor) for command, actor in commands]
+            self._count(results)
+            return
         try:
             results = self._bus.handle_together(commands)
         except Exception:
-            if len(commands) < 2:
-                raise
             log.warning("a batch of %d devices failed together; storing each alone", len(commands))
             results = [self._bus.handle(command, actor) for command, actor in commands]
+        self._count(results)
+
+    def _count(self, results: list[IngestResult]) -> None:
         for result in results:
             self.stats.accepted += result.accepted
             self.stats.duplicates += result.duplicates

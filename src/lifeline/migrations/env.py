@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 from lifeline.kernel.db import metadata
+from lifeline.migrations.runner import version_schema
 
 config = context.config
 target_metadata = metadata
@@ -30,6 +31,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=True,
             transaction_per_migration=True,
+            version_table_schema=version_schema(connection),
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -42,7 +42,21 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 def current(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        opts = {"version_table_schema": version_schema(conn)}
+        return MigrationContext.configure(conn, opts=opts).get_current_revision()
+
+
+def version_schema(connection: sa.Connection) -> str | None:
+    """On PostgreSQL, the schema the tables go to (the first on the search path): its own
+    ``alembic_version`` records its revision, so a private schema is not mistaken for an
+    already-migrated ``public`` that follows it on the path."""
+    if connection.dialect.name != "postgresql":
+        return None
+    began = not connection.in_transaction()
+    schema = connection.execute(sa.text("SELECT current_schema()")).scalar()
+    if began:
+        connection.commit()
+    return None if schema is None else str(schema)
 
 
 def head() -> str | None:

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from lifeline.kernel.db import SQLITE_CACHE_KIB, SQLITE_WAL_CHECKPOINT_PAGES, make_engine
-from lifeline.migrations import runner
+from lifeline.migrations import isolated, runner
 
 EXPECTED_TABLES = {
     "event_log",
@@ -109,3 +109,31 @@ def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
             )
     finally:
         engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_private_schema_is_migrated_beside_a_migrated_public_schema() -> None:
+    with scratch_postgres() as url:
+        isolated.migrate(url)  # public at head first: the private schema must not borrow it
+        scoped = isolated.create_schema(url, "lifeline_private")
+        try:
+            engine = make_engine(scoped)
+            try:
+                assert runner.current(engine) == runner.head()
+                tables = set(sa.inspect(engine).get_table_names(schema="lifeline_private"))
+                assert tables >= EXPECTED_TABLES
+                with engine.begin() as conn:
+                    conn.execute(sa.text("DELETE FROM event_log_head"))
+                with engine.connect() as conn:
+                    left = conn.execute(sa.text("SELECT count(*) FROM public.event_log_head"))
+                    assert left.scalar() == 1  # the private schema's tables, not public's
+            finally:
+                engine.dispose()
+        finally:
+            isolated.drop_schema(url, "lifeline_private")
+        public = make_engine(url)
+        try:
+            assert runner.current(public) == runner.head()
+            assert "lifeline_private" not in sa.inspect(public).get_schema_names()
+        finally:
+            public.dispose()

@@ -11,7 +11,7 @@ stream is bound to exactly one rule. Values are N(20, 10) with rare excursions t
    transitions. Prints observations/s for each and their ratio.
 2. Sustained rate of the whole sink on SQLite (a migrated temporary file): batches handed to
    ``RuleEvaluationSink`` in a unit of work that commits (alarms, events), as monitoring does.
-3. Latency at half that rate, from an observation's arrival to its alarm event committed and
+3. Latency at half that rate (``--load``: another share), from an observation's arrival to its alarm event committed and
    to the live stream's reader having it (published), along four paths in the same run:
    the old one (the intake flushes every 1,000 arrivals, the evaluator re-reads the rules'
    stamp every batch, the reader polls every 0.5 s); the MQTT worker's old policy, a window
@@ -339,12 +339,12 @@ def worker(arrivals: np.ndarray, stored: Callable[[slice], None], path: AlarmPat
 def latency(
     platform: Platform, w: World, rate: float, rounds: int, seed: int, path: AlarmPath, first: int
 ) -> tuple[np.ndarray, np.ndarray, list[int]]:
-    """Arrivals at half the sustained ``rate``, evenly spread; one in every 1,000 is a fresh
+    """Arrivals at ``rate`` per second, evenly spread; one in every 1,000 is a fresh
     stream crossing red (the k-th is the ``first + k``-th stream with no open alarm), the rest
     normal values on streams that never cross. Returns the latencies (ms) from arrival to
     commit and to the reader, and the size of every batch committed."""
     size = 1_000
-    arrival_rate = rate / 2
+    arrival_rate = rate
     n = rounds * size
     rng = np.random.default_rng(seed + 2)
     table = {s.datastream_id: s for s in w.streams}
@@ -396,9 +396,12 @@ def latency(
     return to_commit, to_reader, sizes
 
 
-def latencies(platform: Platform, w: World, rate: float, rounds: int, seed: int) -> None:
+def latencies(
+    platform: Platform, w: World, rate: float, rounds: int, seed: int, share: float
+) -> None:
+    """The latency legs at ``rate`` (``share`` of the sustained rate) arrivals per second."""
     print(
-        f"\nLatency observation → alarm event, at half load ({rate / 2:,.0f} obs/s, "
+        f"\nLatency observation → alarm event, at {share:g} of that load ({rate:,.0f} obs/s, "
         f"{rounds} alarms per path, in {LEGS} legs taking the paths in turn)"
     )
     print(f"{'path':<52} {'commit p50':>11} {'p99':>8} {'published p50':>14} {'p99':>8}")
@@ -444,6 +447,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="1,000 streams and 100 rules")
     parser.add_argument("--seed", type=int, default=20261207)
     parser.add_argument(
+        "--load",
+        type=float,
+        default=0.5,
+        help="share of the sustained rate offered in the latency legs (default 0.5: half load)",
+    )
+    parser.add_argument(
         "--database-url",
         default=None,
         help="run the sink and latency parts on this (empty) database, which the run migrates "
@@ -461,7 +470,8 @@ def main(argv: list[str] | None = None) -> None:
         platform, sink_world = seeded_platform(url, n_streams, n_rules)
         try:
             rate = sustained(platform, sink_world, args.quick, args.seed, backend)
-            latencies(platform, sink_world, rate, 30 if args.quick else 300, args.seed)
+            rounds = 30 if args.quick else 300
+            latencies(platform, sink_world, rate * args.load, rounds, args.seed, args.load)
         finally:
             platform.close()
 

@@ -11,8 +11,9 @@ stream is bound to exactly one rule. Values are N(20, 10) with rare excursions t
    transitions. Prints observations/s for each and their ratio.
 2. Sustained rate of the whole sink on SQLite (a migrated temporary file): batches handed to
    ``RuleEvaluationSink`` in a unit of work that commits (alarms, events), as monitoring does.
-3. Latency at half that rate (``--load``: another share), from an observation's arrival to its alarm event committed and
-   to the live stream's reader having it (published), along four paths in the same run:
+3. Latency at half that rate (``--load``: another share), from an observation's arrival to
+   its alarm event committed and to the live stream's reader having it (published), along
+   four paths in the same run:
    the old one (the intake flushes every 1,000 arrivals, the evaluator re-reads the rules'
    stamp every batch, the reader polls every 0.5 s); the MQTT worker's old policy, a window
    of 50 ms (its old default) or 5 ms after a batch's first message; and the new one, group

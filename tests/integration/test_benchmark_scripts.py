@@ -128,8 +128,12 @@ def test_warning_benchmark_quick_run_prints_rates_ratio_and_latency(tmp_path: Pa
     assert re.search(r"^vectorised \(numpy\)\s+[\d,]+$", out, re.M), out
     assert re.search(r"^per-observation Python loop\s+[\d,]+$", out, re.M), out
     assert re.search(r"^ratio vectorised/loop: \d+\.\d\d$", out, re.M), out
+    assert "Durable path on sqlite (store observations, evaluate, write alarms, commit)" in out
+    assert re.search(r"^obs/s over the first half of the batches .+: [\d,]+$", out, re.M), out
     assert re.search(
-        r"^sustained obs/s \(batches of 10,000, [\d,]+ alarm events\): [\d,]+$", out, re.M
+        r"^sustained obs/s \(second half, batches of 10,000, [\d,]+ alarm events\): [\d,]+$",
+        out,
+        re.M,
     ), out
     assert re.search(r"^p50 ms: \d+\.\d\d$", out, re.M), out
     assert re.search(r"^p99 ms: \d+\.\d\d$", out, re.M), out

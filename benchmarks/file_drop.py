@@ -32,7 +32,12 @@ from lifeline.bootstrap import build_platform, refresh_worker
 from lifeline.config import Settings
 from lifeline.kernel.access import SYSTEM_ACTOR
 from lifeline.kernel.bus import MessageBus
-from lifeline.migrations.isolated import create_schema, drop_schema, migrated_sqlite_url
+from lifeline.migrations.isolated import (
+    add_postgres_options,
+    create_schema,
+    drop_schema,
+    migrated_sqlite_url,
+)
 from lifeline.registry.model import OrgKind, RegisterOrganisation
 from lifeline.sharing.messages import (
     PublishMapping,
@@ -140,13 +145,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--files", type=int, default=20, help="Files dropped")
     parser.add_argument("--rows", type=int, default=5_000, help="Rows per file")
     parser.add_argument("--quick", action="store_true", help="4 files of 200 rows (a smoke test)")
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("LIFELINE_BENCH_POSTGRES_URL"),
-        help="PostgreSQL URL (default $LIFELINE_BENCH_POSTGRES_URL); uses and drops schema "
-        f"{BENCH_SCHEMA}",
-    )
-    parser.add_argument("--no-postgres", action="store_true", help="Skip PostgreSQL")
+    add_postgres_options(parser, BENCH_SCHEMA)
     return parser.parse_args(argv)
 
 

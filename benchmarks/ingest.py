@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import random
 import sys
 import tempfile
@@ -38,7 +37,12 @@ from lifeline.config import Settings
 from lifeline.kernel.access import SYSTEM_ACTOR
 from lifeline.kernel.db import make_engine
 from lifeline.kernel.ids import new_id
-from lifeline.migrations.isolated import create_schema, drop_schema, migrated_sqlite_url
+from lifeline.migrations.isolated import (
+    add_postgres_options,
+    create_schema,
+    drop_schema,
+    migrated_sqlite_url,
+)
 from lifeline.registry.model import OrgKind, RegisterOrganisation
 from lifeline.sharing.messages import PublishMapping, RegisterDataset, RegisterSource, RunIngest
 from lifeline.sharing.model import IngestRun
@@ -161,13 +165,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else "")
     parser.add_argument("--rows", type=int, default=100_000, help="Rows in the generated file")
     parser.add_argument("--quick", action="store_true", help="2,000 rows: does it still work?")
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("LIFELINE_BENCH_POSTGRES_URL"),
-        help="PostgreSQL URL (default $LIFELINE_BENCH_POSTGRES_URL); uses and drops schema "
-        f"{BENCH_SCHEMA}",
-    )
-    parser.add_argument("--no-postgres", action="store_true", help="Skip PostgreSQL")
+    add_postgres_options(parser, BENCH_SCHEMA)
     return parser.parse_args(argv)
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import os
 import sys
 import tempfile
 import time
@@ -28,7 +27,12 @@ from lifeline.bootstrap import build_platform
 from lifeline.config import Settings
 from lifeline.kernel.access import SYSTEM_ACTOR
 from lifeline.kernel.bus import MessageBus
-from lifeline.migrations.isolated import create_schema, drop_schema, migrated_sqlite_url
+from lifeline.migrations.isolated import (
+    add_postgres_options,
+    create_schema,
+    drop_schema,
+    migrated_sqlite_url,
+)
 from lifeline.registry.model import OrgKind, RegisterOrganisation
 from lifeline.sharing.messages import (
     GetDataKeyState,
@@ -129,13 +133,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--records", type=int, default=20_000, help="People in the dataset")
     parser.add_argument("--batch", type=int, default=500, help="Rows per rotation transaction")
     parser.add_argument("--quick", action="store_true", help="400 records (a smoke test)")
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("LIFELINE_BENCH_POSTGRES_URL"),
-        help="PostgreSQL URL (default $LIFELINE_BENCH_POSTGRES_URL); uses and drops schema "
-        f"{BENCH_SCHEMA}",
-    )
-    parser.add_argument("--no-postgres", action="store_true", help="Skip PostgreSQL")
+    add_postgres_options(parser, BENCH_SCHEMA)
     return parser.parse_args(argv)
 
 

@@ -64,7 +64,12 @@ from lifeline.config import Settings
 from lifeline.kernel.access import SYSTEM_ACTOR
 from lifeline.kernel.errors import Overloaded
 from lifeline.kernel.mqtt import broker_address, new_client
-from lifeline.migrations.isolated import create_schema, drop_schema, migrated_sqlite_url
+from lifeline.migrations.isolated import (
+    add_postgres_options,
+    create_schema,
+    drop_schema,
+    migrated_sqlite_url,
+)
 from lifeline.monitoring import messages as m
 from lifeline.monitoring import store
 from lifeline.monitoring.batch import SensorKind
@@ -533,13 +538,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--batch", type=int, default=5_000, help="Observations per batch")
     parser.add_argument("--rounds", type=int, default=3, help="Rounds (best is reported)")
     parser.add_argument("--messages", type=int, default=5_000, help="MQTT messages per run")
-    parser.add_argument(
-        "--postgres-url",
-        default=os.environ.get("LIFELINE_BENCH_POSTGRES_URL"),
-        help="PostgreSQL URL (default $LIFELINE_BENCH_POSTGRES_URL); uses and drops schema "
-        f"{BENCH_SCHEMA}",
-    )
-    parser.add_argument("--no-postgres", action="store_true", help="Skip PostgreSQL")
+    add_postgres_options(parser, BENCH_SCHEMA)
     parser.add_argument(
         "--mqtt-url",
         default=os.environ.get("LIFELINE_BENCH_MQTT_URL"),

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from lifeline.cli.consoles import console, err
-from lifeline.cli.options import DbUrl, open_platform
+from lifeline.cli.options import DbUrl, handle_as_system, open_platform
 
 ingest_app = typer.Typer(
     help="The data sharing hub: preview mappings and ingest files.", no_args_is_help=True
@@ -242,28 +242,19 @@ def drop(
     The first look is due at once; `lifeline ingest refresh` (or a serving API process) does the
     looking. Replaces the dataset's HTTP refresh schedule, if it had one.
     """
-    from lifeline.kernel.access import SYSTEM_ACTOR
-    from lifeline.kernel.errors import DomainError
     from lifeline.sharing.messages import RegisterDrop
 
-    platform = open_platform(database_url)
-    try:
-        view = platform.bus.handle(
-            RegisterDrop(
-                dataset_id=dataset,
-                directory=directory,
-                pattern=pattern,
-                interval_s=interval_s,
-                settle_s=settle_s,
-                move_done=move_done,
-            ),
-            SYSTEM_ACTOR,
-        )
-    except DomainError as exc:
-        err.print(f"[red]refused:[/red] {exc}")
-        raise typer.Exit(1) from exc
-    finally:
-        platform.close()
+    view = handle_as_system(
+        database_url,
+        RegisterDrop(
+            dataset_id=dataset,
+            directory=directory,
+            pattern=pattern,
+            interval_s=interval_s,
+            settle_s=settle_s,
+            move_done=move_done,
+        ),
+    )
     console.print(
         f"[green]dataset {dataset}[/green] picks up {view.drop.pattern} from "
         f"{view.drop.directory} every {view.interval_s} s (settle {view.drop.settle_s} s"
@@ -281,18 +272,9 @@ def drop_files(
 ) -> None:
     """List the files picked up from a dataset's drop folder, newest first: name, status
     (ingested, duplicate, failed), content hash, size and the run that read it."""
-    from lifeline.kernel.access import SYSTEM_ACTOR
-    from lifeline.kernel.errors import DomainError
     from lifeline.sharing.messages import ListDroppedFiles
 
-    platform = open_platform(database_url)
-    try:
-        found = platform.bus.handle(ListDroppedFiles(dataset_id=dataset), SYSTEM_ACTOR)
-    except DomainError as exc:
-        err.print(f"[red]refused:[/red] {exc}")
-        raise typer.Exit(1) from exc
-    finally:
-        platform.close()
+    found = handle_as_system(database_url, ListDroppedFiles(dataset_id=dataset))
     if as_json:
         for f in found:
             line = {

@@ -15,7 +15,7 @@ from lifeline.cli.incidents import incidents_app
 from lifeline.cli.ingest import ingest_app
 from lifeline.cli.keys import keys_app
 from lifeline.cli.monitoring import monitoring_app
-from lifeline.cli.options import DbUrl
+from lifeline.cli.options import DbUrl, handle_as_system
 from lifeline.cli.plans import plans_app
 from lifeline.cli.reserves import reserves_app
 from lifeline.cli.roads import roads_app
@@ -149,9 +149,6 @@ def users_create(
     database_url: DbUrl = None,
 ) -> None:
     """Create a user (as the system, recorded in the audit trail)."""
-    from lifeline.bootstrap import build_platform
-    from lifeline.kernel.access import SYSTEM_ACTOR
-    from lifeline.kernel.errors import DomainError
     from lifeline.security.model import Role
     from lifeline.security.service import CreateUser
 
@@ -160,24 +157,17 @@ def users_create(
     except ValueError as exc:
         err.print(f"[red]unknown role: {exc}; choose from {', '.join(r.value for r in Role)}")
         raise typer.Exit(2) from exc
-    platform = build_platform(_settings(database_url))
-    try:
-        view = platform.bus.handle(
-            CreateUser(
-                username=username,
-                display_name=display_name or username,
-                password=password,
-                organisation_id=organisation_id,
-                roles=roles,
-                phone=phone,
-            ),
-            SYSTEM_ACTOR,
-        )
-    except DomainError as exc:
-        err.print(f"[red]refused:[/red] {exc}")
-        raise typer.Exit(1) from exc
-    finally:
-        platform.close()
+    view = handle_as_system(
+        database_url,
+        CreateUser(
+            username=username,
+            display_name=display_name or username,
+            password=password,
+            organisation_id=organisation_id,
+            roles=roles,
+            phone=phone,
+        ),
+    )
     console.print(
         f"[green]created user {view.username}[/green] id={view.id} roles={','.join(view.roles)}"
     )

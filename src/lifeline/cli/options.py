@@ -3,12 +3,15 @@ option and building the platform from it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from lifeline.cli.consoles import err
+
 if TYPE_CHECKING:
     from lifeline.bootstrap import Platform
+    from lifeline.kernel.events import Message
 
 DbUrl = Annotated[
     str | None,
@@ -26,3 +29,19 @@ def open_platform(database_url: str | None) -> Platform:
     from lifeline.config import Settings
 
     return build_platform(Settings(database_url=database_url) if database_url else Settings())
+
+
+def handle_as_system(database_url: str | None, message: Message) -> Any:
+    """Run one command or query as the system on the platform at ``database_url`` and return
+    its result; a refusal is printed and ends the command with exit code 1."""
+    from lifeline.kernel.access import SYSTEM_ACTOR
+    from lifeline.kernel.errors import DomainError
+
+    platform = open_platform(database_url)
+    try:
+        return platform.bus.handle(message, SYSTEM_ACTOR)
+    except DomainError as exc:
+        err.print(f"[red]refused:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    finally:
+        platform.close()

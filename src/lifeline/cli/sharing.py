@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from lifeline.cli.consoles import console, err
-from lifeline.cli.options import DbUrl, open_platform
+from lifeline.cli.consoles import console
+from lifeline.cli.options import DbUrl, handle_as_system
 
 sharing_app = typer.Typer(
     help="The data sharing hub: datasets shared with an organisation.", no_args_is_help=True
@@ -31,18 +31,9 @@ def shared(
 
     Prints nothing (and says so) when no active agreement names the organisation.
     """
-    from lifeline.kernel.access import SYSTEM_ACTOR
-    from lifeline.kernel.errors import DomainError
     from lifeline.sharing.messages import ListSharedWith
 
-    platform = open_platform(database_url)
-    try:
-        found = platform.bus.handle(ListSharedWith(organisation_id=organisation), SYSTEM_ACTOR)
-    except DomainError as exc:
-        err.print(f"[red]refused:[/red] {exc}")
-        raise typer.Exit(1) from exc
-    finally:
-        platform.close()
+    found = handle_as_system(database_url, ListSharedWith(organisation_id=organisation))
     if as_json:
         for item in found:
             a = item.agreement

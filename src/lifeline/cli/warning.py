@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from lifeline.cli.consoles import console, err
-from lifeline.cli.options import DbUrl, open_platform
+from lifeline.cli.options import DbUrl, handle_as_system, open_platform
 
 if TYPE_CHECKING:
     pass
@@ -45,8 +45,6 @@ def add_rule(
     """Create a rule from a YAML or JSON file (as the system, recorded in the audit trail)."""
     import yaml
 
-    from lifeline.kernel.access import SYSTEM_ACTOR
-    from lifeline.kernel.errors import DomainError
     from lifeline.warning.messages import CreateRule
 
     try:
@@ -57,16 +55,9 @@ def add_rule(
     if not isinstance(data, dict):
         err.print("[red]the file must hold one mapping (the rule definition)[/red]")
         raise typer.Exit(2)
-    platform = open_platform(database_url)
-    try:
-        rule = platform.bus.handle(
-            CreateRule(organisation_id=organisation_id, definition=data), SYSTEM_ACTOR
-        )
-    except DomainError as exc:
-        err.print(f"[red]refused:[/red] {exc}")
-        raise typer.Exit(1) from exc
-    finally:
-        platform.close()
+    rule = handle_as_system(
+        database_url, CreateRule(organisation_id=organisation_id, definition=data)
+    )
     console.print(f"rule {rule.id} '{rule.name}' version {rule.version}")
 
 

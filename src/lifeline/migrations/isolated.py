@@ -6,6 +6,8 @@ which they create before a run and drop after.
 
 from __future__ import annotations
 
+import argparse
+import os
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -58,3 +60,15 @@ def drop_schema(url: str, schema: str, *, recreate: bool = False) -> None:
                 conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
     finally:
         admin.dispose()
+
+
+def add_postgres_options(parser: argparse.ArgumentParser, schema: str) -> None:
+    """``--postgres-url`` (default ``$LIFELINE_BENCH_POSTGRES_URL``) and ``--no-postgres``, the
+    options of every benchmark that runs in a private ``schema`` on PostgreSQL too."""
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("LIFELINE_BENCH_POSTGRES_URL"),
+        help="PostgreSQL URL (default $LIFELINE_BENCH_POSTGRES_URL); uses and drops schema "
+        f"{schema}",
+    )
+    parser.add_argument("--no-postgres", action="store_true", help="Skip PostgreSQL")

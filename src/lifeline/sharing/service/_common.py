@@ -84,3 +84,16 @@ def dataset_view(ctx: HandlerContext, dataset_id: str) -> tuple[Dataset, Agreeme
                 return dataset, agreement
     ctx.authorize(target_kind="sharing_dataset", target_id=dataset.id, target_path=path)
     return dataset, None
+
+
+def refresh_interval(ctx: HandlerContext, dataset: Dataset, interval_s: int | None) -> int:
+    """The interval a refresh source (HTTP or a file drop) runs at: ``interval_s`` if given,
+    else the dataset's own; a new one is stored on the dataset."""
+    if interval_s is not None and interval_s <= 0:
+        raise InvalidInput("interval_s", "must be positive")
+    interval = interval_s or dataset.refresh_interval_s
+    if interval is None:
+        raise InvalidInput("interval_s", "the dataset has no refresh interval: give one")
+    if interval != dataset.refresh_interval_s:
+        ctx.uow.repo(SHARING).set_refresh_interval(dataset.id, interval)
+    return interval

@@ -56,7 +56,7 @@ from lifeline.sharing.model import (
     RefreshSchedule,
 )
 from lifeline.sharing.readers import guess_format
-from lifeline.sharing.service._common import dataset_for
+from lifeline.sharing.service._common import dataset_for, refresh_interval
 from lifeline.sharing.service.ingest import run_ingest
 
 log = logging.getLogger(__name__)
@@ -85,14 +85,8 @@ def register_drop(
             raise InvalidInput("pattern", exc.problems[0].reason) from exc
     if not 0 <= cmd.settle_s <= MAX_SETTLE_S:
         raise InvalidInput("settle_s", f"must be 0 to {MAX_SETTLE_S} seconds")
-    if cmd.interval_s is not None and cmd.interval_s <= 0:
-        raise InvalidInput("interval_s", "must be positive")
-    interval = cmd.interval_s or dataset.refresh_interval_s
-    if interval is None:
-        raise InvalidInput("interval_s", "the dataset has no refresh interval: give one")
+    interval = refresh_interval(ctx, dataset, cmd.interval_s)
     repo = ctx.uow.repo(SHARING)
-    if interval != dataset.refresh_interval_s:
-        repo.set_refresh_interval(dataset.id, interval)
     now = ctx.uow.clock.now()
     drop = FileDrop(
         dataset_id=dataset.id,

@@ -50,7 +50,7 @@ from lifeline.sharing.model import (
 )
 from lifeline.sharing.readers import is_url
 from lifeline.sharing.refresh import RefreshBackoff, next_after_failure, next_after_success
-from lifeline.sharing.service._common import dataset_for
+from lifeline.sharing.service._common import dataset_for, refresh_interval
 from lifeline.sharing.service.drops import Look, look_into_drop
 
 log = logging.getLogger(__name__)
@@ -64,14 +64,8 @@ def schedule_refresh(cmd: ScheduleRefresh, ctx: HandlerContext) -> RefreshSchedu
     url = cmd.url.strip()
     if not is_url(url) or len(url) > MAX_URL:
         raise InvalidInput("url", f"must be an http:// or https:// URL of at most {MAX_URL} chars")
-    if cmd.interval_s is not None and cmd.interval_s <= 0:
-        raise InvalidInput("interval_s", "must be positive")
-    interval = cmd.interval_s or dataset.refresh_interval_s
-    if interval is None:
-        raise InvalidInput("interval_s", "the dataset has no refresh interval: give one")
+    interval = refresh_interval(ctx, dataset, cmd.interval_s)
     repo = ctx.uow.repo(SHARING)
-    if interval != dataset.refresh_interval_s:
-        repo.set_refresh_interval(dataset.id, interval)
     repo.delete_drop(dataset.id)  # an HTTP source replaces a file drop
     now = ctx.uow.clock.now()
     schedule = RefreshSchedule(

@@ -181,14 +181,8 @@ def _pipeline_anomaly(
         time_us=times * 1_000_000,
         values=values.astype(np.float64),
     )
-    intake = platform.ingest_intake
-    intake.reserve(rows.total, INTAKE_SOURCE)
-    committed = False
-    try:
+    with platform.ingest_intake.held(rows.total, INTAKE_SOURCE):
         bus.handle(mm.IngestObservations(rows=rows, source="feed"), SYSTEM_ACTOR)
-        committed = True
-    finally:
-        intake.release(rows.total, INTAKE_SOURCE, committed=committed, now_s=time.monotonic())
     platform.relay.drain()
     alarms, _ = bus.handle(ListAlarms(filter=AlarmFilter(rule_id=rule.id)), SYSTEM_ACTOR)
     return alarms[0] if alarms else None

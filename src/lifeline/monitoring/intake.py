@@ -22,7 +22,10 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from lifeline.kernel.errors import Overloaded
@@ -121,6 +124,18 @@ class BoundedIntake:
         weight = 2.0 ** (-dt / RATE_HALF_LIFE_S)
         self._rate_per_s = weight * self._rate_per_s + (1.0 - weight) * (self._drained / dt)
         self._rate_at_s, self._drained = now_s, 0
+
+    @contextmanager
+    def held(self, n: int, source: str) -> Iterator[None]:
+        """Reserve ``n`` observations (or raise ``Overloaded``) for the block that writes them,
+        and release them when it ends: committed if it ended normally, failed if it raised."""
+        self.reserve(n, source)
+        committed = False
+        try:
+            yield
+            committed = True
+        finally:
+            self.release(n, source, committed=committed, now_s=time.monotonic())
 
     def shed(self, n: int, source: str) -> None:
         """Count ``n`` observations refused by a path's own policy before any reservation."""

@@ -84,18 +84,13 @@ async def _ingest(
     arrive while another is being stored are stored together next (group commit)."""
     admit(platform.ingest_limiter, actor, rows.total, time.monotonic())
     intake: BoundedIntake = platform.ingest_intake
-    intake.reserve(rows.total, "http")
-    committed = False
-    try:
-        commits: GroupCommit | None = platform.ingest_commits
+    commits: GroupCommit | None = platform.ingest_commits
+    with intake.held(rows.total, "http"):
         result: IngestResult = await run_in_threadpool(
             commits.run if commits is not None else platform.bus.handle,
             m.IngestObservations(rows=rows, source=source),
             actor,
         )
-        committed = True
-    finally:
-        intake.release(rows.total, "http", committed=committed, now_s=time.monotonic())
     return result
 
 

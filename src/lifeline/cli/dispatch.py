@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from lifeline.cli.consoles import console, err
-from lifeline.cli.options import DbUrl, open_platform
+from lifeline.cli.options import DbUrl, open_platform, until_interrupted
 from lifeline.dispatch.model import UnitStatus, UnitType
 
 if TYPE_CHECKING:
@@ -201,31 +201,63 @@ def avl_worker(
     group: Annotated[
         str, typer.Option(help="Shared-subscription group; workers of one group split the load.")
     ] = "lifeline-avl",
+    max_batch: Annotated[int, typer.Option(help="Messages per micro-batch at most.")] = 500,
+    max_wait_ms: Annotated[
+        float,
+        typer.Option(
+            help="Longest a busy worker lingers to fill a batch, ms (0: group commit only; an "
+            "idle worker stores the first fix at once whatever this is)."
+        ),
+    ] = 0,
+    metrics_port: Annotated[
+        int | None,
+        typer.Option(
+            help="Serve Prometheus metrics (messages, fixes, micro-batches) at "
+            "http://<metrics-host>:<port>/metrics; 0 takes a free port. Off when not given."
+        ),
+    ] = None,
+    metrics_host: Annotated[
+        str, typer.Option(help="Address the metrics server listens on (loopback by default).")
+    ] = "127.0.0.1",
 ) -> None:
     """Subscribe to lifeline/avl/<unit> (MQTT 5 shared subscription) and store the vehicles'
     position fixes until interrupted; bad messages are quarantined with the reason."""
-    import signal
-    import threading
-
+    from lifeline.dispatch.api.metrics import AvlWorkerMetrics
     from lifeline.dispatch.avl_mqtt import AvlWorker, shared_subscription
     from lifeline.kernel.access import SYSTEM_ACTOR
 
+    if max_batch <= 0 or max_wait_ms < 0:
+        err.print("[red]--max-batch must be positive and --max-wait-ms not negative[/red]")
+        raise typer.Exit(2)
     platform = open_platform(database_url)
     url = mqtt_url or platform.settings.mqtt_url
     if not url:
         err.print("[red]no broker:[/red] give --mqtt-url or set LIFELINE_MQTT_URL")
         raise typer.Exit(2)
-    stop = threading.Event()
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    worker = AvlWorker(bus=platform.bus, actor=SYSTEM_ACTOR, url=url, group=group)
+    stop = until_interrupted()
+    worker: AvlWorker | None = None
+    metrics = AvlWorkerMetrics(lambda: worker.stats.as_dict() if worker is not None else {})
+    worker = AvlWorker(
+        bus=platform.bus, actor=SYSTEM_ACTOR, url=url, group=group, max_batch=max_batch,
+        max_wait_s=max_wait_ms / 1000, on_batch=metrics.observe_batch,
+    )  # fmt: skip
+    stop_metrics = None
     try:
+        if metrics_port is not None:
+            stop_metrics = metrics.serve(metrics_port, metrics_host)
+            console.print(
+                f"metrics at http://{metrics_host}:{metrics.port}/metrics", soft_wrap=True
+            )
         worker.start()
-        console.print(f"subscribed to {shared_subscription(group)} on {url}; Ctrl-C stops")
+        console.print(
+            f"subscribed to {shared_subscription(group)} on {url}; Ctrl-C stops", soft_wrap=True
+        )
         worker.run(stop)
     except (OSError, ConnectionError) as exc:
         err.print(f"[red]MQTT broker unreachable:[/red] {exc}")
         raise typer.Exit(1) from exc
     finally:
+        if stop_metrics is not None:
+            stop_metrics()
         platform.close()
-    console.print(f"stopped: {worker.stats}")
+    console.print(f"stopped: {worker.stats.as_dict()}")

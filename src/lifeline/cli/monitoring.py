@@ -3,14 +3,13 @@ feed against any server."""
 
 from __future__ import annotations
 
-import signal
 import threading
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from lifeline.cli.consoles import console, err
-from lifeline.cli.options import DbUrl, open_platform
+from lifeline.cli.options import DbUrl, open_platform, until_interrupted
 
 if TYPE_CHECKING:
     pass
@@ -19,18 +18,6 @@ monitoring_app = typer.Typer(
     help="Sensors and device health: kinds, MQTT ingest worker, health checks, demo feed.",
     no_args_is_help=True,
 )
-
-
-def _until_interrupted() -> threading.Event:
-    """An event set by Ctrl-C or SIGTERM."""
-    stop = threading.Event()
-
-    def handler(signum: int, frame: Any) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGINT, handler)
-    signal.signal(signal.SIGTERM, handler)
-    return stop
 
 
 @monitoring_app.command("kinds")
@@ -129,7 +116,7 @@ def mqtt_worker(
         max_wait_s=max_wait_ms / 1000, max_qos0_backlog=max_qos0_backlog,
         topic_root=topic_root, on_batch=metrics.observe_batch,
     )  # fmt: skip
-    stop = _until_interrupted()
+    stop = until_interrupted()
     stop_metrics = None
     try:
         if metrics_port is not None:
@@ -176,7 +163,7 @@ def feed(
         raise typer.Exit(1) from exc
     from lifeline.kernel.clock import SystemClock
 
-    stop = _until_interrupted()
+    stop = until_interrupted()
     if duration_s > 0:
         threading.Timer(duration_s, stop.set).start()
     console.print(

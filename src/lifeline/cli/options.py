@@ -1,8 +1,10 @@
-"""What every ``lifeline`` subcommand that opens the database shares: the ``--database-url``
-option and building the platform from it."""
+"""What the ``lifeline`` subcommands share: the ``--database-url`` option, building the platform
+from it, and stopping a long-running worker on Ctrl-C or SIGTERM."""
 
 from __future__ import annotations
 
+import signal
+import threading
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -45,3 +47,15 @@ def handle_as_system(database_url: str | None, message: Message) -> Any:
         raise typer.Exit(1) from exc
     finally:
         platform.close()
+
+
+def until_interrupted() -> threading.Event:
+    """An event set by Ctrl-C or SIGTERM (how the long-running workers are stopped)."""
+    stop = threading.Event()
+
+    def handler(signum: int, frame: Any) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+    return stop

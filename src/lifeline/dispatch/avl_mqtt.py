@@ -4,8 +4,11 @@ through the same validation as HTTP, in micro-batches.
 ``<unit>`` is the unit's id or call sign; the payload is one JSON fix ``{"lon", "lat", "at"?,
 "speed_kmh"?, "heading_deg"?}`` (WGS84, ``at`` ISO 8601 with a time zone). Workers subscribe to
 the MQTT 5 shared subscription ``$share/<group>/lifeline/avl/+``, so the broker splits vehicles'
-reports between them. Messages (QoS 1) are acknowledged only after their batch has committed, so
-a worker that dies loses nothing (the broker redelivers). A payload that is not a JSON object, or
+reports between them. Batching is group commit (``kernel.batching.GroupCommitInbox``): an idle
+worker stores the first fix at once, and the fixes that arrive during a commit make the next
+batch, so a dispatcher sees a vehicle move without waiting for a timer. Messages (QoS 1) are
+acknowledged only after their batch has committed, so a worker that dies loses nothing (the
+broker redelivers). A payload that is not a JSON object, or
 a fix the service refuses, is quarantined with the reason; nothing is dropped. The publishers are
 authenticated by the broker (its ACL lets a vehicle publish only its own topic); the worker acts
 as the service account it is given.
@@ -15,16 +18,17 @@ from __future__ import annotations
 
 import json
 import logging
-import queue
 import threading
+import time
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 
 import paho.mqtt.client as mqtt
 
 from lifeline.dispatch.messages import AvlFix, ReportPositions
 from lifeline.kernel.access import Actor
-from lifeline.kernel.batching import take_batch
+from lifeline.kernel.batching import GroupCommitInbox
 from lifeline.kernel.bus import MessageBus
 from lifeline.kernel.mqtt import SubscribedSession
 
@@ -67,6 +71,9 @@ class AvlStats:
     quarantined: int = 0
     batches: int = 0
 
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
 
 @dataclass(frozen=True, slots=True)
 class _Message:
@@ -87,14 +94,16 @@ class AvlWorker:
         url: str,
         group: str = DEFAULT_GROUP,
         max_batch: int = 500,
-        max_wait_s: float = 0.05,
+        max_wait_s: float = 0.0,
+        on_batch: Callable[[int, float], None] | None = None,
     ) -> None:
         self._bus = bus
         self._actor = actor
         self.group = group
-        self._max_batch = max_batch
-        self._max_wait_s = max_wait_s
-        self._inbox: queue.Queue[_Message] = queue.Queue()
+        self._inbox: GroupCommitInbox[_Message] = GroupCommitInbox(
+            max_batch=max_batch, max_wait_s=max_wait_s
+        )
+        self._on_batch = on_batch  # (messages, seconds from taking to acknowledging) per batch
         self.stats = AvlStats()
         self._session = SubscribedSession(
             url, shared_subscription(group), self._on_message,
@@ -123,11 +132,10 @@ class AvlWorker:
 
     def process_once(self, timeout_s: float) -> int:
         """Store one micro-batch from the inbox, then acknowledge it; return how many messages."""
-        taken = take_batch(
-            self._inbox, timeout_s=timeout_s, max_batch=self._max_batch, max_wait_s=self._max_wait_s
-        )
+        taken = self._inbox.take(timeout_s)
         if not taken:
             return 0
+        started = time.perf_counter()
         fixes = tuple(fix_of(m.topic, m.payload) for m in taken)
         report = self._bus.handle(ReportPositions(fixes=fixes, source="mqtt"), self._actor)
         for message in taken:
@@ -137,4 +145,6 @@ class AvlWorker:
         self.stats.accepted += report.accepted
         self.stats.quarantined += len(report.rejected)
         self.stats.batches += 1
+        if self._on_batch is not None:
+            self._on_batch(len(taken), time.perf_counter() - started)
         return len(taken)

@@ -5,13 +5,13 @@ the worker's counters and its micro-batches)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import ClassVar
 
-from prometheus_client import CollectorRegistry, Histogram, start_http_server
+from prometheus_client import CollectorRegistry, Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 
+from lifeline.kernel.metrics import CounterCollector, serve_registry
 from lifeline.monitoring.intake import BoundedIntake
 
 SOURCES = ("http", "mqtt")
@@ -53,41 +53,30 @@ class IntakeCollector(Collector):
             yield GaugeMetricFamily(f"lifeline_ingest_{name}", help_text, value=value)
 
 
-class WorkerStatsCollector(Collector):
-    """Reads an MQTT ingest worker's counters (:class:`WorkerStats`) at scrape time."""
-
-    COUNTERS: ClassVar[Mapping[str, tuple[str, str]]] = {  # field: (metric sans _total, help)
-        "messages": (
-            "lifeline_mqtt_messages",
-            "MQTT messages taken from the broker and handled (stored or quarantined)",
-        ),
-        "batches": ("lifeline_mqtt_batches", "Micro-batches handled"),
-        "accepted": ("lifeline_mqtt_accepted_observations", "Observations stored"),
-        "duplicates": (
-            "lifeline_mqtt_duplicate_observations",
-            "Observations stored before (re-sent), skipped",
-        ),
-        "rejected": (
-            "lifeline_mqtt_rejected_observations",
-            "Observations refused by validation and quarantined",
-        ),
-        "refused": (
-            "lifeline_mqtt_refused_observations",
-            "Observations quarantined before validation (unauthenticated, rate-limited)",
-        ),
-        "shed_qos0": (
-            "lifeline_mqtt_shed_qos0_messages",
-            "QoS 0 messages shed because too many were already waiting",
-        ),
-    }
-
-    def __init__(self, stats: Callable[[], Mapping[str, int]]) -> None:
-        self._stats = stats
-
-    def collect(self) -> Iterable[Metric]:
-        stats = self._stats()
-        for field, (metric, help_text) in self.COUNTERS.items():
-            yield CounterMetricFamily(metric, help_text, value=stats.get(field, 0))
+WORKER_COUNTERS: Mapping[str, tuple[str, str]] = {  # WorkerStats field: (metric, help)
+    "messages": (
+        "lifeline_mqtt_messages",
+        "MQTT messages taken from the broker and handled (stored or quarantined)",
+    ),
+    "batches": ("lifeline_mqtt_batches", "Micro-batches handled"),
+    "accepted": ("lifeline_mqtt_accepted_observations", "Observations stored"),
+    "duplicates": (
+        "lifeline_mqtt_duplicate_observations",
+        "Observations stored before (re-sent), skipped",
+    ),
+    "rejected": (
+        "lifeline_mqtt_rejected_observations",
+        "Observations refused by validation and quarantined",
+    ),
+    "refused": (
+        "lifeline_mqtt_refused_observations",
+        "Observations quarantined before validation (unauthenticated, rate-limited)",
+    ),
+    "shed_qos0": (
+        "lifeline_mqtt_shed_qos0_messages",
+        "QoS 0 messages shed because too many were already waiting",
+    ),
+}
 
 
 class WorkerMetrics:
@@ -100,7 +89,7 @@ class WorkerMetrics:
     ) -> None:
         self.registry = CollectorRegistry()
         self.registry.register(IntakeCollector(intake))
-        self.registry.register(WorkerStatsCollector(stats))
+        self.registry.register(CounterCollector(WORKER_COUNTERS, stats))
         self.port: int | None = None  # where :meth:`serve` listens
         self.batch_messages = Histogram(
             "lifeline_mqtt_batch_messages",
@@ -129,12 +118,5 @@ class WorkerMetrics:
     def serve(self, port: int, host: str = "127.0.0.1") -> Callable[[], None]:
         """Serve the registry as Prometheus text at ``http://host:port/metrics`` from a daemon
         thread; returns the function that stops the server. Port 0 takes a free port."""
-        server, thread = start_http_server(port, addr=host, registry=self.registry)
-        self.port = int(server.server_port)
-
-        def stop() -> None:
-            server.shutdown()
-            server.server_close()
-            thread.join(timeout=5)
-
+        self.port, stop = serve_registry(self.registry, port, host)
         return stop

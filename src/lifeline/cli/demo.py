@@ -211,10 +211,14 @@ def run_demo(console: Console, *, host: str, port: int, db_path: str, serve: boo
         recent = run_recent(platform, demo.city, demo.monitoring, drops_root)
     console.print("\nAlso in this demo:")
     print_recent(console, recent)
-    console.print(f"\nOpen [bold]{url}/[/bold]  ·  API docs {url}/docs  ·  health {url}/health")
     if not serve:
         platform.close()
+        console.print(
+            f"\nNot serving (--no-serve): the seeded city stays in {db_path}; run the demo "
+            "without --no-serve to open the addresses above."
+        )
         return
+    console.print(f"\nOpen [bold]{url}/[/bold]  ·  API docs {url}/docs  ·  health {url}/health")
     console.print("Serving until Ctrl-C …", style="dim")
     stop_feed, feed_thread = start_demo_feed(platform, demo)
     health = PeriodicHealthCheck(platform.bus, DEMO_HEALTH_INTERVAL_S)

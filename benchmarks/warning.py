@@ -95,6 +95,12 @@ class World:
     rules: list[CompiledRule]
 
 
+def stream_number(datastream_id: str) -> int:
+    """The number of the world's datastream ``ds<i>`` (``i + 1``): the observation table's key,
+    which monitoring's registry would have assigned."""
+    return int(datastream_id[2:]) + 1
+
+
 def world(n_streams: int, n_rules: int, org_ids: list[str] | None = None) -> World:
     n_orgs = n_rules // len(KINDS)
     orgs = org_ids or [f"org{i}" for i in range(n_orgs)]
@@ -227,7 +233,7 @@ def commit(platform: Platform, batch: ObservationBatch) -> None:
         if OPTIONS.store_observations:
             uow.repo(MONITORING).insert_observations(
                 new_id(),
-                batch.datastream_ids,
+                [stream_number(s) for s in batch.datastream_ids],
                 np.round(batch.phenomenon_time_s * 1_000_000).astype(np.int64).tolist(),
                 batch.values.tolist(),
                 round(time.time() * 1_000_000),

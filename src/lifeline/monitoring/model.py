@@ -88,6 +88,9 @@ class Datastream:
     area_id: str | None
     feature_of_interest: Point | None
     created_at: datetime
+    # assigned by the store at registration (0 until then): an integer unique among
+    # datastreams, never changed or reused; the observation table is keyed by it
+    number: int = 0
 
     def stream_info(self) -> StreamInfo:
         at = self.feature_of_interest
@@ -180,7 +183,9 @@ class MonitoringRepository(Protocol):
         self, scope_paths: Sequence[str], limit: int, offset: int
     ) -> tuple[list[Thing], int]: ...
 
-    def add_datastream(self, stream: Datastream) -> None: ...
+    def add_datastream(self, stream: Datastream) -> int:
+        """Store ``stream`` and return the number assigned to it."""
+        ...
 
     def get_datastream(self, datastream_id: str) -> Datastream | None: ...
 
@@ -201,7 +206,7 @@ class MonitoringRepository(Protocol):
     def insert_observations(
         self,
         batch_id: str,
-        datastream_ids: Sequence[str],
+        datastream_numbers: Sequence[int],
         phenomenon_time_us: Sequence[int],
         values: Sequence[float],
         received_at_us: int,
@@ -214,7 +219,7 @@ class MonitoringRepository(Protocol):
     ) -> tuple[list[QuarantinedRow], int]: ...
 
     def list_observations(
-        self, datastream_id: str, since_us: int | None, limit: int
+        self, datastream_number: int, since_us: int | None, limit: int
     ) -> list[tuple[int, float, int]]: ...
 
     def activity(

@@ -30,8 +30,9 @@ def _stored(engine: Engine) -> list[tuple[str, int, float]]:
     with engine.connect() as conn:
         rows = conn.execute(
             sa.text(
-                "SELECT datastream_id, phenomenon_time_us, result FROM monitoring_observation "
-                "ORDER BY datastream_id, phenomenon_time_us"
+                "SELECT d.id, o.phenomenon_time_us, o.result FROM monitoring_observation o "
+                "JOIN monitoring_datastream d ON d.number = o.datastream_number "
+                "ORDER BY d.id, o.phenomenon_time_us"
             )
         ).all()
     return [(str(r[0]), int(r[1]), float(r[2])) for r in rows]

@@ -27,7 +27,10 @@ def net(platform: Platform, client: TestClient) -> Network:
 def _stored_keys(engine: Engine) -> set[tuple[str, int]]:
     with engine.connect() as conn:
         rows = conn.execute(
-            sa.text("SELECT datastream_id, phenomenon_time_us FROM monitoring_observation")
+            sa.text(
+                "SELECT d.id, o.phenomenon_time_us FROM monitoring_observation o "
+                "JOIN monitoring_datastream d ON d.number = o.datastream_number"
+            )
         ).all()
     return {(str(r[0]), int(r[1])) for r in rows}
 

@@ -70,6 +70,7 @@ class Ingestor:
         self._cache: dict[str, Datastream] = {}
         self._limits: dict[str, StreamLimits] = {}
         self._info: dict[str, StreamInfo] = {}
+        self._numbers: dict[str, int] = {}  # the key of a datastream's stored observations
         self._exercise: set[str] = set()  # datastreams of drill (exercise) things
 
     def _streams(self, repo: MonitoringRepository, ids: Sequence[str]) -> dict[str, Datastream]:
@@ -84,6 +85,7 @@ class Ingestor:
             cache.clear()
             self._limits.clear()
             self._info.clear()
+            self._numbers.clear()
             self._exercise.clear()
         found = repo.datastreams_by_id(sorted(missing))
         drills = repo.exercise_things(sorted({d.thing_id for d in found.values()}))
@@ -95,6 +97,7 @@ class Ingestor:
                 stream.thing_id, stream.path, stream.min_value, stream.max_value
             )
             self._info[stream.id] = stream.stream_info()
+            self._numbers[stream.id] = stream.number
         return cache
 
     def __call__(self, cmd: IngestObservations, ctx: HandlerContext) -> IngestResult:
@@ -121,14 +124,19 @@ class Ingestor:
         picked_codes = codes if every else codes[picked]
         present = np.zeros(len(distinct), dtype=np.bool_)
         present[picked_codes] = True
-        stored_streams = [distinct[j] for j in np.flatnonzero(present).tolist()]
+        stored_codes = np.flatnonzero(present)
+        stored_streams = [distinct[j] for j in stored_codes.tolist()]
         for path in sorted({streams[s].path for s in stored_streams}):
             ctx.authorize(target_kind="datastream-collection", target_id="", target_path=path)
         batch_id = new_id()
         times = rows.time_us if every else rows.time_us[picked]
         values = rows.values if every else rows.values[picked]
+        numbers = np.zeros(len(distinct), dtype=np.int64)  # by code, of the stored streams
+        numbers[stored_codes] = [self._numbers[s] for s in stored_streams]
         inserted = np.asarray(
-            repo.insert_observations(batch_id, ids, times.tolist(), values.tolist(), now_us),
+            repo.insert_observations(
+                batch_id, numbers[picked_codes].tolist(), times.tolist(), values.tolist(), now_us
+            ),
             dtype=np.intp,
         )
         rejections = sorted([*rows.rejected, *refused], key=lambda r: r.index)

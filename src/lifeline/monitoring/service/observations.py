@@ -17,7 +17,7 @@ def list_observations(query: ListObservations, ctx: HandlerContext) -> list[tupl
     """Newest first: (phenomenon time µs, result, received at µs)."""
     stream = load_datastream(ctx, query.datastream_id)
     since_us = None if query.since_s is None else round(query.since_s * 1_000_000)
-    return repo_of(ctx).list_observations(stream.id, since_us, query.limit)
+    return repo_of(ctx).list_observations(stream.number, since_us, query.limit)
 
 
 def list_quarantine(query: ListQuarantine, ctx: HandlerContext) -> tuple[list[QuarantinedRow], int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from lifeline.kernel.bus import HandlerContext
 from lifeline.kernel.errors import FieldProblem, InvalidInput
@@ -133,7 +134,7 @@ def create_datastream(cmd: m.CreateDatastream, ctx: HandlerContext) -> Datastrea
         feature_of_interest=cmd.feature_of_interest or thing.location,
         created_at=ctx.uow.clock.now(),
     )  # fmt: skip
-    repo_of(ctx).add_datastream(stream)
+    stream = replace(stream, number=repo_of(ctx).add_datastream(stream))
     ctx.uow.record(
         DatastreamCreated(
             aggregate_id=stream.id, organisation_id=stream.organisation_id, thing_id=thing.id,

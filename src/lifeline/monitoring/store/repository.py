@@ -1,6 +1,7 @@
 """The SQL repository of the monitoring context.
 
-Observations are written in bulk (``COPY`` on PostgreSQL, a prepared ``INSERT`` in
+Observations are keyed by the datastream's number (an integer) and phenomenon time, and written
+in bulk (``COPY`` on PostgreSQL, a prepared ``INSERT`` in
 ``executemany`` on SQLite) inside a savepoint; when a key is already taken the batch falls back
 to multi-row ``INSERT … ON CONFLICT DO NOTHING RETURNING`` (both SQLite ≥ 3.35 and PostgreSQL),
 so the keys that come back are exactly the rows that were new: re-sent observations are skipped
@@ -81,6 +82,7 @@ def _datastream(m: Any) -> Datastream:
         area_id=m["area_id"],
         feature_of_interest=_point(m["foi_lon"], m["foi_lat"]),
         created_at=m["created_at"],
+        number=int(m["number"]),
     )
 
 
@@ -115,7 +117,7 @@ def _quarantined(m: Any) -> QuarantinedRow:
 
 
 INSERT_CHUNK = 500  # rows per INSERT statement (2,500 parameters)
-_OBSERVATION_COLUMNS = "datastream_id, phenomenon_time_us, result, received_at_us, batch_id"
+_OBSERVATION_COLUMNS = "datastream_number, phenomenon_time_us, result, received_at_us, batch_id"
 _INSERT_OBSERVATION = (
     f"INSERT INTO monitoring_observation ({_OBSERVATION_COLUMNS}) VALUES (?, ?, ?, ?, ?)"  # noqa: S608
 )
@@ -176,19 +178,25 @@ class SqlMonitoringRepository:
         return [_thing(r._mapping) for r in rows], int(total)
 
     # --- datastreams -----------------------------------------------------------------------
-    def add_datastream(self, stream: Datastream) -> None:
+    def add_datastream(self, stream: Datastream) -> int:
+        """Store ``stream``; its number comes from the identity column on PostgreSQL, and on
+        SQLite (one writer at a time) is one more than the largest, computed in the same
+        ``INSERT``. Datastreams are never deleted, so a number is never reused."""
         foi = stream.feature_of_interest
-        self._conn.execute(
-            datastreams.insert().values(
-                id=stream.id, thing_id=stream.thing_id, sensor_id=stream.sensor_id,
-                name=stream.name, kind=stream.kind.value, unit=stream.unit,
-                min_value=stream.min_value, max_value=stream.max_value,
-                interval_s=stream.interval_s, organisation_id=stream.organisation_id,
-                path=stream.path, area_id=stream.area_id,
-                foi_lon=foi.lon if foi else None, foi_lat=foi.lat if foi else None,
-                created_at=stream.created_at,
-            )
+        insert = datastreams.insert().values(
+            id=stream.id, thing_id=stream.thing_id, sensor_id=stream.sensor_id,
+            name=stream.name, kind=stream.kind.value, unit=stream.unit,
+            min_value=stream.min_value, max_value=stream.max_value,
+            interval_s=stream.interval_s, organisation_id=stream.organisation_id,
+            path=stream.path, area_id=stream.area_id,
+            foi_lon=foi.lon if foi else None, foi_lat=foi.lat if foi else None,
+            created_at=stream.created_at,
         )  # fmt: skip
+        if self._conn.dialect.name != "postgresql":
+            largest = sa.select(sa.func.coalesce(sa.func.max(datastreams.c.number), 0))
+            insert = insert.values(number=largest.scalar_subquery() + 1)
+        number = self._conn.execute(insert.returning(datastreams.c.number)).scalar_one()
+        return int(number)
 
     def get_datastream(self, datastream_id: str) -> Datastream | None:
         row = self._conn.execute(
@@ -264,7 +272,7 @@ class SqlMonitoringRepository:
     def insert_observations(
         self,
         batch_id: str,
-        datastream_ids: Sequence[str],
+        datastream_numbers: Sequence[int],
         phenomenon_time_us: Sequence[int],
         values: Sequence[float],
         received_at_us: int,
@@ -278,12 +286,12 @@ class SqlMonitoringRepository:
         and the batch is written again with ``INSERT … ON CONFLICT DO NOTHING RETURNING``,
         whose returned keys say which rows were new.
         """
-        n = len(datastream_ids)
+        n = len(datastream_numbers)
         if n == 0:
             return []
         rows = list(
             zip(
-                datastream_ids, phenomenon_time_us, values,
+                datastream_numbers, phenomenon_time_us, values,
                 repeat(received_at_us, n), repeat(batch_id, n),
                 strict=True,
             )
@@ -296,14 +304,15 @@ class SqlMonitoringRepository:
             return self._insert_new(rows)
         return list(range(n))
 
-    def _bulk_insert(self, rows: list[tuple[str, int, float, int, str]]) -> None:
+    def _bulk_insert(self, rows: list[tuple[int, int, float, int, str]]) -> None:
         """All ``rows`` or none: raises ``IntegrityError`` when any key is already taken."""
         if self._conn.dialect.name == "postgresql":
             raw: Any = self._conn.connection.driver_connection
             with raw.cursor() as cursor, cursor.copy(_COPY_OBSERVATIONS) as copy:
-                if _COPY_SPECIAL.isdisjoint("".join([r[0] for r in rows]) + rows[0][4]):
-                    # COPY's text format built in one pass (no field needs escaping; results
-                    # are finite, and repr() of a float reads back exactly)
+                if _COPY_SPECIAL.isdisjoint(rows[0][4]):
+                    # COPY's text format built in one pass (no field needs escaping: the batch id
+                    # is checked, the rest are numbers; results are finite, and repr() of a
+                    # float reads back exactly)
                     copy.write("".join([f"{s}\t{t}\t{v!r}\t{a}\t{b}\n" for s, t, v, a, b in rows]))
                 else:
                     for row in rows:
@@ -311,10 +320,10 @@ class SqlMonitoringRepository:
             return
         self._conn.exec_driver_sql(_INSERT_OBSERVATION, rows)
 
-    def _insert_new(self, rows: list[tuple[str, int, float, int, str]]) -> list[int]:
+    def _insert_new(self, rows: list[tuple[int, int, float, int, str]]) -> list[int]:
         """Multi-row ``INSERT … ON CONFLICT DO NOTHING RETURNING`` statements of at most
         ``INSERT_CHUNK`` rows, written at the driver level; the positions of the new rows."""
-        first: dict[tuple[str, int], int] = {}
+        first: dict[tuple[int, int], int] = {}
         params: list[object] = []
         for i, row in enumerate(rows):
             key = (row[0], row[1])
@@ -332,20 +341,20 @@ class SqlMonitoringRepository:
             sql = (
                 f"INSERT INTO monitoring_observation ({_OBSERVATION_COLUMNS}) "  # noqa: S608
                 f"VALUES {values_sql} "
-                "ON CONFLICT DO NOTHING RETURNING datastream_id, phenomenon_time_us"
+                "ON CONFLICT DO NOTHING RETURNING datastream_number, phenomenon_time_us"
             )
             result = self._conn.exec_driver_sql(sql, tuple(chunk))
-            inserted.extend(first[(r[0], int(r[1]))] for r in result)
+            inserted.extend(first[(int(r[0]), int(r[1]))] for r in result)
         return sorted(inserted)
 
     def list_observations(
-        self, datastream_id: str, since_us: int | None, limit: int
+        self, datastream_number: int, since_us: int | None, limit: int
     ) -> list[tuple[int, float, int]]:
         query = sa.select(
             observations.c.phenomenon_time_us,
             observations.c.result,
             observations.c.received_at_us,
-        ).where(observations.c.datastream_id == datastream_id)
+        ).where(observations.c.datastream_number == datastream_number)
         if since_us is not None:
             query = query.where(observations.c.phenomenon_time_us >= since_us)
         query = query.order_by(observations.c.phenomenon_time_us.desc()).limit(limit)
@@ -391,10 +400,11 @@ class SqlMonitoringRepository:
         out_of_range_since: datetime,
     ) -> list[StreamActivity]:
         """Per datastream in scope: last phenomenon time and the newest values (one index
-        seek per stream on the (datastream, time) key), and recent out-of-range rejections."""
+        seek per stream on the (datastream number, time) key), and recent out-of-range
+        rejections."""
         streams = self._conn.execute(
             sa.select(
-                datastreams.c.id, datastreams.c.thing_id, datastreams.c.kind,
+                datastreams.c.id, datastreams.c.number, datastreams.c.thing_id, datastreams.c.kind,
                 datastreams.c.interval_s,
             ).where(_in_scope(datastreams.c.path, scope_paths)).order_by(datastreams.c.id)
         ).all()  # fmt: skip
@@ -411,14 +421,14 @@ class SqlMonitoringRepository:
         )
         latest = (
             sa.select(observations.c.phenomenon_time_us, observations.c.result)
-            .where(observations.c.datastream_id == sa.bindparam("sid"))
+            .where(observations.c.datastream_number == sa.bindparam("number"))
             .order_by(observations.c.phenomenon_time_us.desc())
             .limit(sa.bindparam("n"))
         )
         out = []
-        for sid, thing_id, kind, interval_s in streams:
+        for sid, number, thing_id, kind, interval_s in streams:
             n = max(1, recent.get(SensorKind(kind), 1))
-            rows = self._conn.execute(latest, {"sid": sid, "n": n}).all()
+            rows = self._conn.execute(latest, {"number": number, "n": n}).all()
             last = datetime.fromtimestamp(int(rows[0][0]) / 1_000_000, UTC) if rows else None
             out.append(
                 StreamActivity(

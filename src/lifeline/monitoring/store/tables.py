@@ -1,8 +1,12 @@
 """Tables of the monitoring context on the shared metadata (created by 0007_monitoring).
 
-``monitoring_observation`` is append-only (the migration installs triggers that refuse UPDATE
-and DELETE on both backends) and keyed by (datastream, phenomenon time), which makes ingest
-idempotent: a re-sent observation is a conflict that is skipped, not a second row.
+Every datastream has a ``number`` besides its id: an integer assigned at registration (an
+identity column on PostgreSQL; on SQLite, one more than the largest, inside the registering
+``INSERT``), unique, never changed and never reused. ``monitoring_observation`` is keyed by
+(datastream number, phenomenon time) — a compact integer key, so a batch spread over thousands
+of datastreams lands in a narrow index (0020_observation_stream_number) — and is append-only
+(the migrations install triggers that refuse UPDATE and DELETE on both backends). The key makes
+ingest idempotent: a re-sent observation is a conflict that is skipped, not a second row.
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ datastreams = sa.Table(
     "monitoring_datastream",
     metadata,
     sa.Column("id", sa.String(36), primary_key=True),
+    sa.Column("number", sa.Integer(), sa.Identity(), nullable=False),
     sa.Column("thing_id", sa.String(36), sa.ForeignKey("monitoring_thing.id"), nullable=False),
     sa.Column("sensor_id", sa.String(36), sa.ForeignKey("monitoring_sensor.id"), nullable=True),
     sa.Column("name", sa.String(200), nullable=False),
@@ -62,6 +67,7 @@ datastreams = sa.Table(
     sa.Column("created_at", UtcDateTime(), nullable=False),
 )
 sa.Index("ix_monitoring_datastream_thing_id", datastreams.c.thing_id)
+sa.Index("uq_monitoring_datastream_number", datastreams.c.number, unique=True)
 
 device_keys = sa.Table(
     "monitoring_device_key",
@@ -77,7 +83,7 @@ device_keys = sa.Table(
 observations = sa.Table(
     "monitoring_observation",
     metadata,
-    sa.Column("datastream_id", sa.String(36), primary_key=True),
+    sa.Column("datastream_number", sa.Integer(), primary_key=True, autoincrement=False),
     sa.Column("phenomenon_time_us", sa.BigInteger(), primary_key=True, autoincrement=False),
     sa.Column("result", sa.Float(), nullable=False),
     sa.Column("received_at_us", sa.BigInteger(), nullable=False),

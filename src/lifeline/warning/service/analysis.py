@@ -349,7 +349,7 @@ def _latest(ctx: HandlerContext, datastream_id: str, field_name: str) -> float:
     if stream is None:
         raise InvalidInput(field_name, f"datastream {datastream_id!r} does not exist")
     ctx.authorize(target_kind="datastream", target_id=datastream_id, target_path=stream.path)
-    rows = repo.list_observations(datastream_id, None, 1)
+    rows = repo.list_observations(stream.number, None, 1)
     if not rows:
         raise InvalidInput(field_name, f"datastream {datastream_id!r} has no readings yet")
     return float(rows[0][1])

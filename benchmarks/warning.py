@@ -12,6 +12,9 @@ stream is bound to exactly one rule. Values are N(20, 10) with rare excursions t
 2. Sustained rate of the durable path on SQLite (a migrated temporary file): each batch's
    observations inserted and the batch handed to ``RuleEvaluationSink`` in one unit of work
    that commits (observations, alarms, events), as monitoring's ingest does.
+   Then a full garbage collection's pause, as the warmed process stands and after
+   ``freeze_after_startup`` (what the serving processes call once started; decision 0030),
+   with their ratio; the latency legs run with the heap frozen, as those processes do.
 3. Latency at half that rate (``--load``: another share), from an observation's arrival to
    its alarm event committed and to the live stream's reader having it (published), along
    four paths in the same run:
@@ -40,6 +43,7 @@ Timing never decides a test.
 from __future__ import annotations
 
 import argparse
+import gc
 import queue
 import tempfile
 import threading
@@ -55,6 +59,7 @@ from lifeline.config import Settings
 from lifeline.kernel import eventlog
 from lifeline.kernel.access import SYSTEM_ACTOR
 from lifeline.kernel.batching import GroupCommitInbox, take_batch
+from lifeline.kernel.heap import freeze_after_startup
 from lifeline.kernel.ids import new_id
 from lifeline.migrations import runner
 from lifeline.monitoring.batch import ObservationBatch, SensorKind, StreamInfo
@@ -478,6 +483,27 @@ def latencies(
     print(f"alarms not published: {missing}")
 
 
+def gc_pause() -> None:
+    """A full garbage collection's pause with the warmed process's objects tracked, then after
+    ``freeze_after_startup`` as the serving processes call it (decision 0030)."""
+
+    def pause_us() -> float:
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            gc.collect()
+            times.append(1e6 * (time.perf_counter() - start))
+        return float(np.median(times))
+
+    tracked = len(gc.get_objects())
+    before = pause_us()
+    frozen = freeze_after_startup()
+    after = pause_us()
+    print(f"\nFull garbage collection pause (median of 3), {tracked:,} objects tracked")
+    print(f"as started: {before / 1000:,.1f} ms; after freezing {frozen:,}: {after:,.0f} µs")
+    print(f"ratio started/frozen: {before / after:,.0f}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1,000 streams and 100 rules")
@@ -512,6 +538,7 @@ def main(argv: list[str] | None = None) -> None:
         platform, sink_world = seeded_platform(url, n_streams, n_rules)
         try:
             rate = sustained(platform, sink_world, args.quick, args.seed, backend)
+            gc_pause()  # and from here on the heap is frozen, as in the serving processes
             rounds = 30 if args.quick else 300
             latencies(platform, sink_world, rate * args.load, rounds, args.seed, args.load)
         finally:

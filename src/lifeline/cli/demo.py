@@ -163,9 +163,6 @@ def print_banner(console: Console, demo: Demo, db_path: str) -> None:
 
 
 def run_demo(console: Console, *, host: str, port: int, db_path: str, serve: bool) -> None:
-    import uvicorn
-
-    from lifeline.api.app import create_app
     from lifeline.api.middleware import configure_logging
 
     sms_file = Path(db_path).resolve().with_name("lifeline-demo-sms.jsonl")
@@ -220,14 +217,24 @@ def run_demo(console: Console, *, host: str, port: int, db_path: str, serve: boo
         return
     console.print(f"\nOpen [bold]{url}/[/bold]  ·  API docs {url}/docs  ·  health {url}/health")
     console.print("Serving until Ctrl-C …", style="dim")
+    serve_demo(platform, demo, host=host, port=port)
+
+
+def serve_demo(platform: Platform, demo: Demo, *, host: str, port: int) -> None:
+    """Serve the seeded platform, with the live sensor feed and periodic device health, until
+    interrupted."""
+    import uvicorn
+
+    from lifeline.api.app import create_app
+    from lifeline.kernel.heap import freeze_after_startup
+
     stop_feed, feed_thread = start_demo_feed(platform, demo)
     health = PeriodicHealthCheck(platform.bus, DEMO_HEALTH_INTERVAL_S)
     health.start()
+    app = create_app(platform=platform)
+    freeze_after_startup()  # short full-GC pauses while serving (decision 0030)
     try:
-        uvicorn.run(
-            create_app(platform=platform), host=host, port=port, log_config=None,
-            log_level="warning",
-        )  # fmt: skip
+        uvicorn.run(app, host=host, port=port, log_config=None, log_level="warning")
     finally:
         stop_feed.set()
         health.stop()

@@ -83,6 +83,7 @@ def serve(
     from lifeline.api.app import create_app
     from lifeline.api.middleware import configure_logging
     from lifeline.bootstrap import build_platform
+    from lifeline.kernel.heap import freeze_after_startup
     from lifeline.migrations import runner
     from lifeline.monitoring.background import PeriodicHealthCheck
 
@@ -92,9 +93,11 @@ def serve(
     if migrate:
         runner.upgrade(platform.engine)
     health = PeriodicHealthCheck(platform.bus, settings.monitoring_health_interval_s)
+    app = create_app(platform=platform)
+    freeze_after_startup()  # short full-GC pauses from here on (decision 0030)
     health.start()
     try:
-        uvicorn.run(create_app(platform=platform), host=host, port=port, log_config=None)
+        uvicorn.run(app, host=host, port=port, log_config=None)
     finally:
         health.stop()
 

@@ -129,13 +129,13 @@ def update_rows(
     columns: Sequence[str],
     rows: Sequence[tuple[Any, ...]],
 ) -> None:
-    """Set ``columns`` of the rows whose ``key`` column equals each tuple's first value; the
-    tuples are ``(key, *values in the order of columns)``."""
+    """Set ``columns`` of the rows whose ``key`` column equals each tuple's last value; the
+    tuples are ``(*values in the order of columns, key)``, as SQLite's statement binds them."""
     if not rows:
         return
     if _is_postgres(conn):
         staging = f"{table.name}_staging"
-        every = ", ".join((key, *columns))
+        every = ", ".join((*columns, key))
         conn.exec_driver_sql(
             f"CREATE TEMPORARY TABLE IF NOT EXISTS {staging} ON COMMIT DELETE ROWS AS "  # noqa: S608
             f"SELECT {every} FROM {table.name} WITH NO DATA"
@@ -151,5 +151,5 @@ def update_rows(
     assignments = ", ".join(f"{c} = ?" for c in columns)
     conn.exec_driver_sql(
         f"UPDATE {table.name} SET {assignments} WHERE {key} = ?",  # noqa: S608
-        [(*row[1:], row[0]) for row in rows],
+        list(rows),
     )

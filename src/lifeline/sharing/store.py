@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
+from itertools import repeat
 from typing import Any
 
 import sqlalchemy as sa
@@ -160,7 +161,8 @@ records = sa.Table(
     sa.Column("record_type", sa.String(40), nullable=False),
     sa.Column("record_key", sa.String(500), nullable=False),
     sa.Column("data", sa.JSON(), nullable=False),
-    sa.Column("run_id", ID, nullable=False, index=True),
+    # the run that last wrote the record (lineage); no index: nothing looks records up by run
+    sa.Column("run_id", ID, nullable=False),
     sa.Column("mapping_version", sa.Integer(), nullable=False),
     sa.Column("original", sa.JSON(), nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False),
@@ -850,12 +852,12 @@ class SqlSharingRepository:
             data, original = self._sealed_values(r)
             rows.append(
                 (
-                    r.id,
                     to_json(data),
                     r.run_id,
                     r.mapping_version,
                     to_json(original),
                     when(r.updated_at),
+                    r.id,
                 )
             )
         update_rows(self._conn, records, "id", _MERGED_COLUMNS, rows)
@@ -878,24 +880,39 @@ class SqlSharingRepository:
             return
         data, originals = self._batch_json(batch)
         at = _time_binder(self._conn)(batch.at)
-        same = (batch.dataset_id, batch.organisation_id, batch.record_type)
-        run = (batch.run_id, batch.mapping_version)
-        rows = [
-            (record_id, *same, key, d, *run, o, at, at)
-            for record_id, key, d, o in zip(batch.ids, batch.keys, data, originals, strict=True)
-        ]
+        rows = list(
+            zip(
+                batch.ids,
+                repeat(batch.dataset_id),
+                repeat(batch.organisation_id),
+                repeat(batch.record_type),
+                batch.keys,
+                data,
+                repeat(batch.run_id),
+                repeat(batch.mapping_version),
+                originals,
+                repeat(at),
+                repeat(at),
+                strict=False,  # the repeats are endless; the lists are of one length
+            )
+        )
         insert_rows(self._conn, records, _RECORD_COLUMNS, rows)
 
     def update_batch(self, batch: RecordBatch) -> None:
         if not batch.ids:
             return
         data, originals = self._batch_json(batch)
-        at = _time_binder(self._conn)(batch.at)
-        run_id, version = batch.run_id, batch.mapping_version
-        rows = [
-            (record_id, d, run_id, version, o, at)
-            for record_id, d, o in zip(batch.ids, data, originals, strict=True)
-        ]
+        rows = list(
+            zip(
+                data,
+                repeat(batch.run_id),
+                repeat(batch.mapping_version),
+                originals,
+                repeat(_time_binder(self._conn)(batch.at)),
+                batch.ids,
+                strict=False,  # the repeats are endless; the lists are of one length
+            )
+        )
         update_rows(self._conn, records, "id", _MERGED_COLUMNS, rows)
 
     def get_record(self, record_id: str) -> CanonicalRecord | None:

@@ -1,6 +1,7 @@
 """The data hub's migrations: every sharing table matches the store's metadata, and
-0017_sharing_refresh (refresh schedules, failed runs' errors) and 0019_sharing_drops (file drops,
-the kind of a schedule) downgrade and upgrade alone."""
+0017_sharing_refresh (refresh schedules, failed runs' errors), 0019_sharing_drops (file drops,
+the kind of a schedule) and 0021_sharing_record_run_index (records without an index on their
+run) downgrade and upgrade alone."""
 
 from __future__ import annotations
 
@@ -64,3 +65,17 @@ def test_drops_revision_downgrades_and_upgrades_alone(empty_engine: Engine) -> N
     assert "kind" not in _refresh_columns(empty_engine)
     runner.upgrade(empty_engine, "0019_sharing_drops")
     assert "kind" in _refresh_columns(empty_engine)
+
+
+def _record_indexes(engine: Engine) -> set[str]:
+    with engine.connect() as conn:
+        return {str(i["name"]) for i in sa.inspect(conn).get_indexes("sharing_record")}
+
+
+def test_record_run_index_revision_downgrades_and_upgrades_alone(empty_engine: Engine) -> None:
+    runner.upgrade(empty_engine, "0021_sharing_record_run_index")
+    assert "ix_sharing_record_run_id" not in _record_indexes(empty_engine)
+    runner.downgrade(empty_engine, "0019_sharing_drops")
+    assert "ix_sharing_record_run_id" in _record_indexes(empty_engine)
+    runner.upgrade(empty_engine, "0021_sharing_record_run_index")
+    assert "ix_sharing_record_run_id" not in _record_indexes(empty_engine)

@@ -19,6 +19,7 @@ from typing import Any, cast
 
 from lifeline.kernel.bus import HandlerContext
 from lifeline.kernel.errors import FieldProblem, InvalidInput
+from lifeline.kernel.heap import frozen_heap
 from lifeline.kernel.ids import new_id, new_ids
 from lifeline.sharing.events import IngestRunCompleted
 from lifeline.sharing.mapping import Mapping, parse_mapping
@@ -134,7 +135,15 @@ class _Run:
         self.quarantined += len(bad)
         self.repo.add_quarantined(bad)
 
-    def _batch(self) -> RecordBatch:
+    def _batch(
+        self,
+        ids: list[str],
+        keys: list[str],
+        rows: list[int],
+        records: list[dict[str, Any]],
+        originals: list[dict[str, Any]],
+    ) -> RecordBatch:
+        """A batch of this run: the records and originals at ``rows``, with ids and keys."""
         dataset = self.dataset
         return RecordBatch(
             dataset_id=dataset.id,
@@ -143,6 +152,10 @@ class _Run:
             run_id=self.run_id,
             mapping_version=self.version,
             at=self.now,
+            ids=ids,
+            keys=keys,
+            data=[records[i] for i in rows],
+            originals=[originals[i] for i in rows],
         )
 
     def _keep(
@@ -153,39 +166,28 @@ class _Run:
         self.tally.kept_records(records)
         if self.blind_keys:  # the stored key is a blind index when it comes from personal data
             keys = [self.repo.blind_key(self.dataset.id, k) for k in keys]
-        existing = self.repo.existing_keys(self.dataset.id, list(set(keys)))
-        new, merged = self._batch(), self._batch()
-        fresh_ids = new_ids(len(keys))
-        new_at: dict[str, int] = {}  # key → its place in `new`
-        merged_at: dict[str, int] = {}  # key → its place in `merged`
-        duplicates = 0
-        for key, record, original in zip(keys, records, originals, strict=True):
-            at = new_at.get(key)
-            if at is not None:  # a repeat of a key new in this chunk: the later row wins
-                new.data[at], new.originals[at] = record, original
-                duplicates += 1
-                continue
-            hit = existing.get(key)
-            if hit is None:
-                new_at[key] = len(new.ids)
-                new.ids.append(fresh_ids[len(new.ids)])
-                new.keys.append(key)
-                new.data.append(record)
-                new.originals.append(original)
-                continue
-            at = merged_at.get(key)
-            if at is not None or hit[2] == self.run_id:  # this run already wrote the key
-                duplicates += 1
-            if at is None:
-                merged_at[key] = len(merged.ids)
-                merged.ids.append(hit[0])
-                merged.keys.append(key)
-                merged.data.append(record)
-                merged.originals.append(original)
-            else:
-                merged.data[at], merged.originals[at] = record, original
-        self.accepted += len(new.ids)
-        self.merged += len(keys) - len(new.ids)
+        # each key once, at its first place in the chunk, holding its last row: a repeat of a
+        # key within the chunk is one write, and the later row wins
+        last = {key: i for i, key in enumerate(keys)}
+        existing = self.repo.existing_keys(self.dataset.id, list(last))
+        duplicates = len(keys) - len(last)
+        if existing:
+            run_id = self.run_id
+            new_keys = [k for k in last if k not in existing]
+            merged_keys = [k for k in last if k in existing]
+            merged_ids = [existing[k][0] for k in merged_keys]
+            # a key an earlier chunk of this run wrote is a repeat within the file too
+            duplicates += sum(existing[k][2] == run_id for k in merged_keys)
+        else:
+            new_keys, merged_keys, merged_ids = list(last), [], []
+        new = self._batch(
+            new_ids(len(new_keys)), new_keys, [last[k] for k in new_keys], records, originals
+        )
+        merged = self._batch(
+            merged_ids, merged_keys, [last[k] for k in merged_keys], records, originals
+        )
+        self.accepted += len(new_keys)
+        self.merged += len(keys) - len(new_keys)
         self.tally.in_file_duplicates += duplicates
         self.repo.insert_batch(new)
         self.repo.update_batch(merged)
@@ -219,7 +221,9 @@ def run_ingest(cmd: RunIngest, ctx: HandlerContext) -> IngestRun:
     pipeline = Pipeline(mapping)
     source = open_rows(path)
     progress: Progress | None = cmd.progress
-    with source:
+    # the run allocates a chunk's rows and records again and again: the collector's full
+    # passes need not walk the rest of the process meanwhile (see kernel.heap)
+    with source, frozen_heap():
         mapping.check_columns(source.header)
         rows = iter(source.rows)
         try:

@@ -166,31 +166,39 @@ class _Run:
         self.tally.kept_records(records)
         if self.blind_keys:  # the stored key is a blind index when it comes from personal data
             keys = [self.repo.blind_key(self.dataset.id, k) for k in keys]
-        # each key once, at its first place in the chunk, holding its last row: a repeat of a
-        # key within the chunk is one write, and the later row wins
+        # each key once, holding its last row: a repeat of a key within the chunk is one
+        # write, and the later row wins
         last = {key: i for i, key in enumerate(keys)}
-        existing = self.repo.existing_keys(self.dataset.id, list(last))
+        # in key order, so the look-up and the inserts walk the key index from one end to the
+        # other instead of hopping about it (the ids are sorted too, for the primary key)
+        ordered = sorted(last)
+        existing = self.repo.existing_keys(self.dataset.id, ordered)
         duplicates = len(keys) - len(last)
         if existing:
             run_id = self.run_id
-            new_keys = [k for k in last if k not in existing]
-            merged_keys = [k for k in last if k in existing]
-            merged_ids = [existing[k][0] for k in merged_keys]
+            new_keys = [k for k in ordered if k not in existing]
+            # merges in the order of the records' ids, the order they are stored in
+            merged = sorted((existing[k][0], k) for k in ordered if k in existing)
+            merged_ids, merged_keys = [m[0] for m in merged], [m[1] for m in merged]
             # a key an earlier chunk of this run wrote is a repeat within the file too
             duplicates += sum(existing[k][2] == run_id for k in merged_keys)
         else:
-            new_keys, merged_keys, merged_ids = list(last), [], []
-        new = self._batch(
-            new_ids(len(new_keys)), new_keys, [last[k] for k in new_keys], records, originals
+            new_keys, merged_keys, merged_ids = ordered, [], []
+        inserts = self._batch(
+            sorted(new_ids(len(new_keys))),
+            new_keys,
+            [last[k] for k in new_keys],
+            records,
+            originals,
         )
-        merged = self._batch(
+        merges = self._batch(
             merged_ids, merged_keys, [last[k] for k in merged_keys], records, originals
         )
         self.accepted += len(new_keys)
         self.merged += len(keys) - len(new_keys)
         self.tally.in_file_duplicates += duplicates
-        self.repo.insert_batch(new)
-        self.repo.update_batch(merged)
+        self.repo.insert_batch(inserts)
+        self.repo.update_batch(merges)
 
 
 def _problem_map(problems: tuple[FieldProblem, ...]) -> dict[str, str]:

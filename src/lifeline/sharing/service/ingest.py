@@ -6,7 +6,9 @@ bad rows go to the quarantine with a reason per field. ``read == accepted + merg
 always holds. Rows are read, converted (a column at a time, see ``columns``) and written in
 chunks of ``CHUNK_ROWS``: one look-up of the chunk's keys, one bulk insert, one bulk update and
 one quarantine write per chunk, so memory stays flat and the database sees a few statements per
-thousands of rows.
+thousands of rows. A chunk is written in key order (inserts) and id order (merges), so the
+database walks its indexes from one end to the other; while the run lasts, the rest of the
+process's heap is frozen for the garbage collector (``kernel.heap``).
 """
 
 from __future__ import annotations

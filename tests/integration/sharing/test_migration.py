@@ -75,7 +75,7 @@ def _record_indexes(engine: Engine) -> set[str]:
 def test_record_run_index_revision_downgrades_and_upgrades_alone(empty_engine: Engine) -> None:
     runner.upgrade(empty_engine, "0021_sharing_record_run_index")
     assert "ix_sharing_record_run_id" not in _record_indexes(empty_engine)
-    runner.downgrade(empty_engine, "0019_sharing_drops")
+    runner.downgrade(empty_engine, "0020_observation_stream_number")
     assert "ix_sharing_record_run_id" in _record_indexes(empty_engine)
     runner.upgrade(empty_engine, "0021_sharing_record_run_index")
     assert "ix_sharing_record_run_id" not in _record_indexes(empty_engine)

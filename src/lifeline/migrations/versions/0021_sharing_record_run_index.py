@@ -2,7 +2,7 @@
 insert and merge paid for.
 
 Revision ID: 0021_sharing_record_run_index
-Revises: 0019_sharing_drops
+Revises: 0020_observation_stream_number
 Create Date: 2026-12-07
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0021_sharing_record_run_index"
-down_revision = "0019_sharing_drops"
+down_revision = "0020_observation_stream_number"
 branch_labels = None
 depends_on = None
 

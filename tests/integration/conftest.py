@@ -181,3 +181,15 @@ def empty_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Eng
         engine = make_engine(url)
         yield engine
         engine.dispose()
+
+
+MQTT_ENV = "LIFELINE_TEST_MQTT_URL"
+
+
+@pytest.fixture
+def mqtt_url() -> str:
+    """The broker of the ``mqtt`` tier (Mosquitto in CI); the test is skipped without one."""
+    url = os.environ.get(MQTT_ENV)
+    if not url:
+        pytest.skip(f"{MQTT_ENV} is not set; MQTT tier skipped")
+    return url

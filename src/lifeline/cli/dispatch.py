@@ -9,7 +9,14 @@ import typer
 from rich.table import Table
 
 from lifeline.cli.consoles import console, err
-from lifeline.cli.options import DbUrl, open_platform, until_interrupted
+from lifeline.cli.options import (
+    DbUrl,
+    MetricsHost,
+    MetricsPort,
+    MqttUrl,
+    open_platform,
+    until_interrupted,
+)
 from lifeline.dispatch.model import UnitStatus, UnitType
 
 if TYPE_CHECKING:
@@ -194,13 +201,13 @@ def move_up(
 @dispatch_app.command("avl-worker")
 def avl_worker(
     database_url: DbUrl = None,
-    mqtt_url: Annotated[
-        str | None,
-        typer.Option("--mqtt-url", envvar="LIFELINE_MQTT_URL", help="mqtt://host:port"),
-    ] = None,
+    mqtt_url: MqttUrl = None,
     group: Annotated[
         str, typer.Option(help="Shared-subscription group; workers of one group split the load.")
     ] = "lifeline-avl",
+    topic_root: Annotated[
+        str, typer.Option(help="First topic level: vehicles publish on <root>/avl/<unit>.")
+    ] = "lifeline",
     max_batch: Annotated[int, typer.Option(help="Messages per micro-batch at most.")] = 500,
     max_wait_ms: Annotated[
         float,
@@ -209,16 +216,8 @@ def avl_worker(
             "idle worker stores the first fix at once whatever this is)."
         ),
     ] = 0,
-    metrics_port: Annotated[
-        int | None,
-        typer.Option(
-            help="Serve Prometheus metrics (messages, fixes, micro-batches) at "
-            "http://<metrics-host>:<port>/metrics; 0 takes a free port. Off when not given."
-        ),
-    ] = None,
-    metrics_host: Annotated[
-        str, typer.Option(help="Address the metrics server listens on (loopback by default).")
-    ] = "127.0.0.1",
+    metrics_port: MetricsPort = None,
+    metrics_host: MetricsHost = "127.0.0.1",
 ) -> None:
     """Subscribe to lifeline/avl/<unit> (MQTT 5 shared subscription) and store the vehicles'
     position fixes until interrupted; bad messages are quarantined with the reason."""
@@ -239,7 +238,8 @@ def avl_worker(
     worker: AvlWorker | None = None
     metrics = AvlWorkerMetrics(lambda: worker.stats.as_dict() if worker is not None else {})
     worker = AvlWorker(
-        bus=platform.bus, actor=SYSTEM_ACTOR, url=url, group=group, max_batch=max_batch,
+        bus=platform.bus, actor=SYSTEM_ACTOR, url=url, group=group, topic_root=topic_root,
+        max_batch=max_batch,
         max_wait_s=max_wait_ms / 1000, on_batch=metrics.observe_batch,
     )  # fmt: skip
     stop_metrics = None
@@ -252,7 +252,8 @@ def avl_worker(
         worker.start()
         freeze_after_startup()  # short full-GC pauses from here on (decision 0030)
         console.print(
-            f"subscribed to {shared_subscription(group)} on {url}; Ctrl-C stops", soft_wrap=True
+            f"subscribed to {shared_subscription(group, topic_root)} on {url}; Ctrl-C stops",
+            soft_wrap=True,
         )
         worker.run(stop)
     except (OSError, ConnectionError) as exc:

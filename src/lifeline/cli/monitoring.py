@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from lifeline.cli.consoles import console, err
-from lifeline.cli.options import DbUrl, open_platform, until_interrupted
+from lifeline.cli.options import (
+    DbUrl,
+    MetricsHost,
+    MetricsPort,
+    MqttUrl,
+    open_platform,
+    until_interrupted,
+)
 
 if TYPE_CHECKING:
     pass
@@ -57,10 +64,7 @@ def check_health(database_url: DbUrl = None) -> None:
 @monitoring_app.command("mqtt-worker")
 def mqtt_worker(
     database_url: DbUrl = None,
-    mqtt_url: Annotated[
-        str | None,
-        typer.Option("--mqtt-url", envvar="LIFELINE_MQTT_URL", help="mqtt://host:port"),
-    ] = None,
+    mqtt_url: MqttUrl = None,
     group: Annotated[
         str, typer.Option(help="Shared-subscription group; workers of one group split the load.")
     ] = "lifeline-ingest",
@@ -82,16 +86,8 @@ def mqtt_worker(
     topic_root: Annotated[
         str, typer.Option(help="First topic level: <root>/<org>/<thing>/<datastream>.")
     ] = "lifeline",
-    metrics_port: Annotated[
-        int | None,
-        typer.Option(
-            help="Serve Prometheus metrics (intake, messages, micro-batches) at "
-            "http://<metrics-host>:<port>/metrics; 0 takes a free port. Off when not given."
-        ),
-    ] = None,
-    metrics_host: Annotated[
-        str, typer.Option(help="Address the metrics server listens on (loopback by default).")
-    ] = "127.0.0.1",
+    metrics_port: MetricsPort = None,
+    metrics_host: MetricsHost = "127.0.0.1",
 ) -> None:
     """Subscribe to lifeline/<org>/<thing>/<datastream> (MQTT 5 shared subscription) and store
     what devices publish until interrupted. The device key travels as the MQTT 5 user property

@@ -23,6 +23,19 @@ DbUrl = Annotated[
         help="SQLAlchemy URL; default sqlite:///./lifeline.sqlite",
     ),
 ]
+MqttUrl = Annotated[
+    str | None, typer.Option("--mqtt-url", envvar="LIFELINE_MQTT_URL", help="mqtt://host:port")
+]
+MetricsPort = Annotated[
+    int | None,
+    typer.Option(
+        help="Serve the worker's Prometheus metrics at http://<metrics-host>:<port>/metrics; "
+        "0 takes a free port. Off when not given."
+    ),
+]
+MetricsHost = Annotated[
+    str, typer.Option(help="Address the metrics server listens on (loopback by default).")
+]
 
 
 def open_platform(database_url: str | None) -> Platform:

@@ -34,23 +34,24 @@ from lifeline.kernel.mqtt import SubscribedSession
 
 log = logging.getLogger(__name__)
 
-TOPIC_PREFIX = "lifeline/avl/"
+TOPIC_ROOT = "lifeline"  # topics are <root>/avl/<unit>
 DEFAULT_GROUP = "lifeline-avl"
 RAW_LIMIT = 4_000
 
 
-def avl_topic(unit: str) -> str:
-    return f"{TOPIC_PREFIX}{unit}"
+def avl_topic(unit: str, root: str = TOPIC_ROOT) -> str:
+    return f"{root}/avl/{unit}"
 
 
-def shared_subscription(group: str = DEFAULT_GROUP) -> str:
-    return f"$share/{group}/{TOPIC_PREFIX}+"
+def shared_subscription(group: str = DEFAULT_GROUP, root: str = TOPIC_ROOT) -> str:
+    return f"$share/{group}/{root}/avl/+"
 
 
-def fix_of(topic: str, payload: bytes) -> AvlFix:
+def fix_of(topic: str, payload: bytes, root: str = TOPIC_ROOT) -> AvlFix:
     """The fix one message carries; a payload that is not a JSON object becomes a fix marked
     with that problem (so it is quarantined with its raw text)."""
-    unit = topic[len(TOPIC_PREFIX) :] if topic.startswith(TOPIC_PREFIX) else topic
+    prefix = f"{root}/avl/"
+    unit = topic[len(prefix) :] if topic.startswith(prefix) else topic
     raw = payload[:RAW_LIMIT].decode("utf-8", errors="replace")
     try:
         body = json.loads(payload)
@@ -93,6 +94,7 @@ class AvlWorker:
         actor: Actor,
         url: str,
         group: str = DEFAULT_GROUP,
+        topic_root: str = TOPIC_ROOT,
         max_batch: int = 500,
         max_wait_s: float = 0.0,
         on_batch: Callable[[int, float], None] | None = None,
@@ -100,13 +102,14 @@ class AvlWorker:
         self._bus = bus
         self._actor = actor
         self.group = group
+        self.topic_root = topic_root
         self._inbox: GroupCommitInbox[_Message] = GroupCommitInbox(
             max_batch=max_batch, max_wait_s=max_wait_s
         )
         self._on_batch = on_batch  # (messages, seconds from taking to acknowledging) per batch
         self.stats = AvlStats()
         self._session = SubscribedSession(
-            url, shared_subscription(group), self._on_message,
+            url, shared_subscription(group, topic_root), self._on_message,
             client_id=f"lifeline-avl-{uuid.uuid4().hex[:12]}",
         )  # fmt: skip
 
@@ -136,7 +139,7 @@ class AvlWorker:
         if not taken:
             return 0
         started = time.perf_counter()
-        fixes = tuple(fix_of(m.topic, m.payload) for m in taken)
+        fixes = tuple(fix_of(m.topic, m.payload, self.topic_root) for m in taken)
         report = self._bus.handle(ReportPositions(fixes=fixes, source="mqtt"), self._actor)
         for message in taken:
             if message.qos > 0:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.integration.processes import free_port
 
 PASSWORD = "lifeline-demo-2026"
 
@@ -75,12 +76,6 @@ def _recent_parts_are_there(base: str, tmp_path: Path) -> None:
     )
     records_url = f"{base}/sharing/datasets/{teams['id']}/records"
     assert httpx.get(records_url, headers=steward).json()["total"] == 4
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.mark.slow

@@ -4,7 +4,6 @@ bad messages are quarantined with the reason. Skipped without LIFELINE_TEST_MQTT
 from __future__ import annotations
 
 import json
-import os
 import time
 import uuid
 
@@ -19,17 +18,7 @@ from lifeline.kernel.mqtt import broker_address, new_client
 from tests.integration.dispatch.city import City
 from tests.integration.security.world import register_tree
 
-MQTT_ENV = "LIFELINE_TEST_MQTT_URL"
-
 pytestmark = pytest.mark.mqtt
-
-
-@pytest.fixture
-def mqtt_url() -> str:
-    url = os.environ.get(MQTT_ENV)
-    if not url:
-        pytest.skip(f"{MQTT_ENV} is not set; MQTT tier skipped")
-    return url
 
 
 def test_fixes_over_mqtt_move_units_and_bad_ones_are_quarantined(
@@ -39,7 +28,10 @@ def test_fixes_over_mqtt_move_units_and_bad_ones_are_quarantined(
     city.station("middle", 22.55)
     unit = city.unit("E1", UnitType.ENGINE, "middle")
     group = f"test-{uuid.uuid4().hex[:8]}"  # a group of its own: no other worker shares it
-    worker = AvlWorker(bus=platform.bus, actor=SYSTEM_ACTOR, url=mqtt_url, group=group)
+    root = f"lifeline-test-{uuid.uuid4().hex[:8]}"  # no other test's vehicles on these topics
+    worker = AvlWorker(
+        bus=platform.bus, actor=SYSTEM_ACTOR, url=mqtt_url, group=group, topic_root=root
+    )
     worker.start()
     publisher = new_client()
     host, port = broker_address(mqtt_url)
@@ -48,14 +40,14 @@ def test_fixes_over_mqtt_move_units_and_bad_ones_are_quarantined(
     try:
         now = platform.clock.now().isoformat()
         messages = [
-            (avl_topic("E1"), {"lon": 114.06, "lat": 22.56, "at": now, "speed_kmh": 35}),
-            (avl_topic(unit.id), {"lon": 114.07, "lat": 22.57, "at": now}),
-            (avl_topic("ghost"), {"lon": 114.0, "lat": 22.5}),
-            (avl_topic("E1"), {"lon": 114.0, "lat": 95.0}),
+            (avl_topic("E1", root), {"lon": 114.06, "lat": 22.56, "at": now, "speed_kmh": 35}),
+            (avl_topic(unit.id, root), {"lon": 114.07, "lat": 22.57, "at": now}),
+            (avl_topic("ghost", root), {"lon": 114.0, "lat": 22.5}),
+            (avl_topic("E1", root), {"lon": 114.0, "lat": 95.0}),
         ]
         for topic, body in messages:
             publisher.publish(topic, json.dumps(body), qos=1).wait_for_publish(5)
-        publisher.publish(avl_topic("E1"), b"garbage", qos=1).wait_for_publish(5)
+        publisher.publish(avl_topic("E1", root), b"garbage", qos=1).wait_for_publish(5)
         deadline = time.monotonic() + 20
         while worker.stats.messages < 5 and time.monotonic() < deadline:
             worker.process_once(timeout_s=0.5)

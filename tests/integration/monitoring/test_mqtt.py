@@ -5,7 +5,6 @@ subscription so that each observation is stored exactly once."""
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 import uuid
@@ -23,15 +22,6 @@ from lifeline.monitoring.mqtt import MqttIngestWorker, publish_properties, topic
 from tests.integration.monitoring.helpers import Network, build_network
 
 pytestmark = pytest.mark.mqtt
-MQTT_ENV = "LIFELINE_TEST_MQTT_URL"
-
-
-@pytest.fixture
-def mqtt_url() -> str:
-    url = os.environ.get(MQTT_ENV)
-    if not url:
-        pytest.skip(f"{MQTT_ENV} is not set; MQTT tier skipped")
-    return url
 
 
 @pytest.fixture

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,31 +21,10 @@ from lifeline.bootstrap import Platform
 from lifeline.kernel.mqtt import broker_address, new_client
 from lifeline.monitoring.mqtt import publish_properties, topic_for
 from tests.integration.monitoring.helpers import build_network
+from tests.integration.processes import free_port, sample
 
 pytestmark = pytest.mark.mqtt
-MQTT_ENV = "LIFELINE_TEST_MQTT_URL"
 ROOT = Path(__file__).resolve().parents[3]
-
-
-@pytest.fixture
-def mqtt_url() -> str:
-    url = os.environ.get(MQTT_ENV)
-    if not url:
-        pytest.skip(f"{MQTT_ENV} is not set; MQTT tier skipped")
-    return url
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _sample(text: str, name: str, labels: str = "") -> float | None:
-    """The value of one sample in Prometheus text, or None when it is absent."""
-    pattern = rf"^{re.escape(name)}{re.escape(labels)} (\S+)$"
-    found = re.search(pattern, text, re.M)
-    return float(found.group(1)) if found else None
 
 
 def _scrape(port: int) -> str:
@@ -61,7 +38,7 @@ def test_the_worker_process_serves_its_intake_and_batches_on_its_metrics_port(
 ) -> None:
     net = build_network(platform, client)
     root = f"lifeline-test-{uuid.uuid4().hex[:8]}"
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "LIFELINE_LOG_JSON": "false"}
     worker = subprocess.Popen(
         [
@@ -81,8 +58,8 @@ def test_the_worker_process_serves_its_intake_and_batches_on_its_metrics_port(
                 break
         assert any(f"http://127.0.0.1:{port}/metrics" in line for line in seen), seen
         before = _scrape(port)
-        assert _sample(before, "lifeline_ingest_backlog_observations") == 0
-        assert _sample(before, "lifeline_mqtt_messages_total") == 0
+        assert sample(before, "lifeline_ingest_backlog_observations") == 0
+        assert sample(before, "lifeline_mqtt_messages_total") == 0
 
         org, thing = net.world.org["district"], net.things["a"]
         topic = topic_for(org, thing, net.streams[("a", "temperature")], root)
@@ -103,26 +80,26 @@ def test_the_worker_process_serves_its_intake_and_batches_on_its_metrics_port(
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             text = _scrape(port)
-            if _sample(text, "lifeline_mqtt_messages_total") == 6:
+            if sample(text, "lifeline_mqtt_messages_total") == 6:
                 break
             time.sleep(0.1)
-        assert _sample(text, "lifeline_mqtt_messages_total") == 6, text
-        assert _sample(text, "lifeline_mqtt_accepted_observations_total") == 14
-        assert _sample(text, "lifeline_mqtt_rejected_observations_total") == 1  # out of range
-        assert _sample(text, "lifeline_mqtt_refused_observations_total") == 1  # no device key
+        assert sample(text, "lifeline_mqtt_messages_total") == 6, text
+        assert sample(text, "lifeline_mqtt_accepted_observations_total") == 14
+        assert sample(text, "lifeline_mqtt_rejected_observations_total") == 1  # out of range
+        assert sample(text, "lifeline_mqtt_refused_observations_total") == 1  # no device key
         # the intake collector the API's /metrics uses, now counting this process's MQTT path
         committed = 'lifeline_ingest_committed_observations_total{source="mqtt"}'
-        assert _sample(text, committed) == 16  # every row reserved, written and released
-        assert _sample(text, 'lifeline_ingest_shed_observations_total{source="mqtt"}') == 0
-        assert _sample(text, "lifeline_ingest_backlog_observations") == 0
-        batches = _sample(text, "lifeline_mqtt_batches_total")
+        assert sample(text, committed) == 16  # every row reserved, written and released
+        assert sample(text, 'lifeline_ingest_shed_observations_total{source="mqtt"}') == 0
+        assert sample(text, "lifeline_ingest_backlog_observations") == 0
+        batches = sample(text, "lifeline_mqtt_batches_total")
         assert batches is not None
         assert 1 <= batches <= 6
-        assert _sample(text, "lifeline_mqtt_batch_messages_count") == batches
-        assert _sample(text, "lifeline_mqtt_batch_messages_sum") == 6
-        assert _sample(text, "lifeline_mqtt_batch_observations_sum") == 16
-        assert _sample(text, "lifeline_mqtt_batch_duration_seconds_count") == batches
-        assert _sample(text, 'lifeline_mqtt_batch_duration_seconds_bucket{le="+Inf"}') == batches
+        assert sample(text, "lifeline_mqtt_batch_messages_count") == batches
+        assert sample(text, "lifeline_mqtt_batch_messages_sum") == 6
+        assert sample(text, "lifeline_mqtt_batch_observations_sum") == 16
+        assert sample(text, "lifeline_mqtt_batch_duration_seconds_count") == batches
+        assert sample(text, 'lifeline_mqtt_batch_duration_seconds_bucket{le="+Inf"}') == batches
     finally:
         worker.send_signal(signal.SIGTERM)
         out, err = worker.communicate(timeout=30)

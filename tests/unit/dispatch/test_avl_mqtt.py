@@ -25,6 +25,8 @@ def test_payloads_that_are_not_objects_are_marked(payload: bytes) -> None:
 
 def test_subscription_and_broker_address() -> None:
     assert shared_subscription("g") == "$share/g/lifeline/avl/+"
+    assert shared_subscription("g", "park7") == "$share/g/park7/avl/+"
+    assert fix_of(avl_topic("E2", "park7"), b"{}", "park7").unit == "E2"
     assert broker_address("mqtt://127.0.0.1:1884") == ("127.0.0.1", 1884)
     assert broker_address("mqtt://broker") == ("broker", 1883)
     with pytest.raises(ValueError, match="mqtt://"):

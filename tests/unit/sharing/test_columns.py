@@ -91,8 +91,24 @@ LEVELS = [
     None,
     "1_000",
 ]
-LONS = ["113.80000", "-181", "181", "", "nan", "abc", "114.1 22.5", "(22.5, 114.1)", None]
-LATS = ["22.50000", "91", "-90", "", "inf", "m3", None]
+LONS = [
+    "113.80000",
+    "-181",
+    "181",
+    "",
+    "nan",
+    "abc",
+    "114.1 22.5",
+    "(22.5, 114.1)",
+    None,
+    "114.12345678",  # 8 decimals: rounded
+    "114.1234567",
+    "114.",
+    "-0.00000005",
+    "1e2",
+    " 113.8",
+]
+LATS = ["22.50000", "91", "-90", "", "inf", "m3", None, "22.123456789", "-22.5", "22.1234565"]
 KINDS = ["WL", "RF", " WL ", "XX", "", "Ｗ Ｌ", None]
 
 
@@ -163,3 +179,42 @@ def test_the_benchmark_mapping_converts_a_chunk_as_row_by_row() -> None:
     assert first["location"] == {"lon": 113.801, "lat": 22.5005}
     rejected = next(o for o in chunk if not o.ok)
     assert rejected.problems == (FieldProblem("value", "could not convert string to float: 'n/a'"),)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    coordinates=st.lists(
+        st.tuples(
+            st.integers(-180, 180),
+            st.integers(0, 10**9 - 1),
+            st.integers(0, 9),
+            st.integers(-90, 90),
+            st.integers(0, 10**9 - 1),
+            st.integers(0, 9),
+        ),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_coordinates_are_rounded_to_7_decimals_whatever_their_spelling(
+    coordinates: list[tuple[int, int, int, int, int, int]],
+) -> None:
+    """With up to 7 decimals a coordinate is stored as read (the rounding is skipped as it
+    would change nothing), with more it is rounded: either way as row by row."""
+
+    def spelled(whole: int, fraction: int, decimals: int) -> str:
+        return f"{whole}.{fraction % 10**decimals:0{decimals}d}" if decimals else str(whole)
+
+    mapping = parse_mapping(SENSORS)
+    rows: list[dict[str, Any]] = [
+        {
+            "station": "ST0001",
+            "time": "2026-06-01 08:00:00",
+            "level_cm": "1.0",
+            "lon": spelled(lon, lon_fraction, lon_decimals),
+            "lat": spelled(lat, lat_fraction, lat_decimals),
+        }
+        for lon, lon_fraction, lon_decimals, lat, lat_fraction, lat_decimals in coordinates
+    ]
+    chunk = Pipeline(mapping).process_chunk(rows, NOW).outcomes()
+    assert chunk == [reference(mapping, row, NOW) for row in rows]

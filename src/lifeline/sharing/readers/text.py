@@ -66,20 +66,18 @@ def _csv_rows(
     width = len(header)
     while True:
         try:
-            cells = next(reader)
-        except StopIteration:
+            for cells in reader:  # a plain loop while rows are well-formed (most of the time)
+                if overlong:
+                    yield from _overlong_rows(overlong, limit)
+                if len(cells) == width:
+                    yield dict(zip(header, cells, strict=True))
+                elif cells:
+                    row: dict[str, Any] = dict(zip(header, cells, strict=False))
+                    row[RAGGED] = f"row has {len(cells)} cells, the header has {width}"
+                    yield row
             break
         except csv.Error as exc:  # a field over the csv module's limit, NUL in a quoted field …
             yield {RAGGED: f"line {reader.line_num}: {exc}"}
-            continue
-        if overlong:
-            yield from _overlong_rows(overlong, limit)
-        if not cells:
-            continue
-        row: dict[str, Any] = dict(zip(header, cells, strict=False))
-        if len(cells) != width:
-            row[RAGGED] = f"row has {len(cells)} cells, the header has {width}"
-        yield row
     yield from _overlong_rows(overlong, limit)
 
 

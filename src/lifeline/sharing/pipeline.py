@@ -103,6 +103,8 @@ class Pipeline:
         ]
         if len(parts) == 1:
             return [p or None for p in parts[0]]
+        if not any("" in part for part in parts):  # no blank part: every key is whole
+            return list(map("|".join, zip(*parts, strict=True)))
         return ["|".join(each) if all(each) else None for each in zip(*parts, strict=True)]
 
     def _problems(

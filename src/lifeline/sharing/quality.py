@@ -50,15 +50,11 @@ class QualityTally:
         self.kept += len(records)
         present = self.present
         present.update(chain.from_iterable(records))
-        empty = [
-            k
-            for values in records
-            if None in (held := values.values()) or "" in held
-            for k, v in values.items()
-            if v is None or v == ""
-        ]
-        if empty:
-            present.subtract(empty)
+        held = list(chain.from_iterable(map(dict.values, records)))
+        if None in held or "" in held:  # rare: records the pipeline makes hold neither
+            present.subtract(
+                k for values in records for k, v in values.items() if v is None or v == ""
+            )
         region = self.region
         if region is None or not self._point_fields:
             return  # records with a point count only towards the share outside the region

@@ -9,7 +9,8 @@ for each of ``--rules / 10`` districts) and writes ``--datastreams`` datastreams
 thing, one of each kind, so every datastream is bound to exactly one rule) straight into the
 registry tables, then ingests one observation per datastream (so the caches are warm). Each
 timed round sends ``--rows`` observations in batches of ``--batch`` rows spread over all
-datastreams, each batch one transaction. Two rates are printed: wall-clock
+datastreams (in the datastreams' order, or with ``--shuffle`` in random order, as arrivals from
+many devices come), each batch one transaction. Two rates are printed: wall-clock
 obs/s, and obs/s per core = rows / the process's CPU time (user + system, all its threads),
 which is what the process costs whatever else runs on the machine. The values stay below the
 rules' thresholds (evaluation without alarms). The table grows by every round, and SQLite's
@@ -156,17 +157,22 @@ def register(platform: Platform, n_streams: int, n_rules: int) -> tuple[str, lis
 
 
 def batches(
-    streams: list[str], rows: int, batch: int, round_no: int
+    streams: list[str], rows: int, batch: int, round_no: int, shuffle: bool = False
 ) -> list[tuple[list[str], np.ndarray, np.ndarray]]:
-    """``rows`` observations in batches; each round uses fresh phenomenon times."""
+    """``rows`` observations in batches; each round uses fresh phenomenon times. The rows of a
+    batch follow the datastreams' order, or with ``shuffle`` come in random order (as arrivals
+    from many devices do)."""
     rng = np.random.default_rng(round_no)
     base_s = time.time() - 3600 + round_no * 60
     out = []
     for start in range(0, rows, batch):
         n = min(batch, rows - start)
-        idx = (np.arange(start, start + n) % len(streams)).tolist()
+        at = np.arange(start, start + n)
+        if shuffle:
+            at = rng.permutation(at)
+        idx = (at % len(streams)).tolist()
         ids = [streams[i] for i in idx]
-        t_us = np.rint((base_s + (np.arange(start, start + n) // len(streams)) * 0.001) * 1e6)
+        t_us = np.rint((base_s + (at // len(streams)) * 0.001) * 1e6)
         out.append((ids, t_us.astype(np.int64), rng.normal(25, 2, n)))
     return out
 
@@ -245,10 +251,13 @@ def bench_backend(name: str, url: str, args: argparse.Namespace) -> None:
         per_core: dict[str, float] = dict.fromkeys(labels, 0.0)
         rounds: list[str] = []  # the ingest path's obs/s per core, by table size before
         for r in range(args.rounds):  # interleaved; best of the rounds
-            bare = time_bare(platform, batches(streams, args.rows, args.batch, 2 * r), numbers)
+            work = batches(streams, args.rows, args.batch, 2 * r, args.shuffle)
+            bare = time_bare(platform, work, numbers)
             held = count_stored(platform)
             backends = server_cpu(platform)
-            ours = time_ingest(platform, batches(streams, args.rows, args.batch, 2 * r + 1))
+            ours = time_ingest(
+                platform, batches(streams, args.rows, args.batch, 2 * r + 1, args.shuffle)
+            )
             rounds.append(f"{args.rows / ours.cpu_s:,.0f} at {held:,}")
             if backends and (server_s := server_cpu_since(platform, backends)) > 0:
                 both = args.rows / (ours.cpu_s + server_s)
@@ -588,6 +597,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--writers", type=int, default=4, help="Writer threads under overload")
     parser.add_argument("--no-overload", action="store_true", help="Skip the overload runs")
+    parser.add_argument(
+        "--shuffle",
+        action="store_true",
+        help="Rows of each timed batch in random order, not by datastream",
+    )
     parser.add_argument("--quick", action="store_true", help="Small sizes: does it still run?")
     args = parser.parse_args(argv)
     if args.quick:
@@ -602,7 +616,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     print(
         f"Monitoring ingest throughput (observations/s, batches of {args.batch:,}, "
-        f"best of {args.rounds})"
+        f"best of {args.rounds}{', rows in random order' if args.shuffle else ''})"
     )
     print(
         f"{'backend':<9} {'path':<20} {'datastreams':>11} {'rows':>9} {'obs/s wall':>12} "

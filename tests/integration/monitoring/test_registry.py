@@ -8,6 +8,8 @@ from fastapi.testclient import TestClient
 from lifeline.bootstrap import Platform
 from lifeline.kernel.access import SYSTEM_ACTOR
 from lifeline.kernel.geo import Area, Point
+from lifeline.monitoring import messages as m
+from lifeline.monitoring.batch import SensorKind
 from lifeline.registry.model import AreaLevel, DefineArea
 from lifeline.security.model import Role
 from tests.integration.monitoring.helpers import Network, build_network
@@ -133,3 +135,24 @@ def test_sensors_and_kinds(net: Network, client: TestClient) -> None:
     assert stream.json()["sensor_id"] == sensor.json()["id"]
     kinds = client.get("/monitoring/ObservedProperties", headers=net.manager()).json()
     assert {k["kind"] for k in kinds} >= {"smoke", "combustible_gas", "water_level", "voltage"}
+
+
+def test_each_datastream_is_numbered_in_registration_order_and_the_api_speaks_ids(
+    net: Network, platform: Platform, client: TestClient
+) -> None:
+    registered = list(net.streams.values())  # in the order they were registered
+    numbers = [
+        platform.bus.handle(m.GetDatastream(datastream_id=s), SYSTEM_ACTOR).number
+        for s in registered
+    ]
+    assert numbers == list(range(1, len(registered) + 1))
+    created = platform.bus.handle(
+        m.CreateDatastream(thing_id=net.things["a"], name="a gas", kind=SensorKind.COMBUSTIBLE_GAS),
+        SYSTEM_ACTOR,
+    )
+    assert created.number == len(registered) + 1
+    stored = platform.bus.handle(m.GetDatastream(datastream_id=created.id), SYSTEM_ACTOR)
+    assert stored.number == created.number
+    shown = client.get(f"/monitoring/Datastreams/{created.id}", headers=net.manager("district"))
+    assert shown.status_code == 200
+    assert "number" not in shown.json()

@@ -37,9 +37,8 @@ def to_json(value: Any) -> str:
 
 def to_json_each(values: Sequence[Any]) -> list[str]:
     """:func:`to_json` of every value, the fast encoder called directly in the common case."""
-    dumps = _dumps
     try:
-        return [dumps(value).decode() for value in values]
+        return list(map(bytes.decode, map(_dumps, values)))
     except TypeError:
         return [to_json(value) for value in values]
 

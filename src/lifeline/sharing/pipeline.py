@@ -80,12 +80,14 @@ class Pipeline:
             bad.update(mapped)
             bad.update(checked)
         names = self._names
-        records = [
-            {n: v for n, v in zip(names, values, strict=True) if v is not None}
-            if None in values
-            else dict(zip(names, values, strict=True))
-            for values in zip(*(c[0] for c in columns), strict=True)
-        ]
+        records: list[dict[str, Any]] = list(
+            map(dict, map(zip, repeat(names), zip(*(c[0] for c in columns), strict=True)))
+        )
+        # a field without a value (absent, or failed in a rejected row) is left out of its record
+        for name, (values, _, _) in zip(names, columns, strict=True):
+            if None in values:
+                for i in [i for i, value in enumerate(values) if value is None]:
+                    del records[i][name]
         originals = list(rows)  # readers yield a new dict per row and nothing here changes it
         problems: dict[int, tuple[FieldProblem, ...]] = {}
         for i in sorted(bad):

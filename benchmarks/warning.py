@@ -14,7 +14,9 @@ stream is bound to exactly one rule. Values are N(20, 10) with rare excursions t
    that commits (observations, alarms, events), as monitoring's ingest does.
    Then a full garbage collection's pause, as the warmed process stands and after
    ``freeze_after_startup`` (what the serving processes call once started; decision 0030),
-   with their ratio; the latency legs run with the heap frozen, as those processes do.
+   with their ratio; the latency legs run with the heap frozen, as those processes do. On
+   SQLite the durable path runs with background WAL checkpoints, as the serving processes do
+   (decision 0031; ``--no-checkpointer``: the commits run them, as before).
 3. Latency at half that rate (``--load``: another share), from an observation's arrival to
    its alarm event committed and to the live stream's reader having it (published), along
    four paths in the same run:
@@ -525,6 +527,11 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="leave out the observation insert: rules, detectors, alarm writes and commit only",
     )
+    parser.add_argument(
+        "--no-checkpointer",
+        action="store_true",
+        help="on SQLite, leave WAL checkpoints to the commits (no background checkpoints)",
+    )
     args = parser.parse_args(argv)
     OPTIONS.store_observations = not args.sink_only
     n_streams, n_rules = (1_000, 100) if args.quick else (10_000, 1_000)
@@ -537,10 +544,15 @@ def main(argv: list[str] | None = None) -> None:
         backend = url.split(":", 1)[0].split("+", 1)[0]
         platform, sink_world = seeded_platform(url, n_streams, n_rules)
         try:
+            if not args.no_checkpointer:  # WAL checkpoints off the writer, as when serving
+                platform.start_wal_checkpoints()
             rate = sustained(platform, sink_world, args.quick, args.seed, backend)
             gc_pause()  # and from here on the heap is frozen, as in the serving processes
             rounds = 30 if args.quick else 300
             latencies(platform, sink_world, rate * args.load, rounds, args.seed, args.load)
+            if platform.wal_checkpointer is not None:
+                stats = platform.wal_checkpointer.stats
+                print(f"background WAL checkpoints: {stats.runs:,} ({stats.busy:,} not finished)")
         finally:
             platform.close()
 

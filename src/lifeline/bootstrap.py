@@ -58,8 +58,10 @@ from lifeline.kernel.db import make_engine
 from lifeline.kernel.errors import ConfigurationError
 from lifeline.kernel.eventlog import AUDIT, SqlAuditRepository
 from lifeline.kernel.group_commit import GroupCommit
+from lifeline.kernel.heap import freeze_after_startup
 from lifeline.kernel.outbox import OutboxRelay, Subscription
 from lifeline.kernel.uow import RepoFactory, SqlUnitOfWork
+from lifeline.kernel.wal_checkpoints import WalCheckpointer
 from lifeline.monitoring import service as monitoring_service
 from lifeline.monitoring.intake import BoundedIntake
 from lifeline.monitoring.model import MONITORING
@@ -156,6 +158,8 @@ class Platform:
     tree_warmer: TreeWarmer | None = None
     """Keeps the road network's search trees on the units' stations and positions (started by
     the API; ``None`` without a road network or with no tree budget)."""
+    wal_checkpointer: WalCheckpointer | None = None
+    """Background WAL checkpoints of a SQLite file (see :meth:`start_wal_checkpoints`)."""
 
     def uow(self, actor: Actor = SYSTEM_ACTOR, *, read_only: bool = False) -> SqlUnitOfWork:
         """A fresh unit of work acting as ``actor``."""
@@ -172,7 +176,31 @@ class Platform:
         """Resolve credentials to an :class:`Actor` (raises ``Unauthenticated``)."""
         return security_service.authenticate(self.uow, self.tokens, bearer=bearer, api_key=api_key)
 
+    def start_wal_checkpoints(self) -> WalCheckpointer | None:
+        """On a SQLite file, start copying the WAL into the database from a thread of its own
+        every ``sqlite_checkpoint_interval_s`` (decision 0031); the serving processes call it.
+        ``None`` (nothing started) on PostgreSQL, in memory, or with the interval at 0."""
+        interval_s = self.settings.sqlite_checkpoint_interval_s
+        path = self.engine.url.database
+        if self.engine.dialect.name != "sqlite" or interval_s <= 0 or not path:
+            return None
+        if path == ":memory:" or path.startswith("file:"):
+            return None
+        if self.wal_checkpointer is None:
+            self.wal_checkpointer = WalCheckpointer(path, interval_s)
+            self.wal_checkpointer.start()
+        return self.wal_checkpointer
+
+    def ready_to_serve(self) -> None:
+        """What a long-running serving process (the API, the workers) does once it is built and
+        before it serves: background WAL checkpoints on SQLite, then a frozen startup heap
+        (decisions 0031 and 0030)."""
+        self.start_wal_checkpoints()
+        freeze_after_startup()
+
     def close(self) -> None:
+        if self.wal_checkpointer is not None:
+            self.wal_checkpointer.stop()
         self.engine.dispose()
 
 

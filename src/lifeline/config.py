@@ -127,6 +127,13 @@ class Settings(BaseSettings):
     monitoring_health_interval_s: float = Field(
         default=30.0, gt=0, description="How often device health is checked while serving"
     )
+    sqlite_checkpoint_interval_s: float = Field(
+        default=0.05,
+        ge=0,
+        description="Serving processes on a SQLite file copy the WAL into the database from a "
+        "thread of their own this often, so commits rarely run a checkpoint (0: off; "
+        "decision 0031)",
+    )
     event_chain: bool = Field(
         default=True, description="Hash-chain the event log (off only for benchmarks)"
     )

@@ -226,13 +226,12 @@ def serve_demo(platform: Platform, demo: Demo, *, host: str, port: int) -> None:
     import uvicorn
 
     from lifeline.api.app import create_app
-    from lifeline.kernel.heap import freeze_after_startup
 
     stop_feed, feed_thread = start_demo_feed(platform, demo)
     health = PeriodicHealthCheck(platform.bus, DEMO_HEALTH_INTERVAL_S)
     health.start()
     app = create_app(platform=platform)
-    freeze_after_startup()  # short full-GC pauses while serving (decision 0030)
+    platform.ready_to_serve()  # WAL checkpoints off the writer, frozen heap
     try:
         uvicorn.run(app, host=host, port=port, log_config=None, log_level="warning")
     finally:

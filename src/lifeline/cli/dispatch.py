@@ -224,7 +224,6 @@ def avl_worker(
     from lifeline.dispatch.api.metrics import AvlWorkerMetrics
     from lifeline.dispatch.avl_mqtt import AvlWorker, shared_subscription
     from lifeline.kernel.access import SYSTEM_ACTOR
-    from lifeline.kernel.heap import freeze_after_startup
 
     if max_batch <= 0 or max_wait_ms < 0:
         err.print("[red]--max-batch must be positive and --max-wait-ms not negative[/red]")
@@ -250,7 +249,7 @@ def avl_worker(
                 f"metrics at http://{metrics_host}:{metrics.port}/metrics", soft_wrap=True
             )
         worker.start()
-        freeze_after_startup()  # short full-GC pauses from here on (decision 0030)
+        platform.ready_to_serve()  # WAL checkpoints off the writer, frozen heap
         console.print(
             f"subscribed to {shared_subscription(group, topic_root)} on {url}; Ctrl-C stops",
             soft_wrap=True,

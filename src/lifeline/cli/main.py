@@ -83,7 +83,6 @@ def serve(
     from lifeline.api.app import create_app
     from lifeline.api.middleware import configure_logging
     from lifeline.bootstrap import build_platform
-    from lifeline.kernel.heap import freeze_after_startup
     from lifeline.migrations import runner
     from lifeline.monitoring.background import PeriodicHealthCheck
 
@@ -94,7 +93,7 @@ def serve(
         runner.upgrade(platform.engine)
     health = PeriodicHealthCheck(platform.bus, settings.monitoring_health_interval_s)
     app = create_app(platform=platform)
-    freeze_after_startup()  # short full-GC pauses from here on (decision 0030)
+    platform.ready_to_serve()  # WAL checkpoints off the writer, frozen heap
     health.start()
     try:
         uvicorn.run(app, host=host, port=port, log_config=None)

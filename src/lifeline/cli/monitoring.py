@@ -92,7 +92,6 @@ def mqtt_worker(
     """Subscribe to lifeline/<org>/<thing>/<datastream> (MQTT 5 shared subscription) and store
     what devices publish until interrupted. The device key travels as the MQTT 5 user property
     ``device_key``."""
-    from lifeline.kernel.heap import freeze_after_startup
     from lifeline.monitoring.api.metrics import WorkerMetrics
     from lifeline.monitoring.mqtt import MqttIngestWorker, shared_subscription
 
@@ -122,7 +121,7 @@ def mqtt_worker(
                 f"metrics at http://{metrics_host}:{metrics.port}/metrics", soft_wrap=True
             )
         worker.start()
-        freeze_after_startup()  # short full-GC pauses from here on (decision 0030)
+        platform.ready_to_serve()  # WAL checkpoints off the writer, frozen heap
         console.print(
             f"subscribed to {shared_subscription(group, topic_root)} on {url}; Ctrl-C stops",
             soft_wrap=True,

@@ -61,19 +61,12 @@ SQLITE_CACHE_KIB = 32_768
 touches the tail page of each of its datastreams' stretch of the (datastream, time) key; with
 the default cache those pages are evicted and read back between batches."""
 
-SQLITE_PAGE_SIZE = 16_384
-"""Bytes per page of a new SQLite database file (SQLite's default is 4,096). A batch of
-observations spread over thousands of datastreams changes a page of the observation key's index
-for every few datastreams; with 16 KiB pages that index has a quarter as many pages, and a
-batch costs markedly less CPU as the table grows (decision 0028). A file keeps the page size it
-was created with: an existing database is not changed (that would take a ``VACUUM``)."""
-
-SQLITE_WAL_CHECKPOINT_BYTES = 64 * 1024 * 1024
-"""What the WAL may hold before a commit copies its pages into the database file (SQLite's
-default is 1,000 pages). A page changed by several commits between two checkpoints is copied
-once, so the copying costs less the longer the WAL. Durability does not change: every commit is
-in the WAL, synced, before it returns. ``journal_size_limit`` truncates the WAL file back to
-this size after a checkpoint."""
+SQLITE_WAL_CHECKPOINT_PAGES = 16_384
+"""Pages (of 4 KiB: 64 MiB) the WAL may hold before a commit copies them into the database
+file (SQLite's default is 1,000). A page changed by several commits between two checkpoints is
+copied once, so the copying costs less the longer the WAL. Durability does not change: every
+commit is in the WAL, synced, before it returns. ``journal_size_limit`` truncates the WAL file
+back to this size after a checkpoint."""
 
 
 class _WriterQueue:
@@ -135,8 +128,7 @@ WRITER_QUEUES: weakref.WeakKeyDictionary[Engine, _WriterQueue] = weakref.WeakKey
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     """Create an engine; SQLite gets WAL, synchronous=FULL, foreign keys, a busy timeout, a
-    larger page cache, pages and WAL (:data:`SQLITE_CACHE_KIB`, :data:`SQLITE_PAGE_SIZE`,
-    :data:`SQLITE_WAL_CHECKPOINT_BYTES`)
+    larger page cache and WAL (:data:`SQLITE_CACHE_KIB`, :data:`SQLITE_WAL_CHECKPOINT_PAGES`)
     and ``BEGIN IMMEDIATE`` (FULL: an acknowledged commit survives power loss, not only a crash).
 
     ``BEGIN IMMEDIATE`` takes SQLite's write lock at the start of every writing transaction, so
@@ -153,16 +145,14 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         def _on_connect(dbapi_conn: Any, _record: Any) -> None:
             dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
             cur = dbapi_conn.cursor()
-            cur.execute(f"PRAGMA page_size={SQLITE_PAGE_SIZE}")  # only a new file takes it
             if ":memory:" not in url and url not in ("sqlite://", "sqlite+pysqlite://"):
                 cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA busy_timeout=30000")
             cur.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
-            page_size = int(cur.execute("PRAGMA page_size").fetchone()[0])
-            cur.execute(f"PRAGMA wal_autocheckpoint={SQLITE_WAL_CHECKPOINT_BYTES // page_size}")
-            cur.execute(f"PRAGMA journal_size_limit={SQLITE_WAL_CHECKPOINT_BYTES}")
+            cur.execute(f"PRAGMA wal_autocheckpoint={SQLITE_WAL_CHECKPOINT_PAGES}")
+            cur.execute(f"PRAGMA journal_size_limit={SQLITE_WAL_CHECKPOINT_PAGES * 4096}")
             cur.close()
 
         writers = WRITER_QUEUES[engine] = _WriterQueue(engine)

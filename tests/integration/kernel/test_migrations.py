@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,12 +11,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from lifeline.kernel.db import (
-    SQLITE_CACHE_KIB,
-    SQLITE_PAGE_SIZE,
-    SQLITE_WAL_CHECKPOINT_BYTES,
-    make_engine,
-)
+from lifeline.kernel.db import SQLITE_CACHE_KIB, SQLITE_WAL_CHECKPOINT_PAGES, make_engine
 from lifeline.migrations import isolated, runner
 
 EXPECTED_TABLES = {
@@ -109,30 +103,10 @@ def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
             assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
             assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -SQLITE_CACHE_KIB
-            assert conn.exec_driver_sql("PRAGMA page_size").scalar() == SQLITE_PAGE_SIZE
             assert (
                 conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
-                == SQLITE_WAL_CHECKPOINT_BYTES // SQLITE_PAGE_SIZE
+                == SQLITE_WAL_CHECKPOINT_PAGES
             )
-    finally:
-        engine.dispose()
-
-
-def test_an_existing_sqlite_file_keeps_its_page_size_and_wal_bytes(tmp_path: Path) -> None:
-    path = tmp_path / "old.sqlite"
-    with contextlib.closing(sqlite3.connect(path)) as old:  # made with SQLite's default pages
-        old.execute("PRAGMA page_size=4096")
-        old.execute("CREATE TABLE t (x INTEGER)")
-        old.commit()
-    engine = make_engine(f"sqlite:///{path}")
-    try:
-        with engine.connect() as conn:
-            assert conn.exec_driver_sql("PRAGMA page_size").scalar() == 4096
-            assert (
-                conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
-                == SQLITE_WAL_CHECKPOINT_BYTES // 4096
-            )
-            conn.exec_driver_sql("INSERT INTO t VALUES (1)")
     finally:
         engine.dispose()
 

@@ -11,9 +11,12 @@ from rich.table import Table
 from lifeline.cli.consoles import console, err
 from lifeline.cli.options import (
     DbUrl,
+    MaxBatch,
+    MaxWaitMs,
     MetricsHost,
     MetricsPort,
     MqttUrl,
+    SubscriptionGroup,
     open_platform,
     until_interrupted,
 )
@@ -202,20 +205,12 @@ def move_up(
 def avl_worker(
     database_url: DbUrl = None,
     mqtt_url: MqttUrl = None,
-    group: Annotated[
-        str, typer.Option(help="Shared-subscription group; workers of one group split the load.")
-    ] = "lifeline-avl",
+    group: SubscriptionGroup = "lifeline-avl",
     topic_root: Annotated[
         str, typer.Option(help="First topic level: vehicles publish on <root>/avl/<unit>.")
     ] = "lifeline",
-    max_batch: Annotated[int, typer.Option(help="Messages per micro-batch at most.")] = 500,
-    max_wait_ms: Annotated[
-        float,
-        typer.Option(
-            help="Longest a busy worker lingers to fill a batch, ms (0: group commit only; an "
-            "idle worker stores the first fix at once whatever this is)."
-        ),
-    ] = 0,
+    max_batch: MaxBatch = 500,
+    max_wait_ms: MaxWaitMs = 0,
     metrics_port: MetricsPort = None,
     metrics_host: MetricsHost = "127.0.0.1",
 ) -> None:

@@ -11,9 +11,12 @@ import typer
 from lifeline.cli.consoles import console, err
 from lifeline.cli.options import (
     DbUrl,
+    MaxBatch,
+    MaxWaitMs,
     MetricsHost,
     MetricsPort,
     MqttUrl,
+    SubscriptionGroup,
     open_platform,
     until_interrupted,
 )
@@ -65,17 +68,9 @@ def check_health(database_url: DbUrl = None) -> None:
 def mqtt_worker(
     database_url: DbUrl = None,
     mqtt_url: MqttUrl = None,
-    group: Annotated[
-        str, typer.Option(help="Shared-subscription group; workers of one group split the load.")
-    ] = "lifeline-ingest",
-    max_batch: Annotated[int, typer.Option(help="Messages per micro-batch at most.")] = 1000,
-    max_wait_ms: Annotated[
-        float,
-        typer.Option(
-            help="Longest a busy worker lingers to fill a batch, ms (0: group commit only; an "
-            "idle worker stores the first message at once whatever this is)."
-        ),
-    ] = 0,
+    group: SubscriptionGroup = "lifeline-ingest",
+    max_batch: MaxBatch = 1000,
+    max_wait_ms: MaxWaitMs = 0,
     max_qos0_backlog: Annotated[
         int,
         typer.Option(

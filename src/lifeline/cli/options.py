@@ -26,6 +26,17 @@ DbUrl = Annotated[
 MqttUrl = Annotated[
     str | None, typer.Option("--mqtt-url", envvar="LIFELINE_MQTT_URL", help="mqtt://host:port")
 ]
+SubscriptionGroup = Annotated[
+    str, typer.Option(help="Shared-subscription group; workers of one group split the load.")
+]
+MaxBatch = Annotated[int, typer.Option(help="Messages per micro-batch at most.")]
+MaxWaitMs = Annotated[
+    float,
+    typer.Option(
+        help="Longest a busy worker lingers to fill a batch, ms (0: group commit only; an idle "
+        "worker stores the first message at once whatever this is)."
+    ),
+]
 MetricsPort = Annotated[
     int | None,
     typer.Option(

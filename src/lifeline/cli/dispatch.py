@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -17,13 +17,11 @@ from lifeline.cli.options import (
     MetricsPort,
     MqttUrl,
     SubscriptionGroup,
+    handle_as_system,
     open_platform,
     until_interrupted,
 )
 from lifeline.dispatch.model import UnitStatus, UnitType
-
-if TYPE_CHECKING:
-    from lifeline.kernel.events import Message
 
 dispatch_app = typer.Typer(
     help="Units and dispatch: status, recommendations, optimal plans, coverage and move-up.",
@@ -33,21 +31,6 @@ dispatch_app = typer.Typer(
 Standard = Annotated[
     float, typer.Option("--standard-s", help="Response standard: first unit within, seconds.")
 ]
-
-
-def _run(database_url: str | None, message: Message) -> Any:
-    """Handle one message as the system actor; domain errors end the command with status 1."""
-    from lifeline.kernel.access import SYSTEM_ACTOR
-    from lifeline.kernel.errors import DomainError
-
-    platform = open_platform(database_url)
-    try:
-        return platform.bus.handle(message, SYSTEM_ACTOR)
-    except DomainError as exc:
-        err.print(f"[red]{exc.title}:[/red] {exc}")
-        raise typer.Exit(1) from None
-    finally:
-        platform.close()
 
 
 def _s(value: float) -> str:
@@ -64,7 +47,8 @@ def units(
     """List units with their type, station, status and incident."""
     from lifeline.dispatch.messages import ListUnits
 
-    found, total = _run(database_url, ListUnits(unit_type=unit_type, status=status, limit=limit))
+    query = ListUnits(unit_type=unit_type, status=status, limit=limit)
+    found, total = handle_as_system(database_url, query)
     table = Table(title=f"Units ({total})")
     for column in ("call sign", "type", "station", "status", "incident"):
         table.add_column(column)
@@ -94,7 +78,7 @@ def recommend(
     except InvalidInput as exc:
         err.print(f"[red]Invalid input:[/red] {exc}")
         raise typer.Exit(1) from None
-    view = _run(
+    view = handle_as_system(
         database_url,
         RecommendUnits(incident_id=incident_id, requirement=requirement,
                        coverage_weight=coverage_weight),
@@ -124,7 +108,7 @@ def plan(
     """Propose a dispatch plan for competing incidents (approve it with ``approve``)."""
     from lifeline.dispatch.messages import ProposeDispatchPlan
 
-    proposed = _run(
+    proposed = handle_as_system(
         database_url,
         ProposeDispatchPlan(organisation_id=organisation_id, incident_ids=tuple(incident_ids),
                             method=method),
@@ -141,7 +125,7 @@ def approve(
     """Approve a proposed plan: every unit is dispatched, or none if one is no longer free."""
     from lifeline.dispatch.messages import ApproveDispatchPlan
 
-    _print_plan(_run(database_url, ApproveDispatchPlan(plan_id=plan_id, note=note)))
+    _print_plan(handle_as_system(database_url, ApproveDispatchPlan(plan_id=plan_id, note=note)))
 
 
 def _print_plan(p: Any) -> None:
@@ -168,7 +152,8 @@ def coverage(
     """First-unit time at every station of the type against the response standard."""
     from lifeline.dispatch.messages import AssessCoverage
 
-    view = _run(database_url, AssessCoverage(unit_type=unit_type, standard_s=standard_s))
+    query = AssessCoverage(unit_type=unit_type, standard_s=standard_s)
+    view = handle_as_system(database_url, query)
     report = view.report
     table = Table(title=f"Coverage by idle {unit_type.value} units, standard {standard_s:g} s")
     for column in ("demand point", "first unit s", "covered"):
@@ -189,7 +174,7 @@ def move_up(
     """Recommend relocating idle units so the stations keep the response standard."""
     from lifeline.dispatch.messages import RecommendMoveUp
 
-    view = _run(
+    view = handle_as_system(
         database_url,
         RecommendMoveUp(unit_type=unit_type, standard_s=standard_s, max_moves=max_moves),
     )

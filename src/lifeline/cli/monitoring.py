@@ -4,7 +4,7 @@ feed against any server."""
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -20,9 +20,6 @@ from lifeline.cli.options import (
     open_platform,
     until_interrupted,
 )
-
-if TYPE_CHECKING:
-    pass
 
 monitoring_app = typer.Typer(
     help="Sensors and device health: kinds, MQTT ingest worker, health checks, demo feed.",

@@ -1,5 +1,6 @@
 """Prometheus plumbing shared by the worker processes (MQTT ingest, AVL): a collector that reads
-a worker's counters at scrape time, and serving a registry over HTTP from a daemon thread."""
+a worker's counters at scrape time, and a registry of the worker's own served over HTTP from a
+daemon thread."""
 
 from __future__ import annotations
 
@@ -29,17 +30,23 @@ class CounterCollector(Collector):
             yield CounterMetricFamily(metric, help_text, value=stats.get(field, 0))
 
 
-def serve_registry(
-    registry: CollectorRegistry, port: int, host: str = "127.0.0.1"
-) -> tuple[int, Callable[[], None]]:
-    """Serve ``registry`` as Prometheus text at ``http://host:port/metrics`` from a daemon
-    thread. Returns the port it listens on (port 0 takes a free one) and the function that
-    stops the server."""
-    server, thread = start_http_server(port, addr=host, registry=registry)
+class WorkerMetricsServer:
+    """A worker process's own metrics registry, served over HTTP on demand; the workers'
+    metrics classes add their collectors and histograms to ``registry``."""
 
-    def stop() -> None:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.port: int | None = None  # where :meth:`serve` listens
 
-    return int(server.server_port), stop
+    def serve(self, port: int, host: str = "127.0.0.1") -> Callable[[], None]:
+        """Serve the registry as Prometheus text at ``http://host:port/metrics`` from a daemon
+        thread; returns the function that stops the server. Port 0 takes a free port."""
+        server, thread = start_http_server(port, addr=host, registry=self.registry)
+        self.port = int(server.server_port)
+
+        def stop() -> None:
+            server.shutdown()
+            server.server_close()
+            thread.join(timeout=5)
+
+        return stop

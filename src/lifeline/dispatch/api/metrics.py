@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from prometheus_client import CollectorRegistry, Histogram
+from prometheus_client import Histogram
 
-from lifeline.kernel.metrics import CounterCollector, serve_registry
+from lifeline.kernel.metrics import CounterCollector, WorkerMetricsServer
 
 AVL_COUNTERS: Mapping[str, tuple[str, str]] = {  # AvlStats field: (metric, help)
     "messages": ("lifeline_avl_messages", "AVL messages taken from the broker and handled"),
@@ -20,14 +20,13 @@ AVL_COUNTERS: Mapping[str, tuple[str, str]] = {  # AvlStats field: (metric, help
 }
 
 
-class AvlWorkerMetrics:
+class AvlWorkerMetrics(WorkerMetricsServer):
     """The worker's counters (read at scrape time) and its micro-batches: messages per batch
     and seconds from taking a batch to acknowledging it."""
 
     def __init__(self, stats: Callable[[], Mapping[str, int]]) -> None:
-        self.registry = CollectorRegistry()
+        super().__init__()
         self.registry.register(CounterCollector(AVL_COUNTERS, stats))
-        self.port: int | None = None  # where :meth:`serve` listens
         self.batch_messages = Histogram(
             "lifeline_avl_batch_messages",
             "Messages per micro-batch",
@@ -44,9 +43,3 @@ class AvlWorkerMetrics:
     def observe_batch(self, messages: int, seconds: float) -> None:
         self.batch_messages.observe(messages)
         self.batch_latency.observe(seconds)
-
-    def serve(self, port: int, host: str = "127.0.0.1") -> Callable[[], None]:
-        """Serve at ``http://host:port/metrics`` from a daemon thread; returns the function that
-        stops the server. Port 0 takes a free port."""
-        self.port, stop = serve_registry(self.registry, port, host)
-        return stop

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-from prometheus_client import CollectorRegistry, Histogram
+from prometheus_client import Histogram
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
 from prometheus_client.registry import Collector
 
-from lifeline.kernel.metrics import CounterCollector, serve_registry
+from lifeline.kernel.metrics import CounterCollector, WorkerMetricsServer
 from lifeline.monitoring.intake import BoundedIntake
 
 SOURCES = ("http", "mqtt")
@@ -79,7 +79,7 @@ WORKER_COUNTERS: Mapping[str, tuple[str, str]] = {  # WorkerStats field: (metric
 }
 
 
-class WorkerMetrics:
+class WorkerMetrics(WorkerMetricsServer):
     """The ``/metrics`` of an MQTT ingest worker process: the same intake collector as the
     API's ``/metrics``, the worker's counters, and histograms of its micro-batches (messages,
     observations, seconds from taking a batch to acknowledging it)."""
@@ -87,10 +87,9 @@ class WorkerMetrics:
     def __init__(
         self, intake: Callable[[], BoundedIntake], stats: Callable[[], Mapping[str, int]]
     ) -> None:
-        self.registry = CollectorRegistry()
+        super().__init__()
         self.registry.register(IntakeCollector(intake))
         self.registry.register(CounterCollector(WORKER_COUNTERS, stats))
-        self.port: int | None = None  # where :meth:`serve` listens
         self.batch_messages = Histogram(
             "lifeline_mqtt_batch_messages",
             "Messages per micro-batch",
@@ -114,9 +113,3 @@ class WorkerMetrics:
         self.batch_messages.observe(messages)
         self.batch_observations.observe(observations)
         self.batch_latency.observe(seconds)
-
-    def serve(self, port: int, host: str = "127.0.0.1") -> Callable[[], None]:
-        """Serve the registry as Prometheus text at ``http://host:port/metrics`` from a daemon
-        thread; returns the function that stops the server. Port 0 takes a free port."""
-        self.port, stop = serve_registry(self.registry, port, host)
-        return stop

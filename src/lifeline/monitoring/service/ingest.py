@@ -70,7 +70,6 @@ class Ingestor:
         self._cache: dict[str, Datastream] = {}
         self._limits: dict[str, StreamLimits] = {}
         self._info: dict[str, StreamInfo] = {}
-        self._numbers: dict[str, int] = {}  # the key of a datastream's stored observations
         self._exercise: set[str] = set()  # datastreams of drill (exercise) things
 
     def _streams(self, repo: MonitoringRepository, ids: Sequence[str]) -> dict[str, Datastream]:
@@ -85,7 +84,6 @@ class Ingestor:
             cache.clear()
             self._limits.clear()
             self._info.clear()
-            self._numbers.clear()
             self._exercise.clear()
         found = repo.datastreams_by_id(sorted(missing))
         drills = repo.exercise_things(sorted({d.thing_id for d in found.values()}))
@@ -97,7 +95,6 @@ class Ingestor:
                 stream.thing_id, stream.path, stream.min_value, stream.max_value
             )
             self._info[stream.id] = stream.stream_info()
-            self._numbers[stream.id] = stream.number
         return cache
 
     def __call__(self, cmd: IngestObservations, ctx: HandlerContext) -> IngestResult:
@@ -132,7 +129,7 @@ class Ingestor:
         times = rows.time_us if every else rows.time_us[picked]
         values = rows.values if every else rows.values[picked]
         numbers = np.zeros(len(distinct), dtype=np.int64)  # by code, of the stored streams
-        numbers[stored_codes] = [self._numbers[s] for s in stored_streams]
+        numbers[stored_codes] = [streams[s].number for s in stored_streams]
         inserted = np.asarray(
             repo.insert_observations(
                 batch_id, numbers[picked_codes].tolist(), times.tolist(), values.tolist(), now_us
